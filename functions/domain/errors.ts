@@ -1,0 +1,44 @@
+/**
+ * Domain errors. Every failure a caller can cause has a stable `code`; the HTTP layer maps codes to
+ * status codes (functions/http/errors.ts). Anything that is not a DomainError is a fault: logged
+ * without payload and answered with a generic 500.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'NO_CHANGES'
+  | 'VERSION_CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+}
+
+export const validationFailed = (message: string, details: ErrorDetail[] = []) =>
+  new DomainError('VALIDATION_FAILED', message, details);
+export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+
+/** Raised by a store when a write-once item already exists (a lost conditional-write race). */
+export class ItemExistsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ItemExistsError';
+  }
+}

@@ -1,0 +1,150 @@
+import { type ErrorDetail, DomainError, validationFailed } from './errors';
+import { MAX_TEXT_BYTES, canonicalJson, contentHash, normalizeText, sha256, utf8Bytes } from './text';
+
+export type ChangeKind = 'material' | 'minor';
+
+/** Revision metadata: everything about a published version except the texts themselves. */
+export interface Revision {
+  policyId: string;
+  version: number;
+  change: ChangeKind;
+  publishedAt: string;
+  effectiveAt: string;
+  defaultLocale: string;
+  locales: string[];
+  contentHashes: Record<string, string>;
+  hash: string;
+  previousHash: string | null;
+  summary: Record<string, string>;
+  notify: boolean;
+}
+
+export interface PublishInput {
+  texts: Record<string, string>;
+  change: ChangeKind;
+  summary?: Record<string, string>;
+  effectiveAt?: string;
+  baseVersion?: number;
+  notify?: boolean;
+}
+
+export interface PreparedRevision {
+  revision: Revision;
+  /** Normalised texts by locale. */
+  texts: Record<string, string>;
+}
+
+export const MAX_LOCALES = 8;
+/** How far in the past `effectiveAt` may lie and still count as "now" (clock skew between client and server). */
+export const EFFECTIVE_AT_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * The chain hash: binds a revision to its predecessor so that rewriting any stored revision (or a
+ * text, through its content hash) breaks every hash after it.
+ */
+export function revisionHash(r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'>) {
+  return sha256(
+    canonicalJson({
+      previousHash: r.previousHash,
+      version: r.version,
+      change: r.change,
+      effectiveAt: r.effectiveAt,
+      contentHashes: r.contentHashes,
+    }),
+  );
+}
+
+/** Checks a stored history (ascending versions): versions 1..n without gaps and an unbroken hash chain. */
+export function verifyChain(revisions: Revision[]): { ok: true } | { ok: false; version: number; reason: string } {
+  let previous: Revision | null = null;
+  for (const r of revisions) {
+    const expectedVersion = previous ? previous.version + 1 : 1;
+    if (r.version !== expectedVersion) return { ok: false, version: r.version, reason: 'version gap' };
+    if (r.previousHash !== (previous?.hash ?? null)) return { ok: false, version: r.version, reason: 'broken link' };
+    if (revisionHash(r) !== r.hash) return { ok: false, version: r.version, reason: 'hash mismatch' };
+    previous = r;
+  }
+  return { ok: true };
+}
+
+/**
+ * Builds the next revision from validated input and the latest stored revision. Pure: the caller supplies
+ * the clock reading and the latest revision.
+ */
+export function prepareRevision(args: {
+  policyId: string;
+  input: PublishInput;
+  latest: Revision | null;
+  now: Date;
+}): PreparedRevision {
+  const { policyId, input, latest, now } = args;
+  const details: ErrorDetail[] = [];
+
+  const texts: Record<string, string> = {};
+  for (const [locale, raw] of Object.entries(input.texts)) {
+    const normalised = normalizeText(raw);
+    if (normalised.trim() === '') details.push({ path: `texts.${locale}`, message: 'text is empty' });
+    else if (utf8Bytes(normalised) > MAX_TEXT_BYTES)
+      details.push({ path: `texts.${locale}`, message: `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation` });
+    texts[locale] = normalised;
+  }
+  const locales = Object.keys(texts);
+  if (locales.length === 0 || locales.length > MAX_LOCALES)
+    details.push({ path: 'texts', message: `between 1 and ${MAX_LOCALES} locales are required` });
+  if (latest) {
+    for (const kept of latest.locales) {
+      if (!(kept in texts)) details.push({ path: `texts.${kept}`, message: `locale ${kept} of version ${latest.version} must be kept` });
+    }
+  }
+  const summary = input.summary ?? {};
+  for (const locale of Object.keys(summary)) {
+    if (!(locale in texts)) details.push({ path: `summary.${locale}`, message: 'summary locale has no text in this revision' });
+  }
+
+  const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now;
+  if (effectiveAt.getTime() < now.getTime() - EFFECTIVE_AT_SKEW_MS)
+    details.push({ path: 'effectiveAt', message: 'effectiveAt must not be in the past' });
+  if (latest && effectiveAt.getTime() < Date.parse(latest.effectiveAt))
+    details.push({
+      path: 'effectiveAt',
+      message: `effectiveAt must not be earlier than version ${latest.version}'s (${latest.effectiveAt})`,
+    });
+  if (details.length > 0) throw validationFailed('the revision is not valid', details);
+
+  if (input.baseVersion !== undefined && input.baseVersion !== (latest?.version ?? 0)) {
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      `baseVersion ${input.baseVersion} is not the latest version (${latest?.version ?? 0})`,
+    );
+  }
+
+  const contentHashes = Object.fromEntries(locales.map((l) => [l, contentHash(texts[l]!)]));
+  if (latest && locales.length === latest.locales.length) {
+    const unchanged = locales.every((l) => latest.contentHashes[l] === contentHashes[l]);
+    if (unchanged) throw new DomainError('NO_CHANGES', `every text equals version ${latest.version}'s`);
+  }
+
+  const version = (latest?.version ?? 0) + 1;
+  const previousHash = latest?.hash ?? null;
+  const change = version === 1 ? 'material' : input.change;
+  const base = {
+    policyId,
+    version,
+    // The first revision is what every user must accept, whatever the form said.
+    change,
+    publishedAt: now.toISOString(),
+    effectiveAt: effectiveAt.toISOString(),
+    defaultLocale: latest?.defaultLocale ?? locales[0]!,
+    locales,
+    contentHashes,
+    previousHash,
+    summary,
+    notify: input.notify ?? change === 'material',
+  };
+  return { revision: { ...base, hash: revisionHash(base) }, texts };
+}
+
+/** The locale served for a request: the asked one when the revision has it, else the default. */
+export function resolveLocale(revision: Pick<Revision, 'locales' | 'defaultLocale'>, asked: string | undefined) {
+  return asked && revision.locales.includes(asked) ? asked : revision.defaultLocale;
+}
