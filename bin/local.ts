@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the whole service on one machine, no AWS account. Embedded DynamoDB (dynalite, data
+ * under DATA_DIR), the SES emulator with its mail viewer, and the API on 127.0.0.1:PORT.
+ */
+import { startLocalService } from './local/runtime';
+
+process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const service = await startLocalService({
+  port,
+  dataDir: env.DATA_DIR || '.data',
+  dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+  sesEndpoint: env.SES_ENDPOINT || undefined,
+  sesPort: Number(env.SES_PORT ?? 8005),
+  tokens: {
+    app: env.POLICY_APP_TOKEN ? [env.POLICY_APP_TOKEN] : undefined,
+    publisher: env.POLICY_PUBLISHER_TOKEN ? [env.POLICY_PUBLISHER_TOKEN] : undefined,
+  },
+});
+
+const lines = [
+  'Policy service is running.',
+  `  API:          ${service.url}`,
+  `  Mail viewer:  ${service.sesEndpoint}/  (sent mail as JSON: ${service.sesEndpoint}/store)`,
+  `  DynamoDB:     ${service.dynamodbEndpoint}${env.DYNAMODB_ENDPOINT ? '' : ` (embedded, data in ${env.DATA_DIR || '.data'})`}`,
+  `  App token:        ${service.tokens.app}${env.POLICY_APP_TOKEN ? ' (from POLICY_APP_TOKEN)' : ' (generated; set POLICY_APP_TOKEN to fix it)'}`,
+  `  Publisher token:  ${service.tokens.publisher}${env.POLICY_PUBLISHER_TOKEN ? ' (from POLICY_PUBLISHER_TOKEN)' : ' (generated; set POLICY_PUBLISHER_TOKEN to fix it)'}`,
+  'Press Ctrl-C to stop.',
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: shutting down...\n`);
+  await service.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

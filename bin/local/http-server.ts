@@ -1,0 +1,122 @@
+/**
+ * The local HTTP front door: what API Gateway does in AWS. It matches the route table, maps the bearer
+ * token to a role (the authorizer's job), turns the node:http request into an API Gateway v2 event and
+ * calls the very Lambda handler for the route's function.
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApiEvent, type ApiResponse, MAX_BODY_BYTES, errorResponse } from '../../functions/http/api';
+import { type TokenSet, resolveRole } from '../../functions/http/auth';
+import { type FunctionName, type Route, matchRoute, routeKey } from '../../functions/http/routes';
+
+export type ApiHandlers = Record<FunctionName, (event: ApiEvent) => Promise<ApiResponse>>;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function toApiEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  role: string | null,
+): ApiEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: { lambda: role ? { role } : {} },
+    },
+    ...(body.length > 0 ? { body: body.toString('utf8'), isBase64Encoded: false } : { isBase64Encoded: false }),
+  };
+}
+
+function send(res: ServerResponse, response: ApiResponse) {
+  const headers = { ...(response.headers as Record<string, string> | undefined) };
+  res.writeHead(response.statusCode, headers);
+  res.end(response.body);
+}
+
+export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = matchRoute(req.method ?? 'GET', url.pathname);
+      if (match.kind === 'not-found') return send(res, errorResponse('NOT_FOUND', 'no such route'));
+      if (match.kind === 'method-not-allowed') {
+        req.resume();
+        const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${match.allowed.join(', ')}`);
+        return send(res, { ...response, headers: { ...response.headers, allow: match.allowed.join(', ') } });
+      }
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close');
+          return send(res, errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`));
+        }
+        throw e;
+      }
+      const role = match.route.role === 'public' ? null : resolveRole(req.headers.authorization, tokens);
+      const event = toApiEvent(req, url, match.route, match.pathParameters, body, role);
+      send(res, await handlers[match.route.fn](event));
+    } catch {
+      send(res, errorResponse('INTERNAL_ERROR', 'internal error'));
+    }
+  });
+}
+
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}

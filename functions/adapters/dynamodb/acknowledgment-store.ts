@@ -1,0 +1,93 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Acknowledgment, AcknowledgmentStore, Page } from '../../ports';
+import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
+import { pad } from './policy-store';
+
+const userPk = (userId: string) => `USER#${userId}`;
+const ackSk = (policyId: string, version: number) => `ACK#${policyId}#${pad(version)}`;
+
+const toAck = (item: Record<string, unknown>): Acknowledgment => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest as unknown as Acknowledgment;
+};
+
+export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(ack: Acknowledgment): Promise<{ created: boolean; record: Acknowledgment }> {
+    const Key = { pk: userPk(ack.userId), sk: ackSk(ack.policyId, ack.version) };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...Key,
+            gsi1pk: `POLICY#${ack.policyId}`,
+            gsi1sk: `${ack.acknowledgedAt}#${ack.userId}#${pad(ack.version)}`,
+            ...ack,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, record: ack };
+    } catch (e) {
+      if (!isConditionalFailure(e)) throw e;
+      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
+      if (!out.Item) throw new Error('acknowledgment vanished after a conditional failure', { cause: e });
+      return { created: false, record: toAck(out.Item) };
+    }
+  }
+
+  async newest(userId: string, policyId: string): Promise<Acknowledgment | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': `ACK#${policyId}#` },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toAck(item) : null;
+  }
+
+  async listForUser(userId: string, policyId?: string): Promise<Acknowledgment[]> {
+    const acks: Acknowledgment[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': policyId ? `ACK#${policyId}#` : 'ACK#' },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) acks.push(toAck(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    // Newest first across policies: by time, then by version within the same instant.
+    if (!policyId) acks.sort((a, b) => b.acknowledgedAt.localeCompare(a.acknowledgedAt) || b.version - a.version);
+    return acks;
+  }
+
+  async pageForPolicy(policyId: string, limit: number, cursor: string | null): Promise<Page<Acknowledgment>> {
+    const gsi1pk = `POLICY#${policyId}`;
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byPolicy',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi1pk },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk }),
+      }),
+    );
+    return { items: (out.Items ?? []).map(toAck), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Customer, CustomerStore, Page } from '../../ports';
+import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
+
+const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
+
+const toCustomer = (item: Record<string, unknown>): Customer => {
+  const { pk: _pk, ...rest } = item;
+  return { locale: null, name: null, ...rest } as Customer;
+};
+
+export class DynamoCustomerStore implements CustomerStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(userId: string): Promise<Customer | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(userId) }));
+    return out.Item ? toCustomer(out.Item) : null;
+  }
+
+  async put(customer: Customer): Promise<{ created: boolean }> {
+    const out = await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...key(customer.userId), ...customer },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return { created: out.Attributes === undefined };
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: key(userId), ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async suppressByEmail(email: string, reason: string, at: string): Promise<number> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byEmail',
+        KeyConditionExpression: 'email = :e',
+        ExpressionAttributeValues: { ':e': email },
+      }),
+    );
+    let count = 0;
+    for (const item of out.Items ?? []) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: item.pk },
+            // Only while the record still names this address: a re-registration with a new one wins.
+            ConditionExpression: 'email = :e',
+            UpdateExpression: 'SET #s = :s, suppressedReason = :r, updatedAt = :at',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':e': email, ':s': 'suppressed', ':r': reason, ':at': at },
+          }),
+        );
+        count++;
+      } catch (e) {
+        if (!isConditionalFailure(e)) throw e;
+      }
+    }
+    return count;
+  }
+
+  async pageActive(limit: number, cursor: string | null): Promise<Page<Customer>> {
+    const out = await this.doc.send(
+      new ScanCommand({
+        TableName: this.table,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+        FilterExpression: '#s = :active',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':active': 'active' },
+      }),
+    );
+    return { items: (out.Items ?? []).map(toCustomer), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async getMany(userIds: string[]): Promise<Customer[]> {
+    const found: Customer[] = [];
+    for (let i = 0; i < userIds.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = userIds.slice(i, i + 100).map(key);
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) found.push(toCustomer(item));
+        keys = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,51 @@
+/** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
+import { z } from 'zod';
+import { LOCALE, POLICY_ID, assertPolicyId, assertUserId, canonicalLocale } from '../domain/ids';
+import { type Operations, createApiHandler } from '../http/api';
+import { SINGLE_LINE, parseWith } from '../http/validate';
+import { type AcknowledgmentDeps, acknowledge, checkStatus, listAcknowledgments } from '../usecases/acknowledgments';
+import { ackStoreFromEnv, lazyHandler, policyDepsFromEnv } from './wiring';
+
+const EVIDENCE_MAX_BYTES = 8 * 1024;
+
+export const acknowledgeSchema = z.strictObject({
+  policyId: z.string().regex(POLICY_ID, 'not a valid policy id'),
+  version: z.number().int().min(1).max(9_999_999_999),
+  locale: z.string().regex(LOCALE, 'must be a BCP 47 language tag').transform(canonicalLocale).optional(),
+  channel: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, _ and -')
+    .optional(),
+  evidence: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'evidence keys are short identifiers'),
+      z.string().max(2048).regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
+    )
+    .refine((e) => Object.keys(e).length <= 20, 'at most 20 evidence fields')
+    .refine((e) => Buffer.byteLength(JSON.stringify(e)) <= EVIDENCE_MAX_BYTES, `evidence is limited to ${EVIDENCE_MAX_BYTES} bytes`)
+    .optional(),
+});
+
+export const acknowledgmentOperations: Operations<AcknowledgmentDeps> = {
+  acknowledge: async (req, deps) => {
+    const userId = assertUserId(req.params.userId);
+    const input = parseWith(acknowledgeSchema, req.body);
+    const { created, record } = await acknowledge(deps, userId, input);
+    return { status: created ? 201 : 200, body: record };
+  },
+  listAcknowledgments: async (req, deps) => {
+    const userId = assertUserId(req.params.userId);
+    const policyId = req.query.policyId === undefined ? undefined : assertPolicyId(req.query.policyId);
+    return { status: 200, body: { acknowledgments: await listAcknowledgments(deps, userId, policyId) } };
+  },
+  status: async (req, deps) => ({
+    status: 200,
+    body: await checkStatus(deps, assertUserId(req.params.userId), assertPolicyId(req.params.policyId)),
+  }),
+};
+
+export const createAcknowledgmentsHandler = (deps: AcknowledgmentDeps) =>
+  createApiHandler('acknowledgments', acknowledgmentOperations, deps);
+export const handler = lazyHandler(() =>
+  createAcknowledgmentsHandler({ ...policyDepsFromEnv(), acks: ackStoreFromEnv() }),
+);

@@ -1,0 +1,48 @@
+/**
+ * Production wiring: builds adapters from the environment, once per process (module scope, reused by
+ * warm invocations). Only the tables a function is granted appear in its environment, so asking for
+ * another one fails fast with the variable's name.
+ */
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
+import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
+import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
+import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
+import { systemClock, uuidIds } from '../adapters/system';
+import type { ApiEvent, ApiResponse } from '../http/api';
+import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../usecases/catalog';
+
+let doc: ReturnType<typeof createDocumentClient> | undefined;
+export function documentClient() {
+  doc ??= createDocumentClient(
+    createDynamoClient({ endpoint: process.env.DYNAMODB_ENDPOINT || undefined, region: process.env.AWS_REGION }),
+  );
+  return doc;
+}
+
+export function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`environment variable ${name} must be a whole number`);
+  return value;
+}
+
+export const policyStoreFromEnv = () => new DynamoPolicyStore(documentClient(), tableNameFromEnv('policies'));
+export const customerStoreFromEnv = () => new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'));
+export const ackStoreFromEnv = () => new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'));
+
+export function policyDepsFromEnv() {
+  const policies = policyStoreFromEnv();
+  const ttl = intFromEnv('REVISION_CACHE_TTL_MS', DEFAULT_REVISION_CACHE_TTL_MS);
+  return { policies, catalog: new RevisionCatalog(policies, ttl), clock: systemClock, ids: uuidIds };
+}
+
+/** A Lambda entry point whose dependencies are built on the first invocation, then reused. */
+export function lazyHandler(build: () => (event: ApiEvent) => Promise<ApiResponse>) {
+  let built: ((event: ApiEvent) => Promise<ApiResponse>) | undefined;
+  return (event: ApiEvent) => {
+    built ??= build();
+    return built(event);
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The HTTP primary adapter shared by every API function: decodes an API Gateway v2 event, checks the
+ * role the authorizer put in the request context, parses the body, runs the route's operation and
+ * encodes the result or the error. The local server (bin/local) builds the same events and calls the
+ * same handlers, so nothing about HTTP behaviour is local-only.
+ */
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
+import { type Logger, createLogger, describeError } from './log';
+import { type FunctionName, type OperationName, type Role, type Route, routeKey, routes } from './routes';
+
+export type AuthorizerContext = { role?: string };
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+export type ApiResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ApiRequest {
+  route: Route;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Parsed JSON body (POST/PUT), undefined otherwise. */
+  body: unknown;
+  role: Role;
+  requestId: string;
+}
+
+export interface ApiResult {
+  status: number;
+  /** JSON-encoded unless `contentType` says otherwise (then it must be a string). */
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type Operation<D> = (req: ApiRequest, deps: D) => Promise<ApiResult>;
+export type Operations<D> = Partial<Record<OperationName, Operation<D>>>;
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NO_CHANGES: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+const baseHeaders = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...baseHeaders, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(code: ErrorCode | 'INTERNAL_ERROR', message: string, details: ErrorDetail[] = []) {
+  const status = code === 'INTERNAL_ERROR' ? 500 : statusOf[code];
+  return jsonResponse(status, { error: { code, message, details } });
+}
+
+const roles: readonly Role[] = ['public', 'app', 'publisher'];
+
+/**
+ * The role comes only from the authorizer context (API Gateway in AWS, the local server's token check
+ * locally); a request that reached the function without one is unauthenticated.
+ */
+export function authorize(route: Route, context: AuthorizerContext | undefined): Role {
+  if (route.role === 'public') return 'public';
+  const role = context?.role;
+  if (!role || !roles.includes(role as Role) || role === 'public')
+    throw new DomainError('UNAUTHENTICATED', 'a valid bearer token is required');
+  if (role !== route.role) throw new DomainError('FORBIDDEN', `this route needs the ${route.role} role`);
+  return role as Role;
+}
+
+function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
+  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
+  if (size > MAX_BODY_BYTES)
+    throw new DomainError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json'))
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'the request body is not valid JSON', [
+      { path: '', message: 'malformed JSON' },
+    ]);
+  }
+}
+
+const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
+  Object.fromEntries(Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
+
+export function createApiHandler<D>(
+  fn: FunctionName,
+  operations: Operations<D>,
+  deps: D,
+  logger: Logger = createLogger(`api-${fn}`),
+): (event: ApiEvent) => Promise<ApiResponse> {
+  const byKey = new Map(routes.filter((r) => r.fn === fn).map((r) => [routeKey(r), r as Route]));
+  return async (event) => {
+    const requestId = event.requestContext?.requestId ?? 'unknown';
+    const route = byKey.get(event.routeKey);
+    const operation = route ? operations[route.op as OperationName] : undefined;
+    if (!route || !operation) return errorResponse('NOT_FOUND', 'no such route');
+    try {
+      const role = authorize(route, event.requestContext?.authorizer?.lambda);
+      const headers = lowerKeys(event.headers);
+      const body = route.method === 'POST' || route.method === 'PUT' ? parseBody(event, headers) : undefined;
+      const result = await operation(
+        {
+          route,
+          params: lowerKeysPreserve(event.pathParameters),
+          query: lowerKeysPreserve(event.queryStringParameters),
+          headers,
+          body,
+          role,
+          requestId,
+        },
+        deps,
+      );
+      return encode(result);
+    } catch (e) {
+      if (e instanceof DomainError) {
+        logger.info('request rejected', { requestId, op: route.op, code: e.code });
+        return errorResponse(e.code, e.message, e.details);
+      }
+      logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
+      return errorResponse('INTERNAL_ERROR', `internal error (request ${requestId})`);
+    }
+  };
+}
+
+const lowerKeysPreserve = (h: Record<string, string | undefined> | undefined) =>
+  Object.fromEntries(Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
+
+function encode(result: ApiResult): ApiResponse {
+  if (result.status === 204) return { statusCode: 204, headers: { ...baseHeaders }, body: '' };
+  if (result.contentType) {
+    return {
+      statusCode: result.status,
+      headers: { 'content-type': result.contentType, ...baseHeaders, ...result.headers },
+      body: String(result.body ?? ''),
+    };
+  }
+  return jsonResponse(result.status, result.body, result.headers);
+}

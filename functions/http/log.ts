@@ -1,0 +1,30 @@
+/**
+ * Structured JSON logs (one line per event, CloudWatch-friendly). By policy nothing here ever carries a
+ * request body, an email address or policy text: callers pass identifiers and counts only.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(
+  service: string,
+  level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
+  const min = order[level] ?? order.info;
+  const emit = (lvl: Level) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (order[lvl] < min) return;
+    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), service, message, ...fields }));
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** Name and message of an error, and its stack for faults, never the data the error was about. */
+export const describeError = (e: unknown) =>
+  e instanceof Error ? { errorName: e.name, errorMessage: e.message.slice(0, 300), stack: e.stack } : { error: String(e) };

@@ -1,0 +1,74 @@
+/**
+ * The one route table (DESIGN.md decision 1). The local server routes and checks roles from it, the CDK
+ * stack builds API Gateway routes and authorizers from it, and docs/API.md's route list is checked
+ * against it by a test. Nothing about a route is written anywhere else.
+ *
+ * `fn` names the Lambda function that serves the route: routes are grouped by the privileges they need,
+ * so each function is granted only the tables its routes touch (lib/api-construct.ts).
+ */
+export type Role = 'public' | 'app' | 'publisher';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type FunctionName = 'read' | 'publish' | 'customers' | 'acknowledgments';
+
+export interface Route {
+  method: Method;
+  path: string;
+  role: Role;
+  fn: FunctionName;
+  /** Operation name: the key of the handler's operation map, and the route's id in the docs. */
+  op: string;
+}
+
+export const routes = [
+  { method: 'GET', path: '/health', role: 'public', fn: 'read', op: 'health' },
+  { method: 'GET', path: '/policies', role: 'public', fn: 'read', op: 'listPolicies' },
+  { method: 'GET', path: '/policies/{policyId}', role: 'public', fn: 'read', op: 'getPolicy' },
+  { method: 'GET', path: '/policies/{policyId}/revisions', role: 'public', fn: 'read', op: 'listRevisions' },
+  { method: 'GET', path: '/policies/{policyId}/revisions/{version}', role: 'public', fn: 'read', op: 'getRevision' },
+  { method: 'POST', path: '/policies/{policyId}/revisions', role: 'publisher', fn: 'publish', op: 'publishRevision' },
+  { method: 'PUT', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'putCustomer' },
+  { method: 'GET', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'getCustomer' },
+  { method: 'DELETE', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'deleteCustomer' },
+  { method: 'POST', path: '/users/{userId}/acknowledgments', role: 'app', fn: 'acknowledgments', op: 'acknowledge' },
+  { method: 'GET', path: '/users/{userId}/acknowledgments', role: 'app', fn: 'acknowledgments', op: 'listAcknowledgments' },
+  { method: 'GET', path: '/users/{userId}/policies/{policyId}/status', role: 'app', fn: 'acknowledgments', op: 'status' },
+] as const satisfies readonly Route[];
+
+export type OperationName = (typeof routes)[number]['op'];
+
+export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+/** Compiled matchers for the local server (API Gateway does this matching in AWS). */
+const compiled = routes.map((route) => {
+  const names: string[] = [];
+  const pattern = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route: route as Route, regex: new RegExp(`^${pattern}$`), names };
+});
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allowed: Method[] }
+  | { kind: 'not-found' };
+
+export function matchRoute(method: string, path: string): RouteMatch {
+  const allowed: Method[] = [];
+  for (const { route, regex, names } of compiled) {
+    const m = regex.exec(path);
+    if (!m) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+    } catch {
+      return { kind: 'not-found' };
+    }
+    return { kind: 'found', route, pathParameters };
+  }
+  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+}
