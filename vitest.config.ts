@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1', LOG_LEVEL: 'warn' },
+    env: {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1', LOG_LEVEL: 'warn' },
   },
 });

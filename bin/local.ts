@@ -5,6 +5,8 @@
 import { startLocalService } from './local/runtime';
 
 process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
+// Node 20 is supported by the SDK versions pinned here; the SDK's upgrade notice is noise at every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);

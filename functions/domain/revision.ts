@@ -109,7 +109,8 @@ export function prepareRevision(args: {
       path: 'effectiveAt',
       message: `effectiveAt must not be earlier than version ${latest.version}'s (${latest.effectiveAt})`,
     });
-  if (details.length > 0) throw validationFailed('the revision is not valid', details);
+  if (details.length > 0)
+    throw validationFailed(`the revision is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
 
   if (input.baseVersion !== undefined && input.baseVersion !== (latest?.version ?? 0)) {
     throw new DomainError(
