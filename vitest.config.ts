@@ -9,6 +9,9 @@ export default defineConfig({
     pool: 'forks',
     env: {
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1', LOG_LEVEL: 'warn' },
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_REGION: 'us-east-1',
+      LOG_LEVEL: 'warn',
+    },
   },
 });

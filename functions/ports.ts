@@ -83,3 +83,168 @@ export interface Clock {
 export interface IdGenerator {
   next(): string;
 }
+
+// --- Notifications (docs/NOTIFICATIONS.md) ---
+
+export type CampaignStatus = 'pending' | 'sending' | 'completed';
+
+/** One notification campaign per notified revision. Counters only ever grow. */
+export interface Campaign {
+  policyId: string;
+  version: number;
+  status: CampaignStatus;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** Recipients the fan-out has listed so far (final once `fanout.done`). */
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  fanout: {
+    /** Number of the next page to read (0 before the first). */
+    page: number;
+    /** Customer-store cursor the next page starts from. */
+    cursor: string | null;
+    done: boolean;
+    /** Epoch ms after which the sweeper may restart a fan-out that shows no progress. */
+    leaseUntil: number;
+  };
+  /** Batches whose counts are applied but whose "counted" marker is not written yet (normally empty). */
+  countingBatches: string[];
+}
+
+export type RecipientState = 'pending' | 'claimed' | 'sent' | 'failed' | 'suppressed';
+export type FinalRecipientState = 'sent' | 'failed' | 'suppressed';
+
+/** A recipient's ledger entry in one campaign. Carries no email address. */
+export interface LedgerEntry {
+  userId: string;
+  state: RecipientState;
+  attempts: number;
+  claimToken?: string;
+  /** Epoch ms; a claim past it may be taken over. */
+  leaseUntil?: number;
+  claimedAt?: string;
+  messageId?: string;
+  sentAt?: string;
+  reason?: string;
+  /** The batch whose delivery made the entry final: that batch, and only that one, counts it. */
+  finalizedBy?: string;
+  finalizedAt?: string;
+}
+
+/** The recipients of one fan-out page, frozen the first time the page is read. */
+export interface FanoutPage {
+  page: number;
+  cursorIn: string | null;
+  cursorOut: string | null;
+  userIds: string[];
+}
+
+export interface NotificationStore {
+  /** Write-once: false when the campaign already exists. */
+  createCampaign(c: {
+    policyId: string;
+    version: number;
+    createdAt: string;
+    leaseUntil: number;
+  }): Promise<boolean>;
+  getCampaign(policyId: string, version: number): Promise<Campaign | null>;
+  /** Moves the fan-out lease from `expected` to `leaseUntil`; false when another caller moved it first. */
+  renewFanoutLease(policyId: string, version: number, expected: number, leaseUntil: number): Promise<boolean>;
+  getPage(policyId: string, version: number, page: number): Promise<FanoutPage | null>;
+  /** Write-once: returns the stored page, which is the caller's or the one an earlier attempt stored. */
+  putPage(policyId: string, version: number, page: FanoutPage, expiresAt: number): Promise<FanoutPage>;
+  /**
+   * Advances the fan-out past `page` (conditional on the campaign still being at `page` with `cursor`),
+   * adds the page's recipients to `total` and moves the status to `sending`. Null when another attempt
+   * advanced it first.
+   */
+  checkpointFanout(
+    policyId: string,
+    version: number,
+    args: {
+      page: number;
+      cursor: string | null;
+      nextCursor: string | null;
+      recipients: number;
+      leaseUntil: number;
+      at: string;
+    },
+  ): Promise<Campaign | null>;
+  /** Ledger entries of these recipients (absent ones are missing from the map) and whether the batch is counted. */
+  getBatchState(
+    policyId: string,
+    version: number,
+    batchId: string,
+    userIds: string[],
+  ): Promise<{ counted: boolean; entries: Map<string, LedgerEntry> }>;
+  getEntry(policyId: string, version: number, userId: string): Promise<LedgerEntry | null>;
+  /** Takes the recipient when unclaimed, released or its claim's lease has passed `now`. */
+  claim(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { token: string; now: number; leaseUntil: number; at: string },
+  ): Promise<boolean>;
+  /** Gives a claim back (nothing was sent) so the next delivery can take it at once. */
+  release(policyId: string, version: number, userId: string, token: string): Promise<void>;
+  /**
+   * Makes the entry final. With `token`: only while that claim holds. Without (nobody to send to): only
+   * when the entry is unclaimed, released or its lease has passed `now`. False when the condition failed.
+   */
+  finish(
+    policyId: string,
+    version: number,
+    userId: string,
+    outcome: {
+      state: FinalRecipientState;
+      batchId: string;
+      at: string;
+      token?: string;
+      now?: number;
+      messageId?: string;
+      reason?: string;
+    },
+  ): Promise<boolean>;
+  /** Adds a batch's counts once (idempotent by batch id). Null when they were already applied. */
+  applyBatchCounts(
+    policyId: string,
+    version: number,
+    batchId: string,
+    counts: Record<FinalRecipientState, number>,
+    at: string,
+  ): Promise<Campaign | null>;
+  /** Write-once marker that the batch is counted, so later deliveries skip it. */
+  markBatchCounted(policyId: string, version: number, batchId: string, expiresAt: number): Promise<void>;
+  isBatchCounted(policyId: string, version: number, batchId: string): Promise<boolean>;
+  /** Drops batch ids from `countingBatches` once their marker exists. */
+  forgetCountingBatches(policyId: string, version: number, batchIds: string[]): Promise<void>;
+  /** Sets status `completed` once; false when it already was. */
+  completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
+}
+
+export interface QueueMessage {
+  /** Unique within one sendBatch call. */
+  id: string;
+  body: string;
+}
+
+export interface Queue {
+  /** Enqueues every message or throws (callers rely on redelivery, so partial success is harmless). */
+  sendBatch(messages: QueueMessage[]): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Resolves with the provider's message id; throws MailSendError (functions/domain/notification.ts). */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

@@ -4,11 +4,11 @@
  * calls the very Lambda handler for the route's function.
  */
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiEvent, type ApiResponse, MAX_BODY_BYTES, errorResponse } from '../../functions/http/api';
-import { type TokenSet, resolveRole } from '../../functions/http/auth';
-import { type FunctionName, type Route, matchRoute, routeKey } from '../../functions/http/routes';
+import { type ApiEvent, type ApiResponse, errorResponse, MAX_BODY_BYTES } from '../../functions/http/api';
+import { resolveRole, type TokenSet } from '../../functions/http/auth';
+import { type FunctionName, matchRoute, type Route, routeKey } from '../../functions/http/routes';
 
 export type ApiHandlers = Record<FunctionName, (event: ApiEvent) => Promise<ApiResponse>>;
 
@@ -43,7 +43,8 @@ export function toApiEvent(
   role: string | null,
 ): ApiEvent {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();
@@ -74,7 +75,9 @@ export function toApiEvent(
       timeEpoch: now.getTime(),
       authorizer: { lambda: role ? { role } : {} },
     },
-    ...(body.length > 0 ? { body: body.toString('utf8'), isBase64Encoded: false } : { isBase64Encoded: false }),
+    ...(body.length > 0
+      ? { body: body.toString('utf8'), isBase64Encoded: false }
+      : { isBase64Encoded: false }),
   };
 }
 
@@ -101,7 +104,10 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
-          return send(res, errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`));
+          return send(
+            res,
+            errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
+          );
         }
         throw e;
       }

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
+import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
@@ -33,6 +34,8 @@ export interface LocalOptions {
   clock?: Clock;
   ids?: IdGenerator;
   revisionCacheTtlMs?: number;
+  /** Sees the DynamoDB client before use (benchmarks count requests with a middleware). */
+  onDynamoClient?: (client: DynamoDBClient) => void;
 }
 
 export interface LocalService {
@@ -63,6 +66,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     }
 
     const client = createDynamoClient({ endpoint: dynamodbEndpoint });
+    opts.onDynamoClient?.(client);
     closers.push(async () => client.destroy());
     const tables = tableNames(opts.tablePrefix ?? '');
     await ensureTables(client, tables);
@@ -74,7 +78,8 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const customers = new DynamoCustomerStore(doc, tables.customers);
     const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
     // One catalog per function, as in AWS where each function has its own memory.
-    const catalog = () => new RevisionCatalog(policies, opts.revisionCacheTtlMs ?? DEFAULT_REVISION_CACHE_TTL_MS);
+    const catalog = () =>
+      new RevisionCatalog(policies, opts.revisionCacheTtlMs ?? DEFAULT_REVISION_CACHE_TTL_MS);
     const publishCatalog = catalog();
     const readCatalog = catalog();
     const ackCatalog = catalog();

@@ -6,10 +6,20 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
-import { type TableKey, type TableNames, createTableInput, tableDefs } from '../../functions/adapters/dynamodb/tables';
+import dynalite from 'dynalite';
+import {
+  createTableInput,
+  type TableKey,
+  type TableNames,
+  tableDefs,
+} from '../../functions/adapters/dynamodb/tables';
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
@@ -50,7 +60,10 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames) {
     if ('ttlAttribute' in def && def.ttlAttribute) {
       try {
         await client.send(
-          new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }),
+          new UpdateTimeToLiveCommand({
+            TableName,
+            TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
+          }),
         );
       } catch {
         // dynalite does not implement TTL; expiry only matters in AWS.

@@ -29,7 +29,8 @@ export function canonicalLocale(tag: string): string {
     .split('-')
     .map((part, i) => {
       if (i === 0) return part.toLowerCase();
-      if (part.length === 4 && /^[a-zA-Z]+$/.test(part)) return part[0]!.toUpperCase() + part.slice(1).toLowerCase();
+      if (part.length === 4 && /^[a-zA-Z]+$/.test(part))
+        return part[0]!.toUpperCase() + part.slice(1).toLowerCase();
       if (part.length === 2 || /^[0-9]{3}$/.test(part)) return part.toUpperCase();
       return part.toLowerCase();
     })

@@ -1,5 +1,5 @@
-import { type ErrorDetail, DomainError, validationFailed } from './errors';
-import { MAX_TEXT_BYTES, canonicalJson, contentHash, normalizeText, sha256, utf8Bytes } from './text';
+import { DomainError, type ErrorDetail, validationFailed } from './errors';
+import { canonicalJson, contentHash, MAX_TEXT_BYTES, normalizeText, sha256, utf8Bytes } from './text';
 
 export type ChangeKind = 'material' | 'minor';
 
@@ -42,7 +42,9 @@ export const EFFECTIVE_AT_SKEW_MS = 5 * 60 * 1000;
  * The chain hash: binds a revision to its predecessor so that rewriting any stored revision (or a
  * text, through its content hash) breaks every hash after it.
  */
-export function revisionHash(r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'>) {
+export function revisionHash(
+  r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'>,
+) {
   return sha256(
     canonicalJson({
       previousHash: r.previousHash,
@@ -55,12 +57,15 @@ export function revisionHash(r: Pick<Revision, 'previousHash' | 'version' | 'cha
 }
 
 /** Checks a stored history (ascending versions): versions 1..n without gaps and an unbroken hash chain. */
-export function verifyChain(revisions: Revision[]): { ok: true } | { ok: false; version: number; reason: string } {
+export function verifyChain(
+  revisions: Revision[],
+): { ok: true } | { ok: false; version: number; reason: string } {
   let previous: Revision | null = null;
   for (const r of revisions) {
     const expectedVersion = previous ? previous.version + 1 : 1;
     if (r.version !== expectedVersion) return { ok: false, version: r.version, reason: 'version gap' };
-    if (r.previousHash !== (previous?.hash ?? null)) return { ok: false, version: r.version, reason: 'broken link' };
+    if (r.previousHash !== (previous?.hash ?? null))
+      return { ok: false, version: r.version, reason: 'broken link' };
     if (revisionHash(r) !== r.hash) return { ok: false, version: r.version, reason: 'hash mismatch' };
     previous = r;
   }
@@ -85,7 +90,10 @@ export function prepareRevision(args: {
     const normalised = normalizeText(raw);
     if (normalised.trim() === '') details.push({ path: `texts.${locale}`, message: 'text is empty' });
     else if (utf8Bytes(normalised) > MAX_TEXT_BYTES)
-      details.push({ path: `texts.${locale}`, message: `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation` });
+      details.push({
+        path: `texts.${locale}`,
+        message: `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation`,
+      });
     texts[locale] = normalised;
   }
   const locales = Object.keys(texts);
@@ -93,12 +101,17 @@ export function prepareRevision(args: {
     details.push({ path: 'texts', message: `between 1 and ${MAX_LOCALES} locales are required` });
   if (latest) {
     for (const kept of latest.locales) {
-      if (!(kept in texts)) details.push({ path: `texts.${kept}`, message: `locale ${kept} of version ${latest.version} must be kept` });
+      if (!(kept in texts))
+        details.push({
+          path: `texts.${kept}`,
+          message: `locale ${kept} of version ${latest.version} must be kept`,
+        });
     }
   }
   const summary = input.summary ?? {};
   for (const locale of Object.keys(summary)) {
-    if (!(locale in texts)) details.push({ path: `summary.${locale}`, message: 'summary locale has no text in this revision' });
+    if (!(locale in texts))
+      details.push({ path: `summary.${locale}`, message: 'summary locale has no text in this revision' });
   }
 
   const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now;
@@ -110,7 +123,10 @@ export function prepareRevision(args: {
       message: `effectiveAt must not be earlier than version ${latest.version}'s (${latest.effectiveAt})`,
     });
   if (details.length > 0)
-    throw validationFailed(`the revision is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+    throw validationFailed(
+      `the revision is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      details,
+    );
 
   if (input.baseVersion !== undefined && input.baseVersion !== (latest?.version ?? 0)) {
     throw new DomainError(
@@ -146,6 +162,9 @@ export function prepareRevision(args: {
 }
 
 /** The locale served for a request: the asked one when the revision has it, else the default. */
-export function resolveLocale(revision: Pick<Revision, 'locales' | 'defaultLocale'>, asked: string | undefined) {
+export function resolveLocale(
+  revision: Pick<Revision, 'locales' | 'defaultLocale'>,
+  asked: string | undefined,
+) {
   return asked && revision.locales.includes(asked) ? asked : revision.defaultLocale;
 }

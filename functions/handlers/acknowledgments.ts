@@ -1,9 +1,14 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
 import { z } from 'zod';
-import { LOCALE, POLICY_ID, assertPolicyId, assertUserId, canonicalLocale } from '../domain/ids';
-import { type Operations, createApiHandler } from '../http/api';
-import { SINGLE_LINE, parseWith } from '../http/validate';
-import { type AcknowledgmentDeps, acknowledge, checkStatus, listAcknowledgments } from '../usecases/acknowledgments';
+import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
+import { createApiHandler, type Operations } from '../http/api';
+import { parseWith, SINGLE_LINE } from '../http/validate';
+import {
+  type AcknowledgmentDeps,
+  acknowledge,
+  checkStatus,
+  listAcknowledgments,
+} from '../usecases/acknowledgments';
 import { ackStoreFromEnv, lazyHandler, policyDepsFromEnv } from './wiring';
 
 const EVIDENCE_MAX_BYTES = 8 * 1024;
@@ -22,7 +27,10 @@ export const acknowledgeSchema = z.strictObject({
       z.string().max(2048).regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
     )
     .refine((e) => Object.keys(e).length <= 20, 'at most 20 evidence fields')
-    .refine((e) => Buffer.byteLength(JSON.stringify(e)) <= EVIDENCE_MAX_BYTES, `evidence is limited to ${EVIDENCE_MAX_BYTES} bytes`)
+    .refine(
+      (e) => Buffer.byteLength(JSON.stringify(e)) <= EVIDENCE_MAX_BYTES,
+      `evidence is limited to ${EVIDENCE_MAX_BYTES} bytes`,
+    )
     .optional(),
 });
 

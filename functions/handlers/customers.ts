@@ -1,17 +1,22 @@
 /** Customer registry (app role). Granted the Customers table only. */
 import { z } from 'zod';
-import { LOCALE, assertUserId, canonicalLocale } from '../domain/ids';
-import { type Operations, createApiHandler } from '../http/api';
-import { SINGLE_LINE, parseWith } from '../http/validate';
+import { systemClock } from '../adapters/system';
+import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
+import { createApiHandler, type Operations } from '../http/api';
+import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
 import { customerStoreFromEnv, lazyHandler } from './wiring';
-import { systemClock } from '../adapters/system';
 
 /** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export const customerSchema = z.strictObject({
-  email: z.string().max(254).regex(SINGLE_LINE, 'must not contain CR, LF or NUL').regex(EMAIL, 'not a valid email address'),
+  email: z
+    .string()
+    .max(254)
+    .regex(SINGLE_LINE, 'must not contain CR, LF or NUL')
+    .regex(EMAIL, 'not a valid email address'),
   locale: z.string().regex(LOCALE, 'must be a BCP 47 language tag').transform(canonicalLocale).optional(),
   name: z.string().min(1).max(200).regex(SINGLE_LINE, 'must not contain CR, LF or NUL').optional(),
 });
@@ -23,14 +28,18 @@ export const customerOperations: Operations<CustomerDeps> = {
     const { created, customer } = await registerCustomer(deps, userId, input);
     return { status: created ? 201 : 200, body: customer };
   },
-  getCustomer: async (req, deps) => ({ status: 200, body: await getCustomer(deps, assertUserId(req.params.userId)) }),
+  getCustomer: async (req, deps) => ({
+    status: 200,
+    body: await getCustomer(deps, assertUserId(req.params.userId)),
+  }),
   deleteCustomer: async (req, deps) => {
     await eraseCustomer(deps, assertUserId(req.params.userId));
     return { status: 204 };
   },
 };
 
-export const createCustomersHandler = (deps: CustomerDeps) => createApiHandler('customers', customerOperations, deps);
+export const createCustomersHandler = (deps: CustomerDeps) =>
+  createApiHandler('customers', customerOperations, deps);
 export const handler = lazyHandler(() =>
   createCustomersHandler({ customers: customerStoreFromEnv(), clock: systemClock }),
 );

@@ -1,8 +1,8 @@
 /** Publishing revisions (publisher role). Granted read/write on the Policies table. */
 import { z } from 'zod';
 import { validationFailed } from '../domain/errors';
-import { LOCALE, assertPolicyId, canonicalLocale } from '../domain/ids';
-import { type Operations, createApiHandler } from '../http/api';
+import { assertPolicyId, canonicalLocale, LOCALE } from '../domain/ids';
+import { createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
 import { lazyHandler, policyDepsFromEnv } from './wiring';
@@ -13,7 +13,13 @@ export const publishSchema = z.strictObject({
   texts: z.record(localeKey, z.string()),
   change: z.enum(['material', 'minor']),
   summary: z
-    .record(localeKey, z.string().max(2000).regex(/^[^\0]*$/, 'must not contain NUL'))
+    .record(
+      localeKey,
+      z
+        .string()
+        .max(2000)
+        .regex(/^[^\0]*$/, 'must not contain NUL'),
+    )
     .optional(),
   effectiveAt: z.iso.datetime({ offset: true }).optional(),
   baseVersion: z.number().int().min(0).optional(),
@@ -27,7 +33,8 @@ function canonicalKeys(record: Record<string, string> | undefined, path: string)
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
     const locale = canonicalLocale(key);
-    if (locale in out) throw validationFailed('duplicate locale', [{ path: `${path}.${key}`, message: 'duplicate locale' }]);
+    if (locale in out)
+      throw validationFailed('duplicate locale', [{ path: `${path}.${key}`, message: 'duplicate locale' }]);
     out[locale] = value;
   }
   return out;
@@ -48,5 +55,6 @@ export const publishOperations: Operations<PublishDeps> = {
   },
 };
 
-export const createPublishHandler = (deps: PublishDeps) => createApiHandler('publish', publishOperations, deps);
+export const createPublishHandler = (deps: PublishDeps) =>
+  createApiHandler('publish', publishOperations, deps);
 export const handler = lazyHandler(() => createPublishHandler(policyDepsFromEnv()));

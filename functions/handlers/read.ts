@@ -1,13 +1,13 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
 import { z } from 'zod';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
-import { type ApiRequest, type Operations, createApiHandler } from '../http/api';
+import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
 import {
-  type PolicyDeps,
   findRevision,
   getPolicyView,
   listPolicyViews,
+  type PolicyDeps,
   pageRevisions,
   revisionText,
 } from '../usecases/policies';

@@ -3,11 +3,12 @@
  * warm invocations). Only the tables a function is granted appear in its environment, so asking for
  * another one fails fast with the variable's name.
  */
-import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
-import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+
 import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
+import { tableNameFromEnv } from '../adapters/dynamodb/tables';
 import { systemClock, uuidIds } from '../adapters/system';
 import type { ApiEvent, ApiResponse } from '../http/api';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../usecases/catalog';
@@ -15,7 +16,10 @@ import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../usecases/cata
 let doc: ReturnType<typeof createDocumentClient> | undefined;
 export function documentClient() {
   doc ??= createDocumentClient(
-    createDynamoClient({ endpoint: process.env.DYNAMODB_ENDPOINT || undefined, region: process.env.AWS_REGION }),
+    createDynamoClient({
+      endpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+      region: process.env.AWS_REGION,
+    }),
   );
   return doc;
 }
@@ -24,13 +28,16 @@ export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`environment variable ${name} must be a whole number`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`environment variable ${name} must be a whole number`);
   return value;
 }
 
 export const policyStoreFromEnv = () => new DynamoPolicyStore(documentClient(), tableNameFromEnv('policies'));
-export const customerStoreFromEnv = () => new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'));
-export const ackStoreFromEnv = () => new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'));
+export const customerStoreFromEnv = () =>
+  new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'));
+export const ackStoreFromEnv = () =>
+  new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'));
 
 export function policyDepsFromEnv() {
   const policies = policyStoreFromEnv();

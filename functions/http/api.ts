@@ -9,7 +9,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
-import { type Logger, createLogger, describeError } from './log';
+import { createLogger, describeError, type Logger } from './log';
 import { type FunctionName, type OperationName, type Role, type Route, routeKey, routes } from './routes';
 
 export type AuthorizerContext = { role?: string };
@@ -57,15 +57,28 @@ const baseHeaders = {
   'referrer-policy': 'no-referrer',
 };
 
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ApiResponse {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...baseHeaders, ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...baseHeaders,
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }
 
-export function errorResponse(code: ErrorCode | 'INTERNAL_ERROR', message: string, details: ErrorDetail[] = []) {
+export function errorResponse(
+  code: ErrorCode | 'INTERNAL_ERROR',
+  message: string,
+  details: ErrorDetail[] = [],
+) {
   const status = code === 'INTERNAL_ERROR' ? 500 : statusOf[code];
   return jsonResponse(status, { error: { code, message, details } });
 }
@@ -86,7 +99,8 @@ export function authorize(route: Route, context: AuthorizerContext | undefined):
 }
 
 function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
-  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+  const raw =
+    event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
   if (size > MAX_BODY_BYTES)
     throw new DomainError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
@@ -104,7 +118,9 @@ function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
 }
 
 const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
-  Object.fromEntries(Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
+  Object.fromEntries(
+    Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
+  );
 
 export function createApiHandler<D>(
   fn: FunctionName,

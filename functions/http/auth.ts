@@ -14,7 +14,10 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * time so response timing says nothing about how much of a token matched. Shared by the local server
  * and the Lambda authorizer.
  */
-export function resolveRole(authorization: string | undefined, tokens: TokenSet): Exclude<Role, 'public'> | null {
+export function resolveRole(
+  authorization: string | undefined,
+  tokens: TokenSet,
+): Exclude<Role, 'public'> | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return null;
   const presented = digest(match[1]!);

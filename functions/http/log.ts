@@ -18,13 +18,17 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Logger {
   const min = order[level] ?? order.info;
-  const emit = (lvl: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (order[lvl] < min) return;
-    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), service, message, ...fields }));
-  };
+  const emit =
+    (lvl: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (order[lvl] < min) return;
+      write(JSON.stringify({ level: lvl, time: new Date().toISOString(), service, message, ...fields }));
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
 /** Name and message of an error, and its stack for faults, never the data the error was about. */
 export const describeError = (e: unknown) =>
-  e instanceof Error ? { errorName: e.name, errorMessage: e.message.slice(0, 300), stack: e.stack } : { error: String(e) };
+  e instanceof Error
+    ? { errorName: e.name, errorMessage: e.message.slice(0, 300), stack: e.stack }
+    : { error: String(e) };

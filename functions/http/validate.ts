@@ -12,7 +12,8 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
     `the ${what} is not valid`,
     result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     })),
   );
 }

@@ -2,7 +2,7 @@ import { notFound } from '../domain/errors';
 import { resolveLocale } from '../domain/revision';
 import { type AcknowledgmentStatus, acknowledgmentStatus } from '../domain/timeline';
 import type { Acknowledgment, AcknowledgmentStore, Clock, IdGenerator } from '../ports';
-import { type PolicyDeps, findRevision } from './policies';
+import { findRevision, type PolicyDeps } from './policies';
 
 export interface AcknowledgmentDeps extends PolicyDeps {
   acks: AcknowledgmentStore;
@@ -38,7 +38,11 @@ export async function acknowledge(deps: AcknowledgmentDeps, userId: string, inpu
   return deps.acks.put(record);
 }
 
-export async function listAcknowledgments(deps: { acks: AcknowledgmentStore }, userId: string, policyId?: string) {
+export async function listAcknowledgments(
+  deps: { acks: AcknowledgmentStore },
+  userId: string,
+  policyId?: string,
+) {
   return deps.acks.listForUser(userId, policyId);
 }
 

@@ -1,5 +1,11 @@
 import { DomainError, ItemExistsError, notFound } from '../domain/errors';
-import { type PreparedRevision, type PublishInput, type Revision, prepareRevision, resolveLocale } from '../domain/revision';
+import {
+  type PreparedRevision,
+  type PublishInput,
+  prepareRevision,
+  type Revision,
+  resolveLocale,
+} from '../domain/revision';
 import { type PolicyView, policyView } from '../domain/timeline';
 import type { Clock, Page, PolicyStore } from '../ports';
 import type { RevisionCatalog } from './catalog';
@@ -26,8 +32,12 @@ export async function getPolicyView(deps: PolicyDeps, policyId: string): Promise
 
 export async function listPolicyViews(deps: PolicyDeps): Promise<PolicyView[]> {
   const ids = await deps.policies.listPolicyIds();
-  const views = await Promise.all(ids.map(async (id) => policyView(await deps.catalog.revisions(id), deps.clock.now())));
-  return views.filter((v): v is PolicyView => v !== null).sort((a, b) => a.policyId.localeCompare(b.policyId));
+  const views = await Promise.all(
+    ids.map(async (id) => policyView(await deps.catalog.revisions(id), deps.clock.now())),
+  );
+  return views
+    .filter((v): v is PolicyView => v !== null)
+    .sort((a, b) => a.policyId.localeCompare(b.policyId));
 }
 
 export async function pageRevisions(

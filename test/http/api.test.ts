@@ -3,7 +3,7 @@ import type { LocalService } from '../../bin/local/runtime';
 import { normalizeText } from '../../functions/domain/text';
 import { routes } from '../../functions/http/routes';
 import { fixtureEn, fixtureVi, fixtureViRevised } from '../support/fixtures';
-import { TOKENS, call, startTestService } from '../support/service';
+import { call, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
 beforeAll(async () => {
@@ -27,7 +27,11 @@ describe('policies and revisions', () => {
   it('publishes a first revision and reports it as current', async () => {
     const res = await call(service, 'POST', '/policies/privacy/revisions', {
       token: pub,
-      body: { texts: { vi: fixtureVi, en: fixtureEn }, change: 'material', summary: { vi: 'Bản đầu tiên', en: 'First version' } },
+      body: {
+        texts: { vi: fixtureVi, en: fixtureEn },
+        change: 'material',
+        summary: { vi: 'Bản đầu tiên', en: 'First version' },
+      },
     });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({
@@ -57,7 +61,10 @@ describe('policies and revisions', () => {
   it('rejects an unchanged republish (even NFD with CRLF) with 409 NO_CHANGES', async () => {
     const res = await call(service, 'POST', '/policies/privacy/revisions', {
       token: pub,
-      body: { texts: { vi: fixtureVi.normalize('NFD').replace(/\n/g, '\r\n'), en: fixtureEn }, change: 'minor' },
+      body: {
+        texts: { vi: fixtureVi.normalize('NFD').replace(/\n/g, '\r\n'), en: fixtureEn },
+        change: 'minor',
+      },
     });
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe('NO_CHANGES');
@@ -86,22 +93,37 @@ describe('policies and revisions', () => {
     const effectiveAt = future(10);
     const res = await call(service, 'POST', '/policies/privacy/revisions', {
       token: pub,
-      body: { texts: { vi: fixtureViRevised, en: fixtureEn }, change: 'material', effectiveAt, baseVersion: 1 },
+      body: {
+        texts: { vi: fixtureViRevised, en: fixtureEn },
+        change: 'material',
+        effectiveAt,
+        baseVersion: 1,
+      },
     });
     expect(res.status).toBe(201);
     const v1 = await call(service, 'GET', '/policies/privacy/revisions/1');
     expect(res.json.previousHash).toBe(v1.json.hash);
     const policy = await call(service, 'GET', '/policies/privacy');
-    expect(policy.json).toMatchObject({ currentVersion: 1, latestVersion: 2, upcoming: { version: 2, effectiveAt } });
+    expect(policy.json).toMatchObject({
+      currentVersion: 1,
+      latestVersion: 2,
+      upcoming: { version: 2, effectiveAt },
+    });
 
     const list = await call(service, 'GET', '/policies/privacy/revisions?limit=1');
     expect(list.json.revisions.map((r: { version: number }) => r.version)).toEqual([2]);
-    const rest = await call(service, 'GET', `/policies/privacy/revisions?limit=1&cursor=${list.json.nextCursor}`);
+    const rest = await call(
+      service,
+      'GET',
+      `/policies/privacy/revisions?limit=1&cursor=${list.json.nextCursor}`,
+    );
     expect(rest.json.revisions.map((r: { version: number }) => r.version)).toEqual([1]);
     expect(rest.json.nextCursor).toBeNull();
 
     const all = await call(service, 'GET', '/policies');
-    expect(all.json.policies).toContainEqual(expect.objectContaining({ policyId: 'privacy', currentVersion: 1, latestVersion: 2 }));
+    expect(all.json.policies).toContainEqual(
+      expect.objectContaining({ policyId: 'privacy', currentVersion: 1, latestVersion: 2 }),
+    );
   });
 
   it('serves texts by version, alias and locale, falling back to the default locale', async () => {
@@ -123,7 +145,12 @@ describe('policies and revisions', () => {
   });
 
   it('answers 404 NOT_FOUND for unknown policies and versions', async () => {
-    for (const path of ['/policies/nope', '/policies/nope/revisions', '/policies/privacy/revisions/99', '/policies/nope/revisions/current']) {
+    for (const path of [
+      '/policies/nope',
+      '/policies/nope/revisions',
+      '/policies/privacy/revisions/99',
+      '/policies/nope/revisions/current',
+    ]) {
       const res = await call(service, 'GET', path);
       expect(res.status, path).toBe(404);
       expect(res.json.error.code).toBe('NOT_FOUND');
@@ -133,15 +160,35 @@ describe('policies and revisions', () => {
 
 describe('customers', () => {
   it('creates (201), updates (200), reads and erases a customer', async () => {
-    const created = await call(service, 'PUT', '/customers/user-1', { token: app, body: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An' } });
+    const created = await call(service, 'PUT', '/customers/user-1', {
+      token: app,
+      body: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An' },
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ userId: 'user-1', email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An', status: 'active' });
-    const updated = await call(service, 'PUT', '/customers/user-1', { token: app, body: { email: 'an2@example.vn' } });
+    expect(created.json).toMatchObject({
+      userId: 'user-1',
+      email: 'an@example.vn',
+      locale: 'vi',
+      name: 'Nguyễn Văn An',
+      status: 'active',
+    });
+    const updated = await call(service, 'PUT', '/customers/user-1', {
+      token: app,
+      body: { email: 'an2@example.vn' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.json.registeredAt).toBe(created.json.registeredAt);
     const read = await call(service, 'GET', '/customers/user-1', { token: app });
     expect(read.json).toMatchObject({ email: 'an2@example.vn', locale: null, name: null, status: 'active' });
-    expect(Object.keys(read.json).sort()).toEqual(['email', 'locale', 'name', 'registeredAt', 'status', 'updatedAt', 'userId']);
+    expect(Object.keys(read.json).sort()).toEqual([
+      'email',
+      'locale',
+      'name',
+      'registeredAt',
+      'status',
+      'updatedAt',
+      'userId',
+    ]);
     const erased = await call(service, 'DELETE', '/customers/user-1', { token: app });
     expect(erased.status).toBe(204);
     expect(erased.text).toBe('');
@@ -153,24 +200,58 @@ describe('customers', () => {
 describe('acknowledgments and status', () => {
   it('walks a user from never acknowledged to up to date', async () => {
     const before = await call(service, 'GET', '/users/user-2/policies/privacy/status', { token: app });
-    expect(before.json).toMatchObject({ userId: 'user-2', policyId: 'privacy', mustAcknowledge: true, reason: 'NEVER_ACKNOWLEDGED', currentVersion: 1, requiredVersion: 1, acknowledgedVersion: null, upcoming: { version: 2 } });
+    expect(before.json).toMatchObject({
+      userId: 'user-2',
+      policyId: 'privacy',
+      mustAcknowledge: true,
+      reason: 'NEVER_ACKNOWLEDGED',
+      currentVersion: 1,
+      requiredVersion: 1,
+      acknowledgedVersion: null,
+      upcoming: { version: 2 },
+    });
 
-    const body = { policyId: 'privacy', version: 1, locale: 'en', channel: 'web', evidence: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0' } };
+    const body = {
+      policyId: 'privacy',
+      version: 1,
+      locale: 'en',
+      channel: 'web',
+      evidence: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0' },
+    };
     const first = await call(service, 'POST', '/users/user-2/acknowledgments', { token: app, body });
     expect(first.status).toBe(201);
     const v1 = await call(service, 'GET', '/policies/privacy/revisions/1');
-    expect(first.json).toMatchObject({ userId: 'user-2', policyId: 'privacy', version: 1, locale: 'en', contentHash: v1.json.contentHashes.en, channel: 'web', evidence: body.evidence });
+    expect(first.json).toMatchObject({
+      userId: 'user-2',
+      policyId: 'privacy',
+      version: 1,
+      locale: 'en',
+      contentHash: v1.json.contentHashes.en,
+      channel: 'web',
+      evidence: body.evidence,
+    });
     expect(first.json.receiptId).toEqual(expect.any(String));
 
-    const again = await call(service, 'POST', '/users/user-2/acknowledgments', { token: app, body: { ...body, channel: 'ios' } });
+    const again = await call(service, 'POST', '/users/user-2/acknowledgments', {
+      token: app,
+      body: { ...body, channel: 'ios' },
+    });
     expect(again.status).toBe(200);
     expect(again.json).toEqual(first.json);
 
     const after = await call(service, 'GET', '/users/user-2/policies/privacy/status', { token: app });
-    expect(after.json).toMatchObject({ mustAcknowledge: false, reason: 'UP_TO_DATE', acknowledgedVersion: 1, acknowledgedAt: first.json.acknowledgedAt });
+    expect(after.json).toMatchObject({
+      mustAcknowledge: false,
+      reason: 'UP_TO_DATE',
+      acknowledgedVersion: 1,
+      acknowledgedAt: first.json.acknowledgedAt,
+    });
 
     // A published but not yet effective version may be acknowledged early; the fallback locale is recorded.
-    const early = await call(service, 'POST', '/users/user-2/acknowledgments', { token: app, body: { policyId: 'privacy', version: 2, locale: 'ja' } });
+    const early = await call(service, 'POST', '/users/user-2/acknowledgments', {
+      token: app,
+      body: { policyId: 'privacy', version: 2, locale: 'ja' },
+    });
     expect(early.status).toBe(201);
     expect(early.json).toMatchObject({ version: 2, locale: 'vi', channel: 'api', evidence: {} });
 
@@ -183,7 +264,10 @@ describe('acknowledgments and status', () => {
     expect(stranger.status).toBe(200);
     expect(stranger.json.reason).toBe('NEVER_ACKNOWLEDGED');
     expect((await call(service, 'GET', '/users/u/policies/nope/status', { token: app })).status).toBe(404);
-    const ack = await call(service, 'POST', '/users/u/acknowledgments', { token: app, body: { policyId: 'privacy', version: 42 } });
+    const ack = await call(service, 'POST', '/users/u/acknowledgments', {
+      token: app,
+      body: { policyId: 'privacy', version: 42 },
+    });
     expect(ack.status).toBe(404);
     expect(ack.json.error.code).toBe('NOT_FOUND');
   });
@@ -198,7 +282,10 @@ describe('roles on every route', () => {
   it.each(cases)('$route.method $route.path with $who token', async ({ route, who }) => {
     const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => sample[name] ?? 'x');
     const token = who === 'none' ? undefined : who === 'bogus' ? 'not-a-token' : TOKENS[who];
-    const res = await call(service, route.method, path, { token, body: route.method === 'POST' || route.method === 'PUT' ? {} : undefined });
+    const res = await call(service, route.method, path, {
+      token,
+      body: route.method === 'POST' || route.method === 'PUT' ? {} : undefined,
+    });
     if (route.role === 'public') {
       expect([401, 403]).not.toContain(res.status);
     } else if (who === 'none' || who === 'bogus') {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
-import { TOKENS, call, dumpTables, startTestService } from '../support/service';
+import { call, dumpTables, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
 let before: Record<string, unknown[]>;
@@ -15,9 +15,25 @@ const big = 'a'.repeat(256 * 1024 + 1);
 
 beforeAll(async () => {
   service = await startTestService();
-  expect((await call(service, 'POST', '/policies/privacy/revisions', { token: pub, body: { texts: { vi: 'Chính sách\n', en: 'Policy\n' }, change: 'material' } })).status).toBe(201);
-  expect((await call(service, 'PUT', '/customers/u1', { token: app, body: { email: 'u1@example.com' } })).status).toBe(201);
-  expect((await call(service, 'POST', '/users/u1/acknowledgments', { token: app, body: { policyId: 'privacy', version: 1 } })).status).toBe(201);
+  expect(
+    (
+      await call(service, 'POST', '/policies/privacy/revisions', {
+        token: pub,
+        body: { texts: { vi: 'Chính sách\n', en: 'Policy\n' }, change: 'material' },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await call(service, 'PUT', '/customers/u1', { token: app, body: { email: 'u1@example.com' } })).status,
+  ).toBe(201);
+  expect(
+    (
+      await call(service, 'POST', '/users/u1/acknowledgments', {
+        token: app,
+        body: { policyId: 'privacy', version: 1 },
+      })
+    ).status,
+  ).toBe(201);
   before = await dumpTables(service);
 });
 afterAll(async () => service?.stop());
@@ -63,12 +79,66 @@ const ack = (body: unknown, name: string, status = 400, code = 'VALIDATION_FAILE
 });
 
 const cases: Case[] = [
-  { name: 'malformed JSON', method: 'POST', path: '/policies/privacy/revisions', token: pub, rawBody: '{"texts": {', headers: { 'content-type': 'application/json' }, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'JSON body that is not an object', method: 'POST', path: '/policies/privacy/revisions', token: pub, rawBody: '[1,2]', headers: { 'content-type': 'application/json' }, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'empty body', method: 'PUT', path: '/customers/u2', token: app, rawBody: '', headers: { 'content-type': 'application/json' }, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'text/plain body', method: 'POST', path: '/policies/privacy/revisions', token: pub, rawBody: 'hello', headers: { 'content-type': 'text/plain' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'form-encoded body', method: 'PUT', path: '/customers/u2', token: app, rawBody: 'email=a@b.vn', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'body over 1 MiB', method: 'POST', path: '/policies/privacy/revisions', token: pub, rawBody: JSON.stringify({ texts: { vi: 'x'.repeat(1024 * 1024) }, change: 'minor' }), headers: { 'content-type': 'application/json' }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  {
+    name: 'malformed JSON',
+    method: 'POST',
+    path: '/policies/privacy/revisions',
+    token: pub,
+    rawBody: '{"texts": {',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'JSON body that is not an object',
+    method: 'POST',
+    path: '/policies/privacy/revisions',
+    token: pub,
+    rawBody: '[1,2]',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'empty body',
+    method: 'PUT',
+    path: '/customers/u2',
+    token: app,
+    rawBody: '',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'text/plain body',
+    method: 'POST',
+    path: '/policies/privacy/revisions',
+    token: pub,
+    rawBody: 'hello',
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'form-encoded body',
+    method: 'PUT',
+    path: '/customers/u2',
+    token: app,
+    rawBody: 'email=a@b.vn',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'body over 1 MiB',
+    method: 'POST',
+    path: '/policies/privacy/revisions',
+    token: pub,
+    rawBody: JSON.stringify({ texts: { vi: 'x'.repeat(1024 * 1024) }, change: 'minor' }),
+    headers: { 'content-type': 'application/json' },
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
   publish({ ...valid, texts: { vi: big } }, 'a text over 256 KiB'),
   publish({ change: 'material' }, 'texts missing'),
   publish({ texts: 'Chính sách', change: 'material' }, 'texts not an object'),
@@ -86,7 +156,10 @@ const cases: Case[] = [
   publish({ ...valid, summary: { fr: 'résumé' } }, 'summary in a locale without text'),
   publish({ ...valid, colour: 'red' }, 'unknown field'),
   publish({ texts: { vi: 'Mới\n' }, change: 'minor' }, 'dropping a locale (en)'),
-  publish({ texts: { vi: 'Mới\n', EN: 'x', en: 'y' }, change: 'minor' }, 'the same locale twice in two spellings'),
+  publish(
+    { texts: { vi: 'Mới\n', EN: 'x', en: 'y' }, change: 'minor' },
+    'the same locale twice in two spellings',
+  ),
   { ...publish(valid, 'an invalid policy id'), path: '/policies/Privacy_Policy/revisions' },
   { ...publish(valid, 'a policy id over 64 characters'), path: `/policies/${'a'.repeat(65)}/revisions` },
   customer({ email: 'not-an-email' }, 'invalid email'),
@@ -106,11 +179,42 @@ const cases: Case[] = [
   ack({ policyId: 'privacy', version: 1, channel: 'Web Site' }, 'bad channel'),
   ack({ policyId: 'privacy', version: 9 }, 'unknown version', 404, 'NOT_FOUND', 'u3'),
   ack({ policyId: 'nope', version: 1 }, 'unknown policy', 404, 'NOT_FOUND', 'u3'),
-  { name: 'a bad version in the path', method: 'GET', path: '/policies/privacy/revisions/abc', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'a bad locale query', method: 'GET', path: '/policies/privacy/revisions/1?locale=%3Cscript%3E', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'limit out of range', method: 'GET', path: '/policies/privacy/revisions?limit=1000', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'a forged cursor', method: 'GET', path: '/policies/privacy/revisions?cursor=eyJwayI6IngifQ', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'a bad policyId filter', method: 'GET', path: '/users/u1/acknowledgments?policyId=BAD!', token: app, status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'a bad version in the path',
+    method: 'GET',
+    path: '/policies/privacy/revisions/abc',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'a bad locale query',
+    method: 'GET',
+    path: '/policies/privacy/revisions/1?locale=%3Cscript%3E',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'limit out of range',
+    method: 'GET',
+    path: '/policies/privacy/revisions?limit=1000',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'a forged cursor',
+    method: 'GET',
+    path: '/policies/privacy/revisions?cursor=eyJwayI6IngifQ',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'a bad policyId filter',
+    method: 'GET',
+    path: '/users/u1/acknowledgments?policyId=BAD!',
+    token: app,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
 ];
 
 describe('bad input', () => {
@@ -119,7 +223,12 @@ describe('bad input', () => {
   });
 
   it.each(cases)('$name → $status $code', async (c) => {
-    const res = await call(service, c.method, c.path, { token: c.token, body: c.body, rawBody: c.rawBody, headers: c.headers });
+    const res = await call(service, c.method, c.path, {
+      token: c.token,
+      body: c.body,
+      rawBody: c.rawBody,
+      headers: c.headers,
+    });
     expect(res.status).toBe(c.status);
     expect(res.json.error.code).toBe(c.code);
     expect(res.json.error.message).toEqual(expect.any(String));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { verifyChain } from '../../functions/domain/revision';
-import { TOKENS, call, dumpTables, startTestService } from '../support/service';
+import { call, dumpTables, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
 beforeAll(async () => {
@@ -39,14 +39,18 @@ describe('concurrency', () => {
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.json.error.code === 'VERSION_CONFLICT')).toHaveLength(7);
+    expect(results.filter((r) => r.status === 409 && r.json.error.code === 'VERSION_CONFLICT')).toHaveLength(
+      7,
+    );
     expect((await call(service, 'GET', '/policies/race')).json.latestVersion).toBe(21);
   });
 
   it('keeps one history record for 20 concurrent identical acknowledgments', async () => {
     const body = { policyId: 'race', version: 3, channel: 'web', evidence: { ip: '198.51.100.1' } };
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => call(service, 'POST', '/users/racer/acknowledgments', { token: TOKENS.app, body })),
+      Array.from({ length: 20 }, () =>
+        call(service, 'POST', '/users/racer/acknowledgments', { token: TOKENS.app, body }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(19);

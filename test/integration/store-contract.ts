@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, ItemExistsError } from '../../functions/domain/errors';
-import { type Revision, prepareRevision } from '../../functions/domain/revision';
+import { prepareRevision, type Revision } from '../../functions/domain/revision';
 import { contentHash } from '../../functions/domain/text';
 import type { Acknowledgment, Customer } from '../../functions/ports';
 import type { Stores } from '../support/stores';
@@ -16,7 +16,11 @@ function revisionChain(policyId: string, count: number): Revision[] {
   for (let i = 1; i <= count; i++) {
     const { revision } = prepareRevision({
       policyId,
-      input: { texts: { vi: `phiên bản ${i}\n`, en: `version ${i}\n` }, change: i % 2 ? 'material' : 'minor', summary: { vi: `tóm tắt ${i}` } },
+      input: {
+        texts: { vi: `phiên bản ${i}\n`, en: `version ${i}\n` },
+        change: i % 2 ? 'material' : 'minor',
+        summary: { vi: `tóm tắt ${i}` },
+      },
       latest: out[out.length - 1] ?? null,
       now,
     });
@@ -59,7 +63,9 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
       it('stores revisions write-once and lists them ascending', async () => {
         const chain = revisionChain('contract-a', 3);
         for (const r of chain) await s.policies.putRevision(r);
-        await expect(s.policies.putRevision({ ...chain[1]!, change: 'material' })).rejects.toBeInstanceOf(ItemExistsError);
+        await expect(s.policies.putRevision({ ...chain[1]!, change: 'material' })).rejects.toBeInstanceOf(
+          ItemExistsError,
+        );
         expect(await s.policies.listRevisions('contract-a')).toEqual(chain);
         expect(await s.policies.getRevision('contract-a', 2)).toEqual(chain[1]);
         expect(await s.policies.getRevision('contract-a', 9)).toBeNull();
@@ -130,7 +136,8 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
 
       it('pages through active customers only, every one exactly once', async () => {
         const ids = Array.from({ length: 45 }, (_, i) => `page-${i}`);
-        for (const id of ids) await s.customers.put(customer(id, id.endsWith('7') ? { status: 'suppressed' } : {}));
+        for (const id of ids)
+          await s.customers.put(customer(id, id.endsWith('7') ? { status: 'suppressed' } : {}));
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
@@ -178,7 +185,8 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
       });
 
       it('pages every acknowledgment of a policy and rejects a cursor of another policy', async () => {
-        for (let i = 0; i < 7; i++) await s.acks.put(ack(`exp-${i}`, 'export', 1, `2026-12-0${1 + (i % 5)}T00:00:00.000Z`));
+        for (let i = 0; i < 7; i++)
+          await s.acks.put(ack(`exp-${i}`, 'export', 1, `2026-12-0${1 + (i % 5)}T00:00:00.000Z`));
         await s.acks.put(ack('exp-x', 'export-other', 1, '2026-12-01T00:00:00.000Z'));
         const seen: string[] = [];
         let cursor: string | null = null;
@@ -189,7 +197,9 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
         } while (cursor);
         expect(seen.sort()).toEqual(Array.from({ length: 7 }, (_, i) => `exp-${i}`));
         const first = await s.acks.pageForPolicy('export', 3, null);
-        await expect(s.acks.pageForPolicy('export-other', 3, first.nextCursor)).rejects.toBeInstanceOf(DomainError);
+        await expect(s.acks.pageForPolicy('export-other', 3, first.nextCursor)).rejects.toBeInstanceOf(
+          DomainError,
+        );
       });
     });
   });

@@ -27,7 +27,16 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop: ()
   const port = await freePort();
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
     { cwd: dir, stdio: 'ignore' },
   );
   const endpoint = `http://127.0.0.1:${port}`;

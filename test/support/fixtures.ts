@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-export const fixtureVi = readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8');
+export const fixtureVi = readFileSync(
+  new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url),
+  'utf8',
+);
 
 export const fixtureEn = `PRIVACY POLICY
 

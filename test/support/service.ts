@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { type LocalOptions, type LocalService, startLocalService } from '../../bin/local/runtime';
+import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 
 export const TOKENS = { app: 'test-app-token', publisher: 'test-publisher-token' };
 
@@ -24,7 +24,12 @@ export interface CallResult {
   json: any;
 }
 
-export async function call(service: LocalService, method: string, path: string, opts: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  service: LocalService,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<CallResult> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | Buffer | undefined;

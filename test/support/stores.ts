@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { ensureTables, tableNames } from '../../bin/local/stores';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { ensureTables, tableNames } from '../../bin/local/stores';
 
 /** Fresh tables (random prefix) on a DynamoDB endpoint, with every store built on them. */
 export async function storesOn(endpoint: string) {

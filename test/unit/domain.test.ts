@@ -2,15 +2,28 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
 import { canonicalLocale } from '../../functions/domain/ids';
-import { type Revision, prepareRevision, revisionHash, verifyChain } from '../../functions/domain/revision';
+import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
 import { contentHash, normalizeText } from '../../functions/domain/text';
 import { acknowledgmentStatus, policyView } from '../../functions/domain/timeline';
 
-const fixture = readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8');
+const fixture = readFileSync(
+  new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url),
+  'utf8',
+);
 const now = new Date('2026-12-01T00:00:00.000Z');
 
-function publish(latest: Revision | null, texts: Record<string, string>, extra: Partial<Parameters<typeof prepareRevision>[0]['input']> = {}, at = now) {
-  return prepareRevision({ policyId: 'privacy', input: { texts, change: 'material', ...extra }, latest, now: at }).revision;
+function publish(
+  latest: Revision | null,
+  texts: Record<string, string>,
+  extra: Partial<Parameters<typeof prepareRevision>[0]['input']> = {},
+  at = now,
+) {
+  return prepareRevision({
+    policyId: 'privacy',
+    input: { texts, change: 'material', ...extra },
+    latest,
+    now: at,
+  }).revision;
 }
 
 describe('normalizeText', () => {
@@ -24,7 +37,9 @@ describe('normalizeText', () => {
     const lf = 'a\nb\nc\n';
     expect(normalizeText('a\r\nb\r\nc')).toBe(lf);
     expect(normalizeText('a\rb\rc\r\n\r\n')).toBe(lf);
-    expect(contentHash(normalizeText(fixture.replace(/\n/g, '\r\n')))).toBe(contentHash(normalizeText(fixture)));
+    expect(contentHash(normalizeText(fixture.replace(/\n/g, '\r\n')))).toBe(
+      contentHash(normalizeText(fixture)),
+    );
   });
 
   it('removes trailing whitespace per line and keeps exactly one final newline', () => {
@@ -57,10 +72,20 @@ describe('prepareRevision and the hash chain', () => {
     const v1 = publish(null, { vi: 'một\n' });
     const v2 = publish(v1, { vi: 'hai\n' });
     const v3 = publish(v2, { vi: 'ba\n' });
-    expect(verifyChain([v1, { ...v2, change: 'minor' }, v3])).toMatchObject({ ok: false, version: 2, reason: 'hash mismatch' });
-    expect(verifyChain([v1, { ...v2, contentHashes: { vi: contentHash('khác\n') } }, v3])).toMatchObject({ ok: false, version: 2 });
+    expect(verifyChain([v1, { ...v2, change: 'minor' }, v3])).toMatchObject({
+      ok: false,
+      version: 2,
+      reason: 'hash mismatch',
+    });
+    expect(verifyChain([v1, { ...v2, contentHashes: { vi: contentHash('khác\n') } }, v3])).toMatchObject({
+      ok: false,
+      version: 2,
+    });
     expect(verifyChain([v1, v3])).toMatchObject({ ok: false, version: 3, reason: 'version gap' });
-    expect(verifyChain([v1, v2, { ...v3, previousHash: v1.hash }])).toMatchObject({ ok: false, reason: 'broken link' });
+    expect(verifyChain([v1, v2, { ...v3, previousHash: v1.hash }])).toMatchObject({
+      ok: false,
+      reason: 'broken link',
+    });
   });
 
   it('makes the first revision material and its first locale the default', () => {
@@ -99,15 +124,19 @@ describe('prepareRevision and the hash chain', () => {
   it('rejects past effective dates, dates before the latest revision and a stale baseVersion', () => {
     const v1 = publish(null, { vi: 'một\n' }, { effectiveAt: '2026-12-10T00:00:00Z' });
     expect(() => publish(null, { vi: 'x\n' }, { effectiveAt: '2026-11-01T00:00:00Z' })).toThrow(/past/);
-    expect(() => publish(v1, { vi: 'hai\n' }, { effectiveAt: '2026-12-05T00:00:00Z' })).toThrow(/earlier than version 1/);
-    expect(() => publish(v1, { vi: 'hai\n' }, { baseVersion: 0, effectiveAt: '2026-12-11T00:00:00Z' })).toThrow(
-      expect.objectContaining({ code: 'VERSION_CONFLICT' }),
+    expect(() => publish(v1, { vi: 'hai\n' }, { effectiveAt: '2026-12-05T00:00:00Z' })).toThrow(
+      /earlier than version 1/,
     );
+    expect(() =>
+      publish(v1, { vi: 'hai\n' }, { baseVersion: 0, effectiveAt: '2026-12-11T00:00:00Z' }),
+    ).toThrow(expect.objectContaining({ code: 'VERSION_CONFLICT' }));
   });
 
   it('rejects empty texts and more than 8 locales', () => {
     expect(() => publish(null, { vi: ' \n\t\n' })).toThrow(/empty/);
-    const nine = Object.fromEntries(['vi', 'en', 'ja', 'fr', 'de', 'es', 'it', 'ko', 'th'].map((l) => [l, `${l}\n`]));
+    const nine = Object.fromEntries(
+      ['vi', 'en', 'ja', 'fr', 'de', 'es', 'it', 'ko', 'th'].map((l) => [l, `${l}\n`]),
+    );
     expect(() => publish(null, nine)).toThrow(/between 1 and 8/);
   });
 });
@@ -130,33 +159,74 @@ describe('acknowledgmentStatus', () => {
     });
 
   it('asks a user who never acknowledged', () => {
-    expect(status(null, day(2))).toMatchObject({ mustAcknowledge: true, reason: 'NEVER_ACKNOWLEDGED', requiredVersion: 1 });
+    expect(status(null, day(2))).toMatchObject({
+      mustAcknowledge: true,
+      reason: 'NEVER_ACKNOWLEDGED',
+      requiredVersion: 1,
+    });
   });
 
   it('keeps acknowledgments valid across a minor change', () => {
-    expect(status(1, day(6))).toMatchObject({ mustAcknowledge: false, reason: 'UP_TO_DATE', currentVersion: 2, requiredVersion: 1 });
+    expect(status(1, day(6))).toMatchObject({
+      mustAcknowledge: false,
+      reason: 'UP_TO_DATE',
+      currentVersion: 2,
+      requiredVersion: 1,
+    });
   });
 
   it('asks again after a material change takes effect, not before', () => {
-    expect(status(2, day(9))).toMatchObject({ mustAcknowledge: false, currentVersion: 2, upcoming: { version: 3, effectiveAt: day(10) } });
-    expect(status(2, day(10))).toMatchObject({ mustAcknowledge: true, reason: 'MATERIAL_CHANGE', currentVersion: 3, requiredVersion: 3, acknowledgedVersion: 2 });
+    expect(status(2, day(9))).toMatchObject({
+      mustAcknowledge: false,
+      currentVersion: 2,
+      upcoming: { version: 3, effectiveAt: day(10) },
+    });
+    expect(status(2, day(10))).toMatchObject({
+      mustAcknowledge: true,
+      reason: 'MATERIAL_CHANGE',
+      currentVersion: 3,
+      requiredVersion: 3,
+      acknowledgedVersion: 2,
+    });
   });
 
   it('counts an older acknowledgment as outdated and an early one of an upcoming version as enough', () => {
-    expect(status(1, day(12))).toMatchObject({ mustAcknowledge: true, reason: 'MATERIAL_CHANGE', upcoming: { version: 4 } });
+    expect(status(1, day(12))).toMatchObject({
+      mustAcknowledge: true,
+      reason: 'MATERIAL_CHANGE',
+      upcoming: { version: 4 },
+    });
     expect(status(4, day(12))).toMatchObject({ mustAcknowledge: false, reason: 'UP_TO_DATE' });
   });
 
   it('requires nothing while no revision is in effect yet', () => {
     const [v1] = history();
-    const s = acknowledgmentStatus({ userId: 'u', revisions: [v1!], newestAck: null, now: new Date(day(1) ) });
+    const s = acknowledgmentStatus({ userId: 'u', revisions: [v1!], newestAck: null, now: new Date(day(1)) });
     expect(s.mustAcknowledge).toBe(true);
-    const early = acknowledgmentStatus({ userId: 'u', revisions: [v1!], newestAck: null, now: new Date('2026-11-30T00:00:00Z') });
-    expect(early).toMatchObject({ mustAcknowledge: false, reason: 'NOTHING_IN_EFFECT', currentVersion: null, upcoming: { version: 1 } });
+    const early = acknowledgmentStatus({
+      userId: 'u',
+      revisions: [v1!],
+      newestAck: null,
+      now: new Date('2026-11-30T00:00:00Z'),
+    });
+    expect(early).toMatchObject({
+      mustAcknowledge: false,
+      reason: 'NOTHING_IN_EFFECT',
+      currentVersion: null,
+      upcoming: { version: 1 },
+    });
   });
 
   it('reports current, latest and upcoming versions', () => {
-    expect(policyView(history(), new Date(day(7)))).toMatchObject({ currentVersion: 2, latestVersion: 4, upcoming: { version: 3 } });
-    expect(policyView(history(), new Date(day(25)))).toMatchObject({ currentVersion: 4, latestVersion: 4, upcoming: null });
+    expect(policyView(history(), new Date(day(7)))).toMatchObject({
+      currentVersion: 2,
+      latestVersion: 4,
+      upcoming: { version: 3 },
+    });
+    expect(policyView(history(), new Date(day(25)))).toMatchObject({
+      currentVersion: 4,
+      latestVersion: 4,
+      upcoming: null,
+    });
   });
 });

@@ -63,7 +63,10 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': policyId ? `ACK#${policyId}#` : 'ACK#' },
+          ExpressionAttributeValues: {
+            ':pk': userPk(userId),
+            ':prefix': policyId ? `ACK#${policyId}#` : 'ACK#',
+          },
           ScanIndexForward: false,
           ExclusiveStartKey: start,
         }),
@@ -72,7 +75,8 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
       start = out.LastEvaluatedKey;
     } while (start);
     // Newest first across policies: by time, then by version within the same instant.
-    if (!policyId) acks.sort((a, b) => b.acknowledgedAt.localeCompare(a.acknowledgedAt) || b.version - a.version);
+    if (!policyId)
+      acks.sort((a, b) => b.acknowledgedAt.localeCompare(a.acknowledgedAt) || b.version - a.version);
     return acks;
   }
 

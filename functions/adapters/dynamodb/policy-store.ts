@@ -78,7 +78,10 @@ export class DynamoPolicyStore implements PolicyStore {
     );
     const items = (out.Items ?? []).map(toRevision);
     const last = items[items.length - 1];
-    return { items, nextCursor: out.LastEvaluatedKey && last && last.version > 1 ? String(last.version) : null };
+    return {
+      items,
+      nextCursor: out.LastEvaluatedKey && last && last.version > 1 ? String(last.version) : null,
+    };
   }
 
   async getRevision(policyId: string, version: number): Promise<Revision | null> {

@@ -32,7 +32,13 @@ const S = (name: string): KeyDef => ({ name, type: 'S' });
 
 export const tableDefs = {
   /** `POLICY#<id>` / `REV#<10-digit version>` revisions, `TEXT#<sha256>` texts; `POLICIES` / `POLICY#<id>` registry. */
-  policies: { id: 'Policies', envVar: 'POLICIES_TABLE', partitionKey: S('pk'), sortKey: S('sk'), indexes: [] },
+  policies: {
+    id: 'Policies',
+    envVar: 'POLICIES_TABLE',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [],
+  },
   /** `CUSTOMER#<userId>`; the email index finds the customers an SES bounce or complaint names. */
   customers: {
     id: 'Customers',
@@ -63,9 +69,11 @@ export type TableKey = keyof typeof tableDefs;
 export type TableNames = Record<TableKey, string>;
 
 export function createTableInput(def: TableDef, tableName: string): CreateTableCommandInput {
-  const keys = [def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter(
-    (k): k is KeyDef => k !== undefined,
-  );
+  const keys = [
+    def.partitionKey,
+    def.sortKey,
+    ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ].filter((k): k is KeyDef => k !== undefined);
   const attributes = [...new Map(keys.map((k) => [k.name, k])).values()];
   const schema = (pk: KeyDef, sk?: KeyDef) => [
     { AttributeName: pk.name, KeyType: 'HASH' as const },

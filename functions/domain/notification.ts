@@ -1,0 +1,169 @@
+/**
+ * Notification rules: queue message shapes, deterministic batching, locale choice, progress and
+ * completion, send-error classes and back-off. Pure: no I/O, no clock (callers pass readings).
+ * The design and its failure windows are written down in docs/NOTIFICATIONS.md.
+ */
+import { z } from 'zod';
+import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry } from '../ports';
+import { POLICY_ID, USER_ID } from './ids';
+import type { Revision } from './revision';
+
+/** Recipients per send-queue message: small enough to finish well inside one worker invocation. */
+export const RECIPIENTS_PER_BATCH = 50;
+/** Customers read per fan-out step (one step per fan-out message). */
+export const FANOUT_PAGE_SIZE = 500;
+
+const version = z.number().int().min(1).max(9_999_999_999);
+
+/** "Advance this campaign's fan-out by one page from its checkpoint." Carries no position on purpose. */
+export const fanoutMessageSchema = z.strictObject({
+  kind: z.literal('fanout'),
+  policyId: z.string().regex(POLICY_ID),
+  version,
+});
+
+/** One batch of recipients for the worker. `batchId` is `<page>-<index>`: the same page always gives the same batches. */
+export const sendMessageSchema = z.strictObject({
+  kind: z.literal('send'),
+  policyId: z.string().regex(POLICY_ID),
+  version,
+  batchId: z.string().regex(/^[0-9]{1,10}-[0-9]{1,4}$/),
+  userIds: z.array(z.string().regex(USER_ID)).min(1).max(100),
+});
+
+export type FanoutMessage = z.infer<typeof fanoutMessageSchema>;
+export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+export const fanoutMessage = (policyId: string, version: number): FanoutMessage => ({
+  kind: 'fanout',
+  policyId,
+  version,
+});
+
+/** Splits a frozen page into batches. Deterministic, so a redelivered page re-enqueues identical batches. */
+export function planBatches(
+  policyId: string,
+  version: number,
+  page: number,
+  userIds: string[],
+  size = RECIPIENTS_PER_BATCH,
+): SendMessage[] {
+  const batches: SendMessage[] = [];
+  for (let i = 0; i * size < userIds.length; i++) {
+    batches.push({
+      kind: 'send',
+      policyId,
+      version,
+      batchId: `${page}-${i}`,
+      userIds: userIds.slice(i * size, (i + 1) * size),
+    });
+  }
+  return batches;
+}
+
+/** Unique ids in first-seen order: a page never lists anyone twice. */
+export const uniqueIds = (ids: string[]) => [...new Set(ids)];
+
+/**
+ * The locale a customer is written to in: theirs when the revision has it (exactly, or its language
+ * when the revision has only that: `vi-VN` reads `vi`), else the revision's default locale.
+ */
+export function recipientLocale(
+  revision: Pick<Revision, 'locales' | 'defaultLocale'>,
+  customerLocale: string | null,
+) {
+  if (customerLocale) {
+    if (revision.locales.includes(customerLocale)) return customerLocale;
+    const language = customerLocale.split('-')[0]!.toLowerCase();
+    if (revision.locales.includes(language)) return language;
+  }
+  return revision.defaultLocale;
+}
+
+export const isFinal = (
+  e: Pick<LedgerEntry, 'state'> | undefined,
+): e is LedgerEntry & { state: FinalRecipientState } =>
+  e !== undefined && (e.state === 'sent' || e.state === 'failed' || e.state === 'suppressed');
+
+/** Whether a worker may take this entry now: nobody has it, it was released, or its claim's lease ran out. */
+export const isClaimable = (e: LedgerEntry | undefined, nowMs: number) =>
+  e === undefined || e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < nowMs);
+
+/** Every listed recipient is accounted for and nobody more will be listed. */
+export const isCampaignComplete = (c: Campaign) =>
+  c.fanout.done && c.sent + c.failed + c.suppressed >= c.total;
+
+export interface NotificationProgress {
+  status: CampaignStatus | 'not_requested';
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** The progress route's answer (API.md, Notifications). A notified revision without a campaign yet is `pending`. */
+export function notificationProgress(
+  revision: Pick<Revision, 'notify'>,
+  campaign: Campaign | null,
+): NotificationProgress {
+  if (!revision.notify)
+    return {
+      status: 'not_requested',
+      total: 0,
+      sent: 0,
+      failed: 0,
+      suppressed: 0,
+      startedAt: null,
+      completedAt: null,
+    };
+  if (!campaign)
+    return {
+      status: 'pending',
+      total: 0,
+      sent: 0,
+      failed: 0,
+      suppressed: 0,
+      startedAt: null,
+      completedAt: null,
+    };
+  return {
+    status: campaign.status,
+    total: campaign.total,
+    sent: campaign.sent,
+    failed: campaign.failed,
+    suppressed: campaign.suppressed,
+    startedAt: campaign.startedAt,
+    completedAt: campaign.completedAt,
+  };
+}
+
+/**
+ * How a send failed, which decides what happens next (docs/NOTIFICATIONS.md, error policy):
+ * - `throttled`: SES said "slow down" (nothing was sent): back off, retry;
+ * - `rejected`: permanent for this message (bad address, rejected content): recorded as failed, never retried;
+ * - `transient`: anything else (network, 5xx): retried a few times, then the batch goes back to the queue.
+ */
+export type MailErrorKind = 'throttled' | 'rejected' | 'transient';
+
+export class MailSendError extends Error {
+  constructor(
+    readonly kind: MailErrorKind,
+    /** Provider error code, e.g. `MessageRejected`; safe to store and log (no address in it). */
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MailSendError';
+  }
+}
+
+/** Exponential back-off with full jitter: `random` in [0, 1). */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+export const emptyCounts = (): Record<FinalRecipientState, number> => ({ sent: 0, failed: 0, suppressed: 0 });
