@@ -1,11 +1,22 @@
-/** Publishing revisions (publisher role). Granted read/write on the Policies table. */
+/**
+ * Publishing revisions and watching their notification (publisher role). Granted read/write on the
+ * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
+ * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
+ */
 import { z } from 'zod';
 import { validationFailed } from '../domain/errors';
-import { assertPolicyId, canonicalLocale, LOCALE } from '../domain/ids';
+import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
+import { diffAgainstLatest } from '../usecases/diff';
+import { campaignStarter, notificationStatus } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
-import { lazyHandler, policyDepsFromEnv } from './wiring';
+import { createLogger } from '../http/log';
+import type { NotificationStore } from '../ports';
+import { lazyHandler, notificationStoreFromEnv, policyDepsFromEnv, queueFromEnv } from './wiring';
+
+/** The notification store serves the progress route; without it that route answers 500. */
+export type PublishHandlerDeps = PublishDeps & { notifications?: NotificationStore };
 
 const localeKey = z.string().regex(LOCALE, 'must be a BCP 47 language tag');
 
@@ -40,7 +51,7 @@ function canonicalKeys(record: Record<string, string> | undefined, path: string)
   return out;
 }
 
-export const publishOperations: Operations<PublishDeps> = {
+export const publishOperations: Operations<PublishHandlerDeps> = {
   publishRevision: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
     const body = parseWith(publishSchema, req.body);
@@ -50,11 +61,32 @@ export const publishOperations: Operations<PublishDeps> = {
       summary: canonicalKeys(body.summary, 'summary'),
     };
     const dryRun = body.dryRun ?? false;
-    const { revision } = await publishRevision(deps, policyId, input, { dryRun });
-    return dryRun ? { status: 200, body: { ...revision, dryRun: true } } : { status: 201, body: revision };
+    const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
+    if (!dryRun) return { status: 201, body: revision };
+    const diff = await diffAgainstLatest(deps, latest, texts);
+    return { status: 200, body: { ...revision, dryRun: true, baseVersion: latest?.version ?? 0, diff } };
+  },
+  notificationStatus: async (req, deps) => {
+    if (!deps.notifications) throw new Error('the publish function has no notification store');
+    const policyId = assertPolicyId(req.params.policyId);
+    const version = parseVersion(req.params.version);
+    return {
+      status: 200,
+      body: await notificationStatus({ ...deps, notifications: deps.notifications }, policyId, version),
+    };
   },
 };
 
-export const createPublishHandler = (deps: PublishDeps) =>
+export const createPublishHandler = (deps: PublishHandlerDeps) =>
   createApiHandler('publish', publishOperations, deps);
-export const handler = lazyHandler(() => createPublishHandler(policyDepsFromEnv()));
+export const handler = lazyHandler(() => {
+  const base = policyDepsFromEnv();
+  const notifications = notificationStoreFromEnv();
+  const onPublished = campaignStarter({
+    notifications,
+    fanoutQueue: queueFromEnv('FANOUT_QUEUE_URL'),
+    clock: base.clock,
+    logger: createLogger('publish'),
+  });
+  return createPublishHandler({ ...base, notifications, onPublished });
+});

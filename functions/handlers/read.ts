@@ -1,8 +1,12 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
 import { z } from 'zod';
+import { splitSections, unifiedDiff } from '../domain/diff';
+import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
+import { currentRevision, policyView } from '../domain/timeline';
 import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
+import { compareRevisions } from '../usecases/diff';
 import {
   findRevision,
   getPolicyView,
@@ -11,7 +15,14 @@ import {
   pageRevisions,
   revisionText,
 } from '../usecases/policies';
+import { pageHeaders } from '../views/html';
+import { renderAtomFeed, renderChangesPage, renderTextPage } from '../views/pages';
 import { lazyHandler, policyDepsFromEnv } from './wiring';
+
+export interface ReadDeps extends PolicyDeps {
+  /** Absolute base of links in the Atom feed; derived from the request's host when unset. */
+  publicBaseUrl?: string | undefined;
+}
 
 const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
 
@@ -22,7 +33,7 @@ export function parseRevisionRef(value: string | undefined): number | 'current' 
 export const optionalLocale = (req: ApiRequest) =>
   req.query.locale === undefined ? undefined : parseLocale(req.query.locale);
 
-export const readOperations: Operations<PolicyDeps> = {
+export const readOperations: Operations<ReadDeps> = {
   health: async () => ({ status: 200, body: { status: 'ok' } }),
 
   listPolicies: async (_req, deps) => ({ status: 200, body: { policies: await listPolicyViews(deps) } }),
@@ -48,7 +59,114 @@ export const readOperations: Operations<PolicyDeps> = {
     const served = await revisionText(deps, revision, locale);
     return { status: 200, body: { ...revision, locale: served.locale, text: served.text } };
   },
+
+  diff: async (req, deps) => {
+    const policyId = assertPolicyId(req.params.policyId);
+    const format = parseWith(formatSchema, req.query.format, 'format');
+    const c = await compareRevisions(deps, policyId, diffRefs(req));
+    if (format === 'unified') {
+      const label = (v: number) => `${policyId}/v${v}/${c.locale}`;
+      return {
+        status: 200,
+        contentType: 'text/x-diff; charset=utf-8',
+        body: unifiedDiff(c.oldText, c.newText, {
+          oldLabel: label(c.from.version),
+          newLabel: label(c.to.version),
+        }),
+      };
+    }
+    if (format === 'html') return changesPage(policyId, c);
+    return {
+      status: 200,
+      body: { policyId, from: c.from.version, to: c.to.version, locale: c.locale, ...c.diff },
+    };
+  },
+
+  policyPage: async (req, deps) => textPage(req, deps, 'current'),
+  versionPage: async (req, deps) => textPage(req, deps, parseVersion(req.params.version)),
+
+  changesPage: async (req, deps) => {
+    const policyId = assertPolicyId(req.params.policyId);
+    return changesPage(policyId, await compareRevisions(deps, policyId, diffRefs(req)));
+  },
+
+  feed: async (req, deps) => {
+    const policyId = assertPolicyId(req.params.policyId);
+    const revisions = await deps.catalog.revisions(policyId);
+    if (revisions.length === 0) throw notFound(`policy ${policyId} does not exist`);
+    const baseUrl = deps.publicBaseUrl ?? requestBaseUrl(req);
+    return {
+      status: 200,
+      contentType: 'application/atom+xml; charset=utf-8',
+      headers: { 'cache-control': 'public, max-age=300' },
+      body: renderAtomFeed({ policyId, revisions, baseUrl }),
+    };
+  },
 };
 
-export const createReadHandler = (deps: PolicyDeps) => createApiHandler('read', readOperations, deps);
-export const handler = lazyHandler(() => createReadHandler(policyDepsFromEnv()));
+const formatSchema = z.enum(['json', 'unified', 'html']).default('json');
+
+function diffRefs(req: ApiRequest) {
+  return {
+    from: req.query.from === undefined ? undefined : parseVersion(req.query.from, 'from'),
+    to: req.query.to === undefined ? undefined : parseRevisionRef(req.query.to),
+    locale: optionalLocale(req),
+  };
+}
+
+function changesPage(policyId: string, c: Awaited<ReturnType<typeof compareRevisions>>) {
+  return {
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    headers: pageHeaders,
+    body: renderChangesPage({
+      policyId,
+      from: c.from,
+      to: c.to,
+      locale: c.locale,
+      diff: c.diff,
+      newSections: splitSections(c.newText),
+    }),
+  };
+}
+
+async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current') {
+  const policyId = assertPolicyId(req.params.policyId);
+  const revisions = await deps.catalog.revisions(policyId);
+  const now = deps.clock.now();
+  const view = policyView(revisions, now);
+  if (!view) throw notFound(`policy ${policyId} does not exist`);
+  // Before anything is in effect, the front page shows the first (scheduled) version.
+  const revision =
+    ref === 'current'
+      ? (currentRevision(revisions, now) ?? revisions[0]!)
+      : await findRevision(deps, policyId, ref);
+  const served = await revisionText(deps, revision, optionalLocale(req));
+  return {
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    headers: pageHeaders,
+    body: renderTextPage({
+      view,
+      revisions,
+      revision,
+      locale: served.locale,
+      text: served.text,
+      now,
+      isCurrentPage: ref === 'current',
+    }),
+  };
+}
+
+/** `https://host` of the request as the client addressed it (API Gateway and the local server both set host). */
+function requestBaseUrl(req: ApiRequest): string {
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+  const proto =
+    req.headers['x-forwarded-proto'] ?? (/^(localhost|127\.|\[::1\])/.test(host) ? 'http' : 'https');
+  return `${proto.split(',')[0]!.trim()}://${host}`;
+}
+
+export const createReadHandler = (deps: ReadDeps) => createApiHandler('read', readOperations, deps);
+export const handler = lazyHandler(() =>
+  createReadHandler({ ...policyDepsFromEnv(), publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined }),
+);

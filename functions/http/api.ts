@@ -9,6 +9,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
+import { escapeHtml, PAGE_CSP } from '../views/html';
 import { createLogger, describeError, type Logger } from './log';
 import { type FunctionName, type OperationName, type Role, type Route, routeKey, routes } from './routes';
 
@@ -152,13 +153,30 @@ export function createApiHandler<D>(
       );
       return encode(result);
     } catch (e) {
-      if (e instanceof DomainError) {
+      const failure =
+        e instanceof DomainError
+          ? errorResponse(e.code, e.message, e.details)
+          : errorResponse('INTERNAL_ERROR', `internal error (request ${requestId})`);
+      if (e instanceof DomainError)
         logger.info('request rejected', { requestId, op: route.op, code: e.code });
-        return errorResponse(e.code, e.message, e.details);
-      }
-      logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
-      return errorResponse('INTERNAL_ERROR', `internal error (request ${requestId})`);
+      else logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
+      return route.page ? asErrorPage(failure) : failure;
     }
+  };
+}
+
+/** People following a link get a small page rather than JSON; the status code is the same. */
+function asErrorPage(failure: ApiResponse): ApiResponse {
+  const { error } = JSON.parse(failure.body) as { error: { message: string } };
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${failure.statusCode}</title></head><body><h1>${failure.statusCode}</h1><p>${escapeHtml(error.message)}</p></body></html>`;
+  return {
+    statusCode: failure.statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': PAGE_CSP,
+      ...baseHeaders,
+    },
+    body,
   };
 }
 

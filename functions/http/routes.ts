@@ -17,6 +17,8 @@ export interface Route {
   fn: FunctionName;
   /** Operation name: the key of the handler's operation map, and the route's id in the docs. */
   op: string;
+  /** A page for people (HTML): errors are answered as a small HTML page rather than JSON. */
+  page?: boolean;
 }
 
 export const routes = [
@@ -38,6 +40,25 @@ export const routes = [
     fn: 'publish',
     op: 'publishRevision',
   },
+  {
+    method: 'GET',
+    path: '/policies/{policyId}/revisions/{version}/notification',
+    role: 'publisher',
+    fn: 'publish',
+    op: 'notificationStatus',
+  },
+  { method: 'GET', path: '/policies/{policyId}/diff', role: 'public', fn: 'read', op: 'diff' },
+  { method: 'GET', path: '/p/{policyId}', role: 'public', fn: 'read', op: 'policyPage', page: true },
+  {
+    method: 'GET',
+    path: '/p/{policyId}/v/{version}',
+    role: 'public',
+    fn: 'read',
+    op: 'versionPage',
+    page: true,
+  },
+  { method: 'GET', path: '/p/{policyId}/changes', role: 'public', fn: 'read', op: 'changesPage', page: true },
+  { method: 'GET', path: '/p/{policyId}/feed.atom', role: 'public', fn: 'read', op: 'feed', page: true },
   { method: 'PUT', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'putCustomer' },
   { method: 'GET', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'getCustomer' },
   { method: 'DELETE', path: '/customers/{userId}', role: 'app', fn: 'customers', op: 'deleteCustomer' },

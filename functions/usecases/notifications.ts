@@ -1,0 +1,366 @@
+/**
+ * Notification campaigns (docs/NOTIFICATIONS.md): starting one when a notified revision is published,
+ * the fan-out over customers, the sweeper that repairs what a crash left behind, the progress view and
+ * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
+ */
+import { z } from 'zod';
+import {
+  FANOUT_PAGE_SIZE,
+  type FanoutMessage,
+  fanoutMessage,
+  isCampaignComplete,
+  isTallyComplete,
+  type NotificationProgress,
+  notificationProgress,
+  openPages,
+  planBatches,
+  RECIPIENTS_PER_BATCH,
+  uniqueIds,
+} from '../domain/notification';
+import type { Revision } from '../domain/revision';
+import type { Logger } from '../http/log';
+import type {
+  Campaign,
+  Clock,
+  CustomerStore,
+  NotificationStore,
+  PageTally,
+  PolicyStore,
+  Queue,
+} from '../ports';
+import { findRevision, type PolicyDeps } from './policies';
+
+/** How long a fan-out may show no progress before the sweeper re-enqueues its next step. */
+export const DEFAULT_FANOUT_LEASE_MS = 2 * 60 * 1000;
+/** Frozen fan-out pages are only needed while a campaign runs. */
+export const PAGE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface CampaignDeps {
+  notifications: NotificationStore;
+  fanoutQueue: Queue;
+  clock: Clock;
+  fanoutLeaseMs?: number;
+}
+
+const enqueueFanout = (queue: Queue, policyId: string, version: number) =>
+  queue.sendBatch([{ id: 'fanout', body: JSON.stringify(fanoutMessage(policyId, version)) }]);
+
+/**
+ * Creates the revision's campaign (write-once) and enqueues its first fan-out step. Idempotent: when the
+ * campaign exists nothing is enqueued (a stalled one is the sweeper's to restart).
+ */
+export async function startCampaign(
+  deps: CampaignDeps,
+  revision: Pick<Revision, 'policyId' | 'version' | 'notify'>,
+): Promise<'not_requested' | 'started' | 'exists'> {
+  if (!revision.notify) return 'not_requested';
+  const now = deps.clock.now();
+  const created = await deps.notifications.createCampaign({
+    policyId: revision.policyId,
+    version: revision.version,
+    createdAt: now.toISOString(),
+    leaseUntil: now.getTime() + (deps.fanoutLeaseMs ?? DEFAULT_FANOUT_LEASE_MS),
+  });
+  if (!created) return 'exists';
+  await enqueueFanout(deps.fanoutQueue, revision.policyId, revision.version);
+  return 'started';
+}
+
+/**
+ * The publish use case's `onPublished`: starts the campaign but never fails the publish (the revision
+ * is stored; answering 500 would only make the client retry into NO_CHANGES). The sweeper starts or
+ * restarts whatever this could not.
+ */
+export function campaignStarter(deps: CampaignDeps & { logger: Logger }) {
+  return async (revision: Revision): Promise<void> => {
+    try {
+      await startCampaign(deps, revision);
+    } catch (e) {
+      deps.logger.error('campaign start failed; the sweeper will start it', {
+        policyId: revision.policyId,
+        version: revision.version,
+        errorName: e instanceof Error ? e.name : 'unknown',
+      });
+    }
+  };
+}
+
+export interface FanoutDeps extends CampaignDeps {
+  customers: Pick<CustomerStore, 'pageActive'>;
+  sendQueue: Queue;
+  logger: Logger;
+  pageSize?: number;
+  batchSize?: number;
+}
+
+export type FanoutOutcome = 'advanced' | 'done' | 'lost-race' | 'finished' | 'missing';
+
+/**
+ * One fan-out step: the next page of active customers from the campaign's checkpoint, frozen in a page
+ * item (so a redelivered step re-enqueues exactly the same batches), its batches enqueued, then the
+ * checkpoint advanced (conditional on the page and cursor it started from, so `total` counts each page
+ * once), then the next step enqueued. A step that loses the checkpoint race stops: the winner carries on.
+ */
+export async function fanoutStep(deps: FanoutDeps, message: FanoutMessage): Promise<FanoutOutcome> {
+  const { policyId, version } = message;
+  const campaign = await deps.notifications.getCampaign(policyId, version);
+  if (!campaign) {
+    deps.logger.warn('fan-out for a campaign that does not exist', { policyId, version });
+    return 'missing';
+  }
+  if (campaign.fanout.done) {
+    await completeIfDone(deps, campaign);
+    return 'finished';
+  }
+  const pageNo = campaign.fanout.page;
+  const cursor = campaign.fanout.cursor;
+  let page = await deps.notifications.getPage(policyId, version, pageNo);
+  if (!page) {
+    const read = await deps.customers.pageActive(deps.pageSize ?? FANOUT_PAGE_SIZE, cursor);
+    page = await deps.notifications.putPage(
+      policyId,
+      version,
+      {
+        page: pageNo,
+        cursorIn: cursor,
+        cursorOut: read.nextCursor,
+        userIds: uniqueIds(read.items.map((c) => c.userId)),
+      },
+      deps.clock.now().getTime() + PAGE_TTL_MS,
+    );
+  }
+  if (page.cursorIn !== cursor)
+    throw new Error(`page ${pageNo} of ${policyId} v${version} was read from another cursor`);
+
+  const batches = planBatches(
+    policyId,
+    version,
+    pageNo,
+    page.userIds,
+    deps.batchSize ?? RECIPIENTS_PER_BATCH,
+  );
+  if (batches.length > 0)
+    await deps.sendQueue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+
+  const now = deps.clock.now();
+  const updated = await deps.notifications.checkpointFanout(policyId, version, {
+    page: pageNo,
+    cursor,
+    nextCursor: page.cursorOut,
+    recipients: page.userIds.length,
+    leaseUntil: now.getTime() + (deps.fanoutLeaseMs ?? DEFAULT_FANOUT_LEASE_MS),
+    at: now.toISOString(),
+  });
+  if (!updated) return 'lost-race';
+  deps.logger.info('fan-out page enqueued', {
+    policyId,
+    version,
+    page: pageNo,
+    recipients: page.userIds.length,
+  });
+  if (updated.fanout.done) {
+    await completeIfDone(deps, updated);
+    return 'done';
+  }
+  await enqueueFanout(deps.fanoutQueue, policyId, version);
+  return 'advanced';
+}
+
+/** Marks the campaign completed when every listed recipient is counted and the fan-out is over. */
+export async function completeIfDone(
+  deps: { notifications: NotificationStore; clock: Clock; logger?: Logger },
+  campaign: Campaign,
+): Promise<boolean> {
+  if (campaign.status === 'completed' || !isCampaignComplete(campaign)) return false;
+  const done = await deps.notifications.completeCampaign(
+    campaign.policyId,
+    campaign.version,
+    deps.clock.now().toISOString(),
+  );
+  if (done)
+    deps.logger?.info('campaign completed', {
+      policyId: campaign.policyId,
+      version: campaign.version,
+      total: campaign.total,
+      sent: campaign.sent,
+      failed: campaign.failed,
+      suppressed: campaign.suppressed,
+    });
+  return done;
+}
+
+/**
+ * Adds a complete page tally to the campaign (once: the roll-up is idempotent by page) and completes
+ * the campaign when that was the last one.
+ */
+export async function rollUpIfComplete(
+  deps: { notifications: NotificationStore; clock: Clock; logger?: Logger },
+  policyId: string,
+  version: number,
+  tally: PageTally,
+): Promise<void> {
+  if (!isTallyComplete(tally)) return;
+  const rolled = await deps.notifications.rollUpPage(
+    policyId,
+    version,
+    tally,
+    deps.clock.now().toISOString(),
+  );
+  // Already rolled up: a redelivery, possibly after a crash before completion; look again.
+  const campaign = rolled ?? (await deps.notifications.getCampaign(policyId, version));
+  if (campaign) await completeIfDone(deps, campaign);
+}
+
+export interface SweeperDeps extends CampaignDeps {
+  policies: Pick<PolicyStore, 'listPolicyIds' | 'pageRevisions'>;
+  logger: Logger;
+  /** Newest revisions per policy looked at (default 3). */
+  recentRevisions?: number;
+  /** Revisions published longer ago than this are left alone (default 7 days). */
+  windowMs?: number;
+}
+
+export interface SweepReport {
+  checked: number;
+  started: number;
+  restarted: number;
+  rolledUp: number;
+  completed: number;
+}
+
+/**
+ * The outbox reconciler, run every minute: for each policy's recent notified revisions it makes sure
+ * the campaign exists (the publisher may have died right after storing the revision), re-enqueues a
+ * fan-out whose lease ran out (its step message was lost), rolls up finished pages a crash left out and
+ * completes campaigns whose counts are all in. Everything it does is idempotent, so overlapping runs
+ * and races with the workers are harmless.
+ */
+export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
+  const report: SweepReport = { checked: 0, started: 0, restarted: 0, rolledUp: 0, completed: 0 };
+  const now = deps.clock.now();
+  const window = deps.windowMs ?? 7 * 24 * 60 * 60 * 1000;
+  const lease = deps.fanoutLeaseMs ?? DEFAULT_FANOUT_LEASE_MS;
+  for (const policyId of await deps.policies.listPolicyIds()) {
+    const { items } = await deps.policies.pageRevisions(policyId, deps.recentRevisions ?? 3, null);
+    for (const revision of items) {
+      if (now.getTime() - Date.parse(revision.publishedAt) > window) break;
+      if (!revision.notify) continue;
+      report.checked++;
+      const { version } = revision;
+      const campaign = await deps.notifications.getCampaign(policyId, version);
+      if (!campaign) {
+        if ((await startCampaign(deps, revision)) === 'started') {
+          report.started++;
+          deps.logger.warn('sweeper started a missing campaign', { policyId, version });
+        }
+        continue;
+      }
+      if (campaign.status === 'completed') continue;
+      if (!campaign.fanout.done) {
+        if (campaign.fanout.leaseUntil < now.getTime()) {
+          const won = await deps.notifications.renewFanoutLease(
+            policyId,
+            version,
+            campaign.fanout.leaseUntil,
+            now.getTime() + lease,
+          );
+          if (won) {
+            await enqueueFanout(deps.fanoutQueue, policyId, version);
+            report.restarted++;
+            deps.logger.warn('sweeper restarted a stalled fan-out', {
+              policyId,
+              version,
+              page: campaign.fanout.page,
+            });
+          }
+        }
+        continue;
+      }
+      const open = openPages(campaign).slice(0, 100);
+      for (const tally of open.length > 0
+        ? await deps.notifications.getTallies(policyId, version, open)
+        : []) {
+        if (!isTallyComplete(tally)) continue;
+        if (await deps.notifications.rollUpPage(policyId, version, tally, now.toISOString()))
+          report.rolledUp++;
+      }
+      const latest = report.rolledUp > 0 ? await deps.notifications.getCampaign(policyId, version) : campaign;
+      if (latest && (await completeIfDone(deps, latest))) report.completed++;
+    }
+  }
+  return report;
+}
+
+/** The progress route: 404 for an unknown policy or version, `not_requested` when notify was off. */
+export async function notificationStatus(
+  deps: PolicyDeps & { notifications: NotificationStore },
+  policyId: string,
+  version: number,
+): Promise<NotificationProgress> {
+  const revision = await findRevision(deps, policyId, version);
+  if (!revision.notify) return notificationProgress(revision, null);
+  const campaign = await deps.notifications.getCampaign(policyId, version);
+  const open = campaign && campaign.status !== 'completed' ? openPages(campaign).slice(0, 100) : [];
+  const tallies = open.length > 0 ? await deps.notifications.getTallies(policyId, version, open) : [];
+  return notificationProgress(revision, campaign, tallies);
+}
+
+// --- SES bounce and complaint events (SNS) ---
+
+const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
+const sesEventSchema = z.looseObject({
+  eventType: z.string().optional(),
+  notificationType: z.string().optional(),
+  bounce: z
+    .looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.string().optional(),
+      bouncedRecipients: recipients,
+    })
+    .optional(),
+  complaint: z
+    .looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional() })
+    .optional(),
+});
+
+/** `"Name" <a@b.vn>` or `a@b.vn` → `a@b.vn`. */
+const bareAddress = (value: string) => (/<([^<>]+)>/.exec(value)?.[1] ?? value).trim();
+
+/**
+ * Suppresses the customers an SES event names: permanent bounces and complaints (transient bounces are
+ * SES's to retry). Accepts both event publishing (`eventType`) and feedback notifications
+ * (`notificationType`). Returns how many customer records were suppressed.
+ */
+export async function applySesEvent(
+  deps: { customers: Pick<CustomerStore, 'suppressByEmail'>; clock: Clock; logger: Logger },
+  payload: unknown,
+): Promise<number> {
+  const parsed = sesEventSchema.safeParse(payload);
+  if (!parsed.success) {
+    deps.logger.warn('ignored an SES event that is not a bounce or complaint notification');
+    return 0;
+  }
+  const event = parsed.data;
+  const type = event.eventType ?? event.notificationType;
+  let addresses: string[] = [];
+  let reason: string;
+  if (type === 'Bounce' && event.bounce) {
+    if (event.bounce.bounceType !== 'Permanent') return 0;
+    addresses = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
+    reason = `bounce:${event.bounce.bounceSubType ?? 'General'}`;
+  } else if (type === 'Complaint' && event.complaint) {
+    addresses = event.complaint.complainedRecipients.map((r) => r.emailAddress);
+    reason = `complaint:${event.complaint.complaintFeedbackType ?? 'abuse'}`;
+  } else return 0;
+  const at = deps.clock.now().toISOString();
+  let suppressed = 0;
+  for (const address of uniqueIds(addresses.map(bareAddress))) {
+    let n = await deps.customers.suppressByEmail(address, reason, at);
+    // SES may report the address in another case than the customer registered it with.
+    if (n === 0 && address.toLowerCase() !== address)
+      n = await deps.customers.suppressByEmail(address.toLowerCase(), reason, at);
+    suppressed += n;
+  }
+  deps.logger.info('SES event applied', { type, reason, addresses: addresses.length, suppressed });
+  return suppressed;
+}

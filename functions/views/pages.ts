@@ -1,0 +1,194 @@
+/**
+ * The public, server-rendered pages: a policy's current text, one version, the redline between two
+ * versions, and an Atom feed. Pure functions from data to HTML/XML; no script runs on any page.
+ */
+import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
+import type { Revision } from '../domain/revision';
+import type { PolicyView } from '../domain/timeline';
+import { escapeAttr, escapeHtml, layout } from './html';
+import { formatDate, languageName, type PageStrings, stringsFor } from './strings';
+
+const enc = encodeURIComponent;
+export const policyPath = (policyId: string) => `/p/${enc(policyId)}`;
+export const versionPath = (policyId: string, version: number, locale?: string) =>
+  `/p/${enc(policyId)}/v/${version}${locale ? `?locale=${enc(locale)}` : ''}`;
+export const changesPath = (policyId: string, from: number, to: number, locale?: string) =>
+  `/p/${enc(policyId)}/changes?from=${from}&to=${to}${locale ? `&locale=${enc(locale)}` : ''}`;
+
+function languageSwitch(
+  locales: string[],
+  current: string,
+  href: (locale: string) => string,
+  s: PageStrings,
+) {
+  if (locales.length < 2) return '';
+  const items = locales.map((l) =>
+    l === current
+      ? `<strong lang="${escapeAttr(l)}">${escapeHtml(languageName(l))}</strong>`
+      : `<a lang="${escapeAttr(l)}" hreflang="${escapeAttr(l)}" href="${escapeAttr(href(l))}">${escapeHtml(languageName(l))}</a>`,
+  );
+  return `<nav class="langs" aria-label="${escapeAttr(s.language)}">${items.join('')}</nav>`;
+}
+
+const changeBadge = (r: Revision, s: PageStrings) =>
+  `<span class="badge ${r.change}">${escapeHtml(r.change === 'material' ? s.material : s.minor)}</span>`;
+
+function historyTable(policyId: string, revisions: Revision[], locale: string, now: Date, s: PageStrings) {
+  const rows = [...revisions]
+    .reverse()
+    .map((r) => {
+      const pending = Date.parse(r.effectiveAt) > now.getTime();
+      const changes =
+        r.version > 1
+          ? ` · <a href="${escapeAttr(changesPath(policyId, r.version - 1, r.version, locale))}">${escapeHtml(s.viewChanges)}</a>`
+          : '';
+      return `<tr><td><a href="${escapeAttr(versionPath(policyId, r.version, locale))}">${escapeHtml(s.version)} ${r.version}</a>${changes}</td><td>${changeBadge(r, s)}</td><td>${escapeHtml(formatDate(r.effectiveAt, locale))}${pending ? ` <span class="badge">${escapeHtml(s.notYetEffective)}</span>` : ''}</td></tr>`;
+    })
+    .join('');
+  return `<h2>${escapeHtml(s.history)}</h2><table class="history"><thead><tr><th>${escapeHtml(s.version)}</th><th>${escapeHtml(s.changes)}</th><th>${escapeHtml(s.effectiveFrom)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export interface TextPageInput {
+  view: PolicyView;
+  revisions: Revision[];
+  revision: Revision;
+  locale: string;
+  text: string;
+  now: Date;
+  /** The policy's front page (current version) rather than a pinned version page. */
+  isCurrentPage: boolean;
+}
+
+/** `/p/{policyId}` and `/p/{policyId}/v/{version}`: a text with its dates, languages and history. */
+export function renderTextPage(input: TextPageInput): string {
+  const { view, revision: r, locale } = input;
+  const s = stringsFor(locale);
+  const title = `${view.policyId} · ${s.version} ${r.version}`;
+  const switchHref = (l: string) =>
+    input.isCurrentPage
+      ? `${policyPath(view.policyId)}?locale=${enc(l)}`
+      : versionPath(view.policyId, r.version, l);
+  const upcoming =
+    input.isCurrentPage && view.upcoming
+      ? `<p class="notice">${escapeHtml(s.upcoming(view.upcoming.version, formatDate(view.upcoming.effectiveAt, locale)))} <a href="${escapeAttr(changesPath(view.policyId, view.upcoming.version - 1, view.upcoming.version, locale))}">${escapeHtml(s.viewChanges)}</a></p>`
+      : '';
+  const pending = Date.parse(r.effectiveAt) > input.now.getTime();
+  const header = `<p class="meta"><a href="${escapeAttr(policyPath(view.policyId))}">${escapeHtml(view.policyId)}</a></p>
+<h1>${escapeHtml(s.policy)} “${escapeHtml(view.policyId)}” — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
+<p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${escapeHtml(formatDate(r.effectiveAt, locale))} · ${escapeHtml(s.published)}: ${escapeHtml(formatDate(r.publishedAt, locale))}</p>
+${languageSwitch(r.locales, locale, switchHref, s)}`;
+  const body = `${upcoming}
+<article class="text" lang="${escapeAttr(locale)}">${escapeHtml(input.text)}</article>
+${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
+  const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(`${policyPath(view.policyId)}/feed.atom`)}">${escapeHtml(s.feed)}</a>`;
+  return layout({ lang: locale, title, header, body, footer });
+}
+
+function renderOps(ops: DiffOp[]): string {
+  return ops
+    .map((o) =>
+      o.op === 'equal'
+        ? escapeHtml(o.text)
+        : o.op === 'insert'
+          ? `<ins>${escapeHtml(o.text)}</ins>`
+          : `<del>${escapeHtml(o.text)}</del>`,
+    )
+    .join('');
+}
+
+export interface ChangesPageInput {
+  policyId: string;
+  from: Revision;
+  to: Revision;
+  locale: string;
+  diff: PolicyDiff;
+  /** Sections of the newer text, to show unchanged ones (collapsed). */
+  newSections: Section[];
+}
+
+/** The redline: summary first, then every changed section marked, unchanged ones collapsed. */
+export function renderChangesPage(input: ChangesPageInput): string {
+  const { policyId, from, to, locale, diff } = input;
+  const s = stringsFor(locale);
+  const statusLabel = { added: s.added, removed: s.removed, modified: s.modified, unchanged: s.unchanged };
+  const textByKey = new Map(input.newSections.map((sec) => [sec.key, sec.text]));
+  const sectionTitle = (title: string, key: string) =>
+    title ? title : key === 'preamble' ? s.preamble : key;
+  const anchor = (i: number) => `s${i}`;
+
+  const changed = diff.sections.map((sec, i) => ({ sec, i })).filter(({ sec }) => sec.status !== 'unchanged');
+  const summaryText =
+    to.summary[locale] ?? (locale === to.defaultLocale ? undefined : to.summary[to.defaultLocale]);
+  const summary = `<section class="summary" aria-labelledby="summary-h">
+<h2 id="summary-h">${escapeHtml(s.whatChanged)}</h2>
+${summaryText ? `<p class="text">${escapeHtml(summaryText)}</p>` : ''}
+${
+  changed.length > 0
+    ? `<p><strong>${escapeHtml(s.changedSections)}:</strong></p><ul>${changed
+        .map(
+          ({ sec, i }) =>
+            `<li><a href="#${anchor(i)}">${escapeHtml(sectionTitle(sec.title, sec.key))}</a> <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span></li>`,
+        )
+        .join('')}</ul>`
+    : `<p>${escapeHtml(s.noChanges)}</p>`
+}
+<p class="meta">${escapeHtml(s.effectiveFrom)}: ${escapeHtml(formatDate(to.effectiveAt, locale))} · +${diff.stats.linesAdded} / −${diff.stats.linesRemoved}</p>
+</section>`;
+
+  const sections = diff.sections
+    .map((sec, i) => {
+      const heading = `${escapeHtml(sectionTitle(sec.title, sec.key))} <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span>`;
+      if (sec.status === 'unchanged') {
+        return `<details id="${anchor(i)}"><summary>${heading}</summary><div class="text" lang="${escapeAttr(locale)}">${escapeHtml(textByKey.get(sec.key) ?? '')}</div></details>`;
+      }
+      return `<section class="change" id="${anchor(i)}"><h2>${heading}</h2><div class="text" lang="${escapeAttr(locale)}">${renderOps(sec.changes ?? [])}</div></section>`;
+    })
+    .join('\n');
+
+  const header = `<p class="meta"><a href="${escapeAttr(policyPath(policyId))}">${escapeHtml(policyId)}</a></p>
+<h1>${escapeHtml(s.changesTitle(from.version, to.version))} ${changeBadge(to, s)}</h1>
+<p class="meta">${escapeHtml(s.policy)} “${escapeHtml(policyId)}” · <a href="${escapeAttr(versionPath(policyId, to.version, locale))}">${escapeHtml(s.fullText)} (${escapeHtml(s.version)} ${to.version})</a></p>
+${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, to.version, l), s)}`;
+  return layout({
+    lang: locale,
+    title: `${policyId} · ${s.changesTitle(from.version, to.version)}`,
+    header,
+    body: `${summary}\n${sections}`,
+  });
+}
+
+const xml = (value: string) => escapeHtml(value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+
+/** An Atom feed of a policy's revisions, newest first, each linking to its redline. */
+export function renderAtomFeed(args: { policyId: string; revisions: Revision[]; baseUrl: string }): string {
+  const { policyId, baseUrl } = args;
+  const newest = [...args.revisions].reverse();
+  const updated = newest[0]?.publishedAt ?? new Date(0).toISOString();
+  const entries = newest
+    .map((r) => {
+      const s = stringsFor(r.defaultLocale);
+      const link =
+        r.version > 1 ? changesPath(policyId, r.version - 1, r.version) : versionPath(policyId, r.version);
+      const summary = r.summary[r.defaultLocale] ?? Object.values(r.summary)[0] ?? '';
+      return `<entry>
+<id>${xml(`${baseUrl}${versionPath(policyId, r.version)}`)}</id>
+<title>${xml(`${policyId} — ${s.version} ${r.version} (${r.change === 'material' ? s.material : s.minor})`)}</title>
+<updated>${xml(r.publishedAt)}</updated>
+<published>${xml(r.publishedAt)}</published>
+<link rel="alternate" type="text/html" href="${xml(`${baseUrl}${link}`)}"/>
+<summary>${xml(`${summary}${summary ? ' — ' : ''}${s.effectiveFrom}: ${formatDate(r.effectiveAt, r.defaultLocale)}`)}</summary>
+<category term="${xml(r.change)}"/>
+</entry>`;
+    })
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<id>${xml(`${baseUrl}${policyPath(policyId)}`)}</id>
+<title>${xml(`${policyId}: revisions`)}</title>
+<updated>${xml(updated)}</updated>
+<link rel="self" type="application/atom+xml" href="${xml(`${baseUrl}${policyPath(policyId)}/feed.atom`)}"/>
+<link rel="alternate" type="text/html" href="${xml(`${baseUrl}${policyPath(policyId)}`)}"/>
+${entries}
+</feed>
+`;
+}

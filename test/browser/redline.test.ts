@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalService } from '../../bin/local/runtime';
+import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
+import { fixtureVi } from '../support/fixtures';
+import { call, startTestService, TOKENS } from '../support/service';
+
+// DESIGN.md: browser tests run when /usr/bin/chromium exists; .ci/run installs it, so CI always runs them.
+describe.runIf(hasChromium)('redline page in a real browser', () => {
+  let service: LocalService;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    browser = await launchBrowser();
+    const publish = (vi: string, summary?: string) =>
+      call(service, 'POST', '/policies/privacy/revisions', {
+        token: TOKENS.publisher,
+        body: { texts: { vi }, change: 'material', ...(summary ? { summary: { vi: summary } } : {}) },
+      });
+    expect((await publish(fixtureVi)).status).toBe(201);
+    const v2 = fixtureVi
+      .replace('quản lý nghiêm ngặt', 'quản lý chặt chẽ')
+      .replace('9. ', '9. Quyền của khách hàng\n\nKhách hàng có quyền yêu cầu xóa dữ liệu.\n\n10. ');
+    expect((await publish(v2, 'Làm rõ cách quản lý và thêm quyền xóa dữ liệu')).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  it('marks insertions and deletions, collapses unchanged sections, and fits a phone screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${service.url}/p/privacy/changes?from=1&to=2`);
+    expect(await page.locator('h1').innerText()).toContain('Những thay đổi từ phiên bản 1 đến phiên bản 2');
+    expect(await page.locator('.summary').innerText()).toContain(
+      'Làm rõ cách quản lý và thêm quyền xóa dữ liệu',
+    );
+    const insertions = await page.locator('ins').allTextContents();
+    const deletions = await page.locator('del').allTextContents();
+    expect(insertions.join(' ')).toContain('chặt chẽ');
+    expect(deletions.join(' ')).toContain('nghiêm ngặt');
+    expect(insertions.join(' ')).toContain('Khách hàng có quyền yêu cầu xóa dữ liệu');
+    expect(await page.locator('details[open]').count()).toBe(0);
+    expect(await page.locator('details').count()).toBeGreaterThan(5);
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'redline-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: join(ARTIFACTS, 'redline-desktop.png') });
+    await page.close();
+  });
+});
