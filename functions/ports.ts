@@ -110,8 +110,8 @@ export interface Campaign {
     /** Epoch ms after which the sweeper may restart a fan-out that shows no progress. */
     leaseUntil: number;
   };
-  /** Batches whose counts are applied but whose "counted" marker is not written yet (normally empty). */
-  countingBatches: string[];
+  /** Pages whose tallies are added into the counters above (each exactly once). */
+  rolledUpPages: number[];
 }
 
 export type RecipientState = 'pending' | 'claimed' | 'sent' | 'failed' | 'suppressed';
@@ -140,6 +140,17 @@ export interface FanoutPage {
   cursorIn: string | null;
   cursorOut: string | null;
   userIds: string[];
+}
+
+/** Per-page counts: each batch of the page adds its counts exactly once. */
+export interface PageTally {
+  page: number;
+  /** How many batches the page was split into; the tally is complete when all are counted. */
+  batches: number;
+  countedBatches: string[];
+  sent: number;
+  failed: number;
+  suppressed: number;
 }
 
 export interface NotificationStore {
@@ -173,13 +184,13 @@ export interface NotificationStore {
       at: string;
     },
   ): Promise<Campaign | null>;
-  /** Ledger entries of these recipients (absent ones are missing from the map) and whether the batch is counted. */
+  /** Ledger entries of these recipients (absent ones are missing from the map) and their page's tally. */
   getBatchState(
     policyId: string,
     version: number,
-    batchId: string,
+    page: number,
     userIds: string[],
-  ): Promise<{ counted: boolean; entries: Map<string, LedgerEntry> }>;
+  ): Promise<{ tally: PageTally | null; entries: Map<string, LedgerEntry> }>;
   getEntry(policyId: string, version: number, userId: string): Promise<LedgerEntry | null>;
   /** Takes the recipient when unclaimed, released or its claim's lease has passed `now`. */
   claim(
@@ -208,19 +219,18 @@ export interface NotificationStore {
       reason?: string;
     },
   ): Promise<boolean>;
-  /** Adds a batch's counts once (idempotent by batch id). Null when they were already applied. */
-  applyBatchCounts(
+  /**
+   * Adds a batch's counts to its page's tally once (idempotent by batch id). `applied` is false when the
+   * batch was already counted; `tally` is the page's tally after the call.
+   */
+  applyBatchTally(
     policyId: string,
     version: number,
-    batchId: string,
-    counts: Record<FinalRecipientState, number>,
-    at: string,
-  ): Promise<Campaign | null>;
-  /** Write-once marker that the batch is counted, so later deliveries skip it. */
-  markBatchCounted(policyId: string, version: number, batchId: string, expiresAt: number): Promise<void>;
-  isBatchCounted(policyId: string, version: number, batchId: string): Promise<boolean>;
-  /** Drops batch ids from `countingBatches` once their marker exists. */
-  forgetCountingBatches(policyId: string, version: number, batchIds: string[]): Promise<void>;
+    args: { page: number; batchId: string; batchesInPage: number; counts: Record<FinalRecipientState, number>; at: string },
+  ): Promise<{ applied: boolean; tally: PageTally }>;
+  getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]>;
+  /** Adds a complete page's tally to the campaign once (idempotent by page). Null when it already was. */
+  rollUpPage(policyId: string, version: number, tally: PageTally, at: string): Promise<Campaign | null>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
 }

@@ -4,7 +4,7 @@
  * The design and its failure windows are written down in docs/NOTIFICATIONS.md.
  */
 import { z } from 'zod';
-import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry } from '../ports';
+import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from '../ports';
 import { POLICY_ID, USER_ID } from './ids';
 import type { Revision } from './revision';
 
@@ -22,14 +22,21 @@ export const fanoutMessageSchema = z.strictObject({
   version,
 });
 
-/** One batch of recipients for the worker. `batchId` is `<page>-<index>`: the same page always gives the same batches. */
-export const sendMessageSchema = z.strictObject({
-  kind: z.literal('send'),
-  policyId: z.string().regex(POLICY_ID),
-  version,
-  batchId: z.string().regex(/^[0-9]{1,10}-[0-9]{1,4}$/),
-  userIds: z.array(z.string().regex(USER_ID)).min(1).max(100),
-});
+/**
+ * One batch of recipients for the worker. `batchId` is `<page>-<index>` and `batches` the number of
+ * batches of that page: the same frozen page always gives the same batches.
+ */
+export const sendMessageSchema = z
+  .strictObject({
+    kind: z.literal('send'),
+    policyId: z.string().regex(POLICY_ID),
+    version,
+    page: z.number().int().min(0),
+    batches: z.number().int().min(1).max(1000),
+    batchId: z.string().regex(/^[0-9]{1,10}-[0-9]{1,4}$/),
+    userIds: z.array(z.string().regex(USER_ID)).min(1).max(100),
+  })
+  .refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number');
 
 export type FanoutMessage = z.infer<typeof fanoutMessageSchema>;
 export type SendMessage = z.infer<typeof sendMessageSchema>;
@@ -49,11 +56,14 @@ export function planBatches(
   size = RECIPIENTS_PER_BATCH,
 ): SendMessage[] {
   const batches: SendMessage[] = [];
-  for (let i = 0; i * size < userIds.length; i++) {
+  const count = Math.ceil(userIds.length / size);
+  for (let i = 0; i < count; i++) {
     batches.push({
       kind: 'send',
       policyId,
       version,
+      page,
+      batches: count,
       batchId: `${page}-${i}`,
       userIds: userIds.slice(i * size, (i + 1) * size),
     });
@@ -91,7 +101,17 @@ export const isClaimable = (e: LedgerEntry | undefined, nowMs: number) =>
 
 /** Every listed recipient is accounted for and nobody more will be listed. */
 export const isCampaignComplete = (c: Campaign) =>
-  c.fanout.done && c.sent + c.failed + c.suppressed >= c.total;
+  c.status === 'completed' || (c.fanout.done && c.sent + c.failed + c.suppressed >= c.total);
+
+export const isTallyComplete = (t: PageTally) => t.countedBatches.length >= t.batches;
+
+/** Pages the fan-out has listed whose tallies are not yet in the campaign's counters. */
+export function openPages(c: Campaign): number[] {
+  const done = new Set(c.rolledUpPages);
+  const open: number[] = [];
+  for (let p = 0; p < c.fanout.page; p++) if (!done.has(p)) open.push(p);
+  return open;
+}
 
 export interface NotificationProgress {
   status: CampaignStatus | 'not_requested';
@@ -103,37 +123,27 @@ export interface NotificationProgress {
   completedAt: string | null;
 }
 
-/** The progress route's answer (API.md, Notifications). A notified revision without a campaign yet is `pending`. */
+/**
+ * The progress route's answer (API.md, Notifications). A notified revision without a campaign yet is
+ * `pending`. `openTallies` (pages still being sent) make the counters move batch by batch rather than
+ * page by page.
+ */
 export function notificationProgress(
   revision: Pick<Revision, 'notify'>,
   campaign: Campaign | null,
+  openTallies: PageTally[] = [],
 ): NotificationProgress {
-  if (!revision.notify)
-    return {
-      status: 'not_requested',
-      total: 0,
-      sent: 0,
-      failed: 0,
-      suppressed: 0,
-      startedAt: null,
-      completedAt: null,
-    };
-  if (!campaign)
-    return {
-      status: 'pending',
-      total: 0,
-      sent: 0,
-      failed: 0,
-      suppressed: 0,
-      startedAt: null,
-      completedAt: null,
-    };
+  const zero = { total: 0, sent: 0, failed: 0, suppressed: 0, startedAt: null, completedAt: null };
+  if (!revision.notify) return { status: 'not_requested', ...zero };
+  if (!campaign) return { status: 'pending', ...zero };
+  const rolled = new Set(campaign.rolledUpPages);
+  const open = openTallies.filter((t) => !rolled.has(t.page));
   return {
     status: campaign.status,
     total: campaign.total,
-    sent: campaign.sent,
-    failed: campaign.failed,
-    suppressed: campaign.suppressed,
+    sent: campaign.sent + sum(open, 'sent'),
+    failed: campaign.failed + sum(open, 'failed'),
+    suppressed: campaign.suppressed + sum(open, 'suppressed'),
     startedAt: campaign.startedAt,
     completedAt: campaign.completedAt,
   };
@@ -165,5 +175,7 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
+
+const sum = (tallies: PageTally[], key: FinalRecipientState) => tallies.reduce((n, t) => n + t[key], 0);
 
 export const emptyCounts = (): Record<FinalRecipientState, number> => ({ sent: 0, failed: 0, suppressed: 0 });

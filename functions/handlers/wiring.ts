@@ -7,7 +7,9 @@
 import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
+import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
+import { SqsQueue, createSqsClient } from '../adapters/sqs';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
 import { systemClock, uuidIds } from '../adapters/system';
 import type { ApiEvent, ApiResponse } from '../http/api';
@@ -46,10 +48,29 @@ export function policyDepsFromEnv() {
 }
 
 /** A Lambda entry point whose dependencies are built on the first invocation, then reused. */
-export function lazyHandler(build: () => (event: ApiEvent) => Promise<ApiResponse>) {
-  let built: ((event: ApiEvent) => Promise<ApiResponse>) | undefined;
-  return (event: ApiEvent) => {
+export function lazyHandler<E = ApiEvent, R = ApiResponse, C extends unknown[] = []>(
+  build: () => (event: E, ...rest: C) => Promise<R>,
+) {
+  let built: ((event: E, ...rest: C) => Promise<R>) | undefined;
+  return (event: E, ...rest: C) => {
     built ??= build();
-    return built(event);
+    return built(event, ...rest);
   };
+}
+
+/** A required environment variable, failing fast with its name. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+export const notificationStoreFromEnv = () =>
+  new DynamoNotificationStore(documentClient(), tableNameFromEnv('notifications'));
+
+let sqs: ReturnType<typeof createSqsClient> | undefined;
+/** The queue whose URL the named variable holds (FANOUT_QUEUE_URL, SEND_QUEUE_URL). */
+export function queueFromEnv(urlVar: 'FANOUT_QUEUE_URL' | 'SEND_QUEUE_URL') {
+  sqs ??= createSqsClient({ endpoint: process.env.SQS_ENDPOINT || undefined, region: process.env.AWS_REGION });
+  return new SqsQueue(sqs, requiredEnv(urlVar));
 }

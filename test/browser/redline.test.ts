@@ -34,8 +34,8 @@ describe.runIf(hasChromium)('redline page in a real browser', () => {
   it('marks insertions and deletions, collapses unchanged sections, and fits a phone screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${service.url}/p/privacy/changes?from=1&to=2`);
-    expect(await page.locator('h1').innerText()).toContain('Những thay đổi từ phiên bản 1 đến phiên bản 2');
-    expect(await page.locator('.summary').innerText()).toContain(
+    expect(await page.locator('h1').textContent()).toContain('Những thay đổi từ phiên bản 1 đến phiên bản 2');
+    expect(await page.locator('.summary').textContent()).toContain(
       'Làm rõ cách quản lý và thêm quyền xóa dữ liệu',
     );
     const insertions = await page.locator('ins').allTextContents();
