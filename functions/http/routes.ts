@@ -8,7 +8,7 @@
  */
 export type Role = 'public' | 'app' | 'publisher';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type FunctionName = 'read' | 'publish' | 'customers' | 'acknowledgments';
+export type FunctionName = 'read' | 'publish' | 'customers' | 'acknowledgments' | 'compliance';
 
 export interface Route {
   method: Method;
@@ -82,6 +82,29 @@ export const routes = [
     role: 'app',
     fn: 'acknowledgments',
     op: 'status',
+  },
+  {
+    method: 'GET',
+    path: '/policies/{policyId}/acknowledgments',
+    role: 'publisher',
+    fn: 'compliance',
+    op: 'exportAcknowledgments',
+  },
+  {
+    method: 'GET',
+    path: '/policies/{policyId}/acknowledgments/summary',
+    role: 'publisher',
+    fn: 'compliance',
+    op: 'acknowledgmentSummary',
+  },
+  { method: 'GET', path: '/users/{userId}/timeline', role: 'app', fn: 'compliance', op: 'timeline' },
+  {
+    method: 'GET',
+    path: '/users/{userId}/acknowledgments/{policyId}/{version}/receipt',
+    role: 'app',
+    fn: 'compliance',
+    op: 'receipt',
+    page: true,
   },
 ] as const satisfies readonly Route[];
 
