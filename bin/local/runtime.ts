@@ -5,13 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
+import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
+import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
+import { createSesClient } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
+import type { OrgContact } from '../../functions/domain/email';
 import { createAcknowledgmentsHandler } from '../../functions/handlers/acknowledgments';
+import { createComplianceHandler } from '../../functions/handlers/compliance';
 import { createCustomersHandler } from '../../functions/handlers/customers';
 import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
@@ -19,6 +25,7 @@ import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
 import { createLocalServer, listen } from './http-server';
+import { type NotificationOptions, type NotificationPipeline, startNotificationPipeline } from './notifications';
 import { ensureTables, startDynalite, startSesEmulator, tableNames } from './stores';
 
 export interface LocalOptions {
@@ -36,6 +43,16 @@ export interface LocalOptions {
   revisionCacheTtlMs?: number;
   /** Sees the DynamoDB client before use (benchmarks count requests with a middleware). */
   onDynamoClient?: (client: DynamoDBClient) => void;
+  /** Change notifications (docs/NOTIFICATIONS.md): sender, pace, links and contact block of the emails. */
+  sesFromAddress?: string;
+  sesMaxSendRate?: number;
+  /** Base of the links in emails; default the local API URL. */
+  publicBaseUrl?: string;
+  orgContact?: OrgContact;
+  /** Replaces the client for the SES emulator (fault injection with aws-sdk-client-mock). */
+  sesClient?: SESClient;
+  /** Leases, visibility timeout, sweeper period, fault-injection hooks of the local pipeline. */
+  notifications?: Partial<NotificationOptions>;
 }
 
 export interface LocalService {
@@ -44,6 +61,8 @@ export interface LocalService {
   dynamodbEndpoint: string;
   tables: TableNames;
   tokens: { app: string; publisher: string };
+  /** The local notification pipeline: queues, `drain()`, `sweep()`, the SES events handler. */
+  notifications: NotificationPipeline;
   stop(): Promise<void>;
 }
 
@@ -77,6 +96,9 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const policies = new DynamoPolicyStore(doc, tables.policies);
     const customers = new DynamoCustomerStore(doc, tables.customers);
     const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
+    const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
+    // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
+    let pipeline: NotificationPipeline | undefined;
     // One catalog per function, as in AWS where each function has its own memory.
     const catalog = () =>
       new RevisionCatalog(policies, opts.revisionCacheTtlMs ?? DEFAULT_REVISION_CACHE_TTL_MS);
@@ -94,10 +116,20 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         onPublished: async (revision) => {
           readCatalog.invalidate(revision.policyId);
           ackCatalog.invalidate(revision.policyId);
+          await pipeline?.onPublished(revision);
         },
+        notifications: notificationStore,
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
+      compliance: createComplianceHandler({
+        policies,
+        catalog: catalog(),
+        clock,
+        acks,
+        customers,
+        notices: new DynamoNoticeReader(doc, tables.notifications),
+      }),
     };
 
     const tokens = {
@@ -113,12 +145,32 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
           server.closeAllConnections();
         }),
     );
+    const url = `http://127.0.0.1:${port}`;
+    const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
+    if (!opts.sesClient) closers.push(async () => sesClient.destroy());
+    const notifications = startNotificationPipeline(
+      { notifications: notificationStore, customers, policies },
+      clock,
+      {
+        from: opts.sesFromAddress ?? 'privacy@example.com',
+        sesMaxSendRate: opts.sesMaxSendRate ?? 14,
+        publicBaseUrl: opts.publicBaseUrl ?? url,
+        org: opts.orgContact ?? { name: 'Example Co.', phone: null, email: null },
+        sesClient,
+        ...opts.notifications,
+      },
+    );
+    pipeline = notifications;
+    closers.push(() => notifications.stop());
+    // Once at start: campaigns a previous run left unstarted or stalled carry on.
+    await notifications.sweep().catch(() => {});
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       sesEndpoint,
       dynamodbEndpoint,
       tables,
       tokens,
+      notifications,
       stop: async () => {
         for (const close of closers.reverse()) await close();
       },

@@ -15,6 +15,7 @@ import {
   pageRevisions,
   revisionText,
 } from '../usecases/policies';
+import { CONSOLE_CSP, consoleScript, renderConsole } from '../views/console';
 import { pageHeaders } from '../views/html';
 import { renderAtomFeed, renderChangesPage, renderTextPage } from '../views/pages';
 import { lazyHandler, policyDepsFromEnv } from './wiring';
@@ -89,6 +90,21 @@ export const readOperations: Operations<ReadDeps> = {
     const policyId = assertPolicyId(req.params.policyId);
     return changesPage(policyId, await compareRevisions(deps, policyId, diffRefs(req)));
   },
+
+  console: async () => ({
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    headers: { ...pageHeaders, 'content-security-policy': CONSOLE_CSP, 'cache-control': 'no-cache' },
+    body: renderConsole(),
+  }),
+  consoleScript: async () => ({
+    status: 200,
+    contentType: 'text/javascript; charset=utf-8',
+    headers: { 'cache-control': 'no-cache' },
+    body: consoleScript,
+  }),
+  /** Lets the console check a token at sign-in: only a publisher gets past the role check. */
+  consoleSession: async (req) => ({ status: 200, body: { role: req.role } }),
 
   feed: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);

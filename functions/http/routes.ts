@@ -106,6 +106,9 @@ export const routes = [
     op: 'receipt',
     page: true,
   },
+  { method: 'GET', path: '/console', role: 'public', fn: 'read', op: 'console', page: true },
+  { method: 'GET', path: '/console/app.js', role: 'public', fn: 'read', op: 'consoleScript' },
+  { method: 'GET', path: '/console/session', role: 'publisher', fn: 'read', op: 'consoleSession' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['op'];
