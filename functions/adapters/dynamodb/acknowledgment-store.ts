@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Acknowledgment, AcknowledgmentStore, Page } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
+import { decodeCursor, encodeCursor, isConditionalFailure, queryAll } from './client';
 import { pad } from './policy-store';
 
 const userPk = (userId: string) => `USER#${userId}`;
@@ -56,24 +56,13 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
   }
 
   async listForUser(userId: string, policyId?: string): Promise<Acknowledgment[]> {
-    const acks: Acknowledgment[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': userPk(userId),
-            ':prefix': policyId ? `ACK#${policyId}#` : 'ACK#',
-          },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) acks.push(toAck(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': policyId ? `ACK#${policyId}#` : 'ACK#' },
+      ScanIndexForward: false,
+    });
+    const acks = items.map(toAck);
     // Newest first across policies: by time, then by version within the same instant.
     if (!policyId)
       acks.sort((a, b) => b.acknowledgedAt.localeCompare(a.acknowledgedAt) || b.version - a.version);

@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Notice, NoticeReader } from '../../ports';
+import { queryAll } from './client';
 
 /**
  * Reads a user's final notification ledger entries through the `byUser` index (written by the
@@ -13,32 +14,25 @@ export class DynamoNoticeReader implements NoticeReader {
   ) {}
 
   async noticesForUser(userId: string): Promise<Notice[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      IndexName: 'byUser',
+      KeyConditionExpression: 'gsi1pk = :u',
+      ExpressionAttributeValues: { ':u': `USER#${userId}` },
+    });
     const notices: Notice[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byUser',
-          KeyConditionExpression: 'gsi1pk = :u',
-          ExpressionAttributeValues: { ':u': `USER#${userId}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const match = /^CAMPAIGN#(.+)#(\d{10})$/.exec(String(item.pk));
-        if (!match) continue;
-        notices.push({
-          policyId: match[1]!,
-          version: Number(match[2]),
-          state: item.state as Notice['state'],
-          at: String(item.sentAt ?? item.finalizedAt ?? ''),
-          ...(item.messageId ? { messageId: String(item.messageId) } : {}),
-          ...(item.reason ? { reason: String(item.reason) } : {}),
-        });
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for (const item of items) {
+      const match = /^CAMPAIGN#(.+)#(\d{10})$/.exec(String(item.pk));
+      if (!match) continue;
+      notices.push({
+        policyId: match[1]!,
+        version: Number(match[2]),
+        state: item.state as Notice['state'],
+        at: String(item.sentAt ?? item.finalizedAt ?? ''),
+        ...(item.messageId ? { messageId: String(item.messageId) } : {}),
+        ...(item.reason ? { reason: String(item.reason) } : {}),
+      });
+    }
     return notices.sort((a, b) => a.at.localeCompare(b.at));
   }
 }

@@ -8,7 +8,7 @@ import {
 import { ItemExistsError } from '../../domain/errors';
 import type { Revision } from '../../domain/revision';
 import type { Page, PolicyStore } from '../../ports';
-import { isConditionalFailure } from './client';
+import { isConditionalFailure, queryAll } from './client';
 
 const policyPk = (policyId: string) => `POLICY#${policyId}`;
 export const pad = (n: number) => String(n).padStart(10, '0');
@@ -27,21 +27,12 @@ export class DynamoPolicyStore implements PolicyStore {
   ) {}
 
   async listPolicyIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': REGISTRY },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) ids.push(String(item.policyId));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': REGISTRY },
+    });
+    return items.map((item) => String(item.policyId));
   }
 
   async registerPolicy(policyId: string, createdAt: string): Promise<void> {
@@ -59,16 +50,7 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   async listRevisions(policyId: string): Promise<Revision[]> {
-    const revisions: Revision[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ ...this.revisionRange(policyId, null), ExclusiveStartKey: start }),
-      );
-      for (const item of out.Items ?? []) revisions.push(toRevision(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return revisions;
+    return (await queryAll(this.doc, this.revisionRange(policyId, null))).map(toRevision);
   }
 
   async pageRevisions(policyId: string, limit: number, cursor: string | null): Promise<Page<Revision>> {
