@@ -1,0 +1,101 @@
+import { flag, numberOption, parseInteger, positionalsExactly } from '../args';
+import type { Command } from '../context';
+import { CliError, EXIT } from '../errors';
+import { seg } from '../http';
+import { Progress } from '../progress';
+
+interface NotificationStatus {
+  status: 'pending' | 'sending' | 'completed' | 'not_requested';
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+const FINAL = new Set(['completed', 'not_requested']);
+
+export const notification: Command = {
+  name: 'notification',
+  summary: "show (or --watch) the progress of a revision's change emails",
+  usage: 'notification <policyId> <version> [--watch] [--interval S] [--timeout S]',
+  help: `Arguments:
+  <policyId>     the policy, e.g. privacy
+  <version>      the revision whose emails to follow
+
+Options:
+  --watch        poll until the status is completed or not_requested, with a progress bar on stderr
+  --interval S   seconds between polls (default 1)
+  --timeout S    give up after S seconds with exit code 4 (default: wait as long as it takes)
+  --json         print the API's answer as JSON (with --watch: the final one)
+
+Statuses: pending, sending, completed, not_requested (the revision was published without notify).
+Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
+  options: {
+    watch: { type: 'boolean' },
+    interval: { type: 'string' },
+    timeout: { type: 'string' },
+  },
+  async run(ctx, { values, positionals }) {
+    const [policyId, rawVersion] = positionalsExactly(positionals, ['policyId', 'version']);
+    const version = parseInteger(rawVersion!, '<version>', { min: 1 });
+    const intervalMs = (numberOption(values, 'interval', 0.1) ?? 1) * 1000;
+    const timeoutS = numberOption(values, 'timeout', 0);
+    const client = ctx.client('publisher');
+    const path = `/policies/${seg(policyId!)}/revisions/${version}/notification`;
+    const fetchStatus = async () =>
+      (await client.request('GET', path, { retry: true })).json as NotificationStatus;
+
+    let s = await fetchStatus();
+    if (flag(values, 'watch')) {
+      const deadline = timeoutS === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutS * 1000;
+      const progress = new Progress(ctx.io.stderr, { unit: 'emails', intervalMs: 0 });
+      try {
+        while (!FINAL.has(s.status)) {
+          progress.update(handled(s), s.total, s.status, true);
+          if (ctx.io.signal?.aborted) throw new CliError('interrupted', EXIT.INTERRUPTED);
+          if (Date.now() + intervalMs > deadline) {
+            throw new CliError(
+              `${policyId} v${version}: still ${s.status} after ${timeoutS} s (${describeCounts(s)})`,
+              EXIT.TIMEOUT,
+            );
+          }
+          await sleep(intervalMs, ctx.io.signal);
+          s = await fetchStatus();
+        }
+        if (s.status === 'completed') progress.update(handled(s), s.total, s.status, true);
+      } finally {
+        progress.finish();
+      }
+    }
+    if (ctx.json) await ctx.printJson(s);
+    else await ctx.out(`${policyId} v${version}: ${describe(s)}\n`);
+    return EXIT.OK;
+  },
+};
+
+const handled = (s: NotificationStatus) => s.sent + s.failed + s.suppressed;
+
+const describeCounts = (s: NotificationStatus) =>
+  `${s.sent} sent, ${s.failed} failed, ${s.suppressed} suppressed of ${s.total}`;
+
+function describe(s: NotificationStatus): string {
+  if (s.status === 'not_requested') return 'not_requested (published without notify: no emails)';
+  const times = [s.startedAt && `started ${s.startedAt}`, s.completedAt && `completed ${s.completedAt}`]
+    .filter(Boolean)
+    .join(', ');
+  return `${s.status}, ${describeCounts(s)}${times ? ` (${times})` : ''}`;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
