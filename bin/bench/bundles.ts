@@ -1,0 +1,132 @@
+/**
+ * Lambda bundle benchmark: bundles every function entry with exactly the esbuild settings the CDK
+ * construct deploys (lib/bundling.ts), then measures the minified bundle size and the time a fresh Node
+ * process takes to import it (a proxy for the cold-start init phase), next to an empty handler bundled
+ * the same way and imported in alternation with it (so both see the same machine load). Goal: every bundle < 500 KB and within 100 ms of the empty handler.
+ *
+ * Run alone with `npx tsx bin/bench/bundles.ts`, or through `npm run bench` once bin/bench.ts lists it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { tableDefs } from '../../functions/adapters/dynamodb/tables';
+import { type Route, routes } from '../../functions/http/routes';
+import { esbuildBuildOptions, NODE_OPTIONS } from '../../lib/bundling';
+import { allFunctionSpecs, queueEnvVar } from '../../lib/catalog';
+import { PROJECT_ROOT } from '../../lib/policy-function';
+import { type BenchRecord, median } from './common';
+
+export const BUNDLE_KB_GOAL = 500;
+export const IMPORT_OVERHEAD_MS_GOAL = 100;
+const IMPORT_RUNS = 7;
+
+/** What a function finds in its environment in Lambda, with dummy values: imports must not need AWS. */
+function lambdaLikeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_OPTIONS,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    LOG_LEVEL: 'error',
+    API_TOKENS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
+  };
+  for (const def of Object.values(tableDefs)) env[def.envVar] = `bench-${def.id}`;
+  for (const v of Object.values(queueEnvVar))
+    env[v] = 'https://sqs.us-east-1.amazonaws.com/000000000000/bench';
+  return env;
+}
+
+async function bundle(entry: string, outdir: string): Promise<string> {
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, 'index.mjs');
+  await build({
+    ...esbuildBuildOptions(),
+    entryPoints: [entry],
+    outfile,
+    tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Wall time of one `import()` of the bundle in a fresh Node process (module load + init code). */
+function importOnceMs(file: string, env: NodeJS.ProcessEnv): number {
+  const script =
+    'const t0 = performance.now(); await import(process.argv[1]);' +
+    ' process.stdout.write(String(performance.now() - t0));';
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], {
+    env,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`importing ${file} failed:\n${run.stderr}`);
+  return Number(run.stdout);
+}
+
+/**
+ * Median import time of a bundle and of the empty handler, runs interleaved so that both see the same
+ * machine load: the difference is the bundle's own cost.
+ */
+function importMs(file: string, emptyFile: string, env: NodeJS.ProcessEnv): { ms: number; emptyMs: number } {
+  const samples: number[] = [];
+  const empty: number[] = [];
+  for (let i = 0; i < IMPORT_RUNS; i++) {
+    empty.push(importOnceMs(emptyFile, env));
+    samples.push(importOnceMs(file, env));
+  }
+  return { ms: median(samples), emptyMs: median(empty) };
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export async function runBundleBench(
+  routeTable: readonly Pick<Route, 'fn' | 'method' | 'path'>[] = routes as readonly Route[],
+): Promise<BenchRecord[]> {
+  const work = mkdtempSync(join(tmpdir(), 'policy-notify-bundles-'));
+  const env = lambdaLikeEnv();
+  try {
+    const emptyEntry = join(work, 'empty-handler.mjs');
+    writeFileSync(emptyEntry, 'export const handler = async () => ({ statusCode: 200 });\n');
+    const emptyFile = await bundle(emptyEntry, join(work, 'empty'));
+
+    const records: BenchRecord[] = [];
+    const emptySamples: number[] = [];
+    let maxKb = 0;
+    let maxOverheadMs = Number.NEGATIVE_INFINITY;
+    for (const spec of allFunctionSpecs(routeTable)) {
+      const file = await bundle(join(PROJECT_ROOT, spec.entry), join(work, spec.name));
+      const kb = round(statSync(file).size / 1024);
+      const { ms, emptyMs } = importMs(file, emptyFile, env);
+      emptySamples.push(emptyMs);
+      maxKb = Math.max(maxKb, kb);
+      maxOverheadMs = Math.max(maxOverheadMs, ms - emptyMs);
+      records.push({ name: `bundle.${spec.name}.kb`, value: kb, unit: 'KB' });
+      records.push({ name: `bundle.${spec.name}.importMs`, value: round(ms), unit: 'ms' });
+    }
+    const emptyMs = median(emptySamples);
+    records.push({ name: 'bundle.emptyHandler.importMs', value: round(emptyMs), unit: 'ms' });
+    records.push({ name: 'bundle.maxKb', value: maxKb, unit: 'KB' });
+    records.push({ name: 'bundle.maxImportOverheadMs', value: round(maxOverheadMs), unit: 'ms' });
+    return records;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const records = await runBundleBench();
+  const width = Math.max(...records.map((r) => r.name.length));
+  for (const r of records)
+    process.stdout.write(`${r.name.padEnd(width)}  ${String(r.value).padStart(8)}  ${r.unit}\n`);
+  const maxKb = records.find((r) => r.name === 'bundle.maxKb')?.value ?? Number.NaN;
+  const overhead = records.find((r) => r.name === 'bundle.maxImportOverheadMs')?.value ?? Number.NaN;
+  process.stdout.write(
+    `goal: every bundle < ${BUNDLE_KB_GOAL} KB: ${maxKb < BUNDLE_KB_GOAL ? 'met' : 'NOT met'}; ` +
+      `import within ${IMPORT_OVERHEAD_MS_GOAL} ms of an empty handler: ${overhead < IMPORT_OVERHEAD_MS_GOAL ? 'met' : 'NOT met'}\n`,
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Lambda REQUEST authorizer of the HTTP API (simple responses). Resolves the bearer token to a role
+ * with the same `resolveRole` the local server uses, against tokens kept in a Secrets Manager secret
+ * (`{"app": [...], "publisher": [...]}`, each also accepted as a single string), cached in memory for
+ * TOKEN_CACHE_TTL_MS.
+ *
+ * It authorizes every request and reports the role in the context — `none` for a missing or unknown
+ * token — so the API function answers API.md's 401 UNAUTHENTICATED / 403 FORBIDDEN JSON itself rather
+ * than API Gateway answering `{"message":"Forbidden"}`.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { resolveRole, type TokenSet } from '../http/auth';
+import { createLogger, describeError } from '../http/log';
+
+export const NO_ROLE = 'none';
+export const DEFAULT_TOKEN_CACHE_TTL_MS = 60_000;
+
+export type AuthorizerContext = { role: string };
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+
+const logger = createLogger('authorizer');
+
+/**
+ * A role's tokens: a list, or a single string (the form CloudFormation generates for the first publisher
+ * token). Blank entries are ignored.
+ */
+function tokenList(value: unknown, role: keyof TokenSet): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string'))
+    throw new Error(`the API token secret's "${role}" must be a list of strings`);
+  return list.map((t) => t.trim()).filter((t) => t.length > 0);
+}
+
+/** Parses the secret; errors name the problem but never echo the secret's content. */
+export function parseTokenSet(secretString: string | undefined): TokenSet {
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString ?? '');
+  } catch {
+    throw new Error('the API token secret is not JSON; expected {"app": [...], "publisher": [...]}');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error('the API token secret must be a JSON object: {"app": [...], "publisher": [...]}');
+  const record = json as Record<string, unknown>;
+  return { app: tokenList(record.app, 'app'), publisher: tokenList(record.publisher, 'publisher') };
+}
+
+export function secretsManagerTokens(
+  client: SecretsManagerClient,
+  secretId: string,
+): () => Promise<TokenSet> {
+  return async () => {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    return parseTokenSet(out.SecretString);
+  };
+}
+
+/**
+ * Serves tokens from memory for `ttlMs`, then reloads. Concurrent callers share one load; when a reload
+ * fails, the previous tokens stay in use until a later reload succeeds, so a Secrets Manager hiccup
+ * does not lock everyone out. Without any tokens yet, the failure propagates (API Gateway answers 500).
+ */
+export function cachedTokens(
+  load: () => Promise<TokenSet>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): () => Promise<TokenSet> {
+  let cached: { tokens: TokenSet; expiresAt: number } | undefined;
+  let inflight: Promise<TokenSet> | undefined;
+  return async () => {
+    if (cached && now() < cached.expiresAt) return cached.tokens;
+    inflight ??= load()
+      .then((tokens) => {
+        cached = { tokens, expiresAt: now() + ttlMs };
+        return tokens;
+      })
+      .catch((e: unknown) => {
+        if (!cached) throw e;
+        logger.warn('token reload failed; keeping the previous tokens', describeError(e));
+        return cached.tokens;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+}
+
+function header(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+export function createAuthorizer(
+  tokens: () => Promise<TokenSet>,
+): (event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult> {
+  return async (event) => {
+    const role = resolveRole(header(event.headers, 'authorization'), await tokens()) ?? NO_ROLE;
+    return { isAuthorized: true, context: { role } };
+  };
+}
+
+const secrets = new SecretsManagerClient({});
+let authorize: ((event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>) | undefined;
+
+export const handler = (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+  if (!authorize) {
+    const secretId = process.env.API_TOKENS_SECRET_ARN;
+    if (!secretId) throw new Error('environment variable API_TOKENS_SECRET_ARN is required');
+    const rawTtl = process.env.TOKEN_CACHE_TTL_MS;
+    const ttlMs = rawTtl ? Number(rawTtl) : DEFAULT_TOKEN_CACHE_TTL_MS;
+    if (!Number.isInteger(ttlMs) || ttlMs < 0)
+      throw new Error('environment variable TOKEN_CACHE_TTL_MS must be a whole number');
+    authorize = createAuthorizer(cachedTokens(secretsManagerTokens(secrets, secretId), ttlMs));
+  }
+  return authorize(event);
+};

@@ -1,0 +1,106 @@
+/**
+ * Alarms that say something needs a human: a message gave up (DLQ not empty), a function failed or was
+ * throttled, the API answered 5xx, or SES reputation is heading for an account review. All go to one
+ * encrypted SNS topic, with an optional email subscription.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PolicyFunction } from './policy-function';
+
+/** SES puts an account under review at a 5% bounce rate or a 0.1% complaint rate. */
+export const SES_BOUNCE_RATE_THRESHOLD = 0.05;
+export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
+
+export interface ServiceAlarmsProps {
+  masterKey: IKey;
+  alarmEmail?: string;
+}
+
+export class ServiceAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'policy-notify alarms',
+      masterKey: props.masterKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const sesMetric = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, statistic: Stats.MAXIMUM, period: Duration.hours(1) });
+    this.add('SesBounceRate', sesMetric('Reputation.BounceRate'), SES_BOUNCE_RATE_THRESHOLD, {
+      description: `SES bounce rate reached ${SES_BOUNCE_RATE_THRESHOLD * 100}%: the account is at risk of review. Check the ses-events function and the customer list.`,
+    });
+    this.add('SesComplaintRate', sesMetric('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_THRESHOLD, {
+      description: `SES complaint rate reached ${SES_COMPLAINT_RATE_THRESHOLD * 100}%: the account is at risk of review.`,
+    });
+  }
+
+  /** A dead-letter queue holding any message means a message was given up on. */
+  addDeadLetterQueue(name: string, dlq: IQueue): void {
+    this.add(
+      `${name}DlqNotEmpty`,
+      dlq.metricApproximateNumberOfMessagesVisible({
+        statistic: Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      1,
+      { description: `${name} dead-letter queue is not empty: messages failed every retry.` },
+    );
+  }
+
+  addFunction(name: string, fn: PolicyFunction): void {
+    const period = Duration.minutes(5);
+    this.add(`${name}Errors`, fn.function.metricErrors({ statistic: Stats.SUM, period }), 1, {
+      description: `${name} function invocations failed.`,
+    });
+    this.add(`${name}Throttles`, fn.function.metricThrottles({ statistic: Stats.SUM, period }), 1, {
+      description: `${name} function invocations were throttled.`,
+    });
+  }
+
+  /** API functions turn faults into 500 responses rather than invocation errors: watch the API too. */
+  addHttpApi(name: string, api: HttpApi): void {
+    this.add(
+      `${name}ServerErrors`,
+      api.metricServerError({ statistic: Stats.SUM, period: Duration.minutes(5) }),
+      1,
+      {
+        description: `${name} answered 5xx responses.`,
+      },
+    );
+  }
+
+  private add(id: string, metric: IMetric, threshold: number, opts: { description: string }): Alarm {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: opts.description,
+    });
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The esbuild settings every Lambda bundle is built with, written once: lib/policy-function.ts passes
+ * them to NodejsFunction and bin/bench/bundles.ts passes them to esbuild directly, so the benchmark
+ * measures exactly what is deployed. Plain data, no CDK import, so the benchmark stays light.
+ */
+
+/** Lambda runtime family the bundles target (lib/policy-function.ts picks the matching Runtime). */
+export const NODE_MAJOR = 24;
+
+/**
+ * ESM output cannot `require`, yet a few CommonJS dependencies bundled into it still call it: give the
+ * module a real `require` bound to its own URL.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __policyNotifyCreateRequire } from 'node:module';" +
+  ' const require = __policyNotifyCreateRequire(import.meta.url);';
+
+export const bundleOptions = {
+  target: `node${NODE_MAJOR}`,
+  platform: 'node',
+  format: 'esm',
+  minify: true,
+  /** External .map files: NODE_OPTIONS=--enable-source-maps maps stack traces without bloating the code. */
+  sourcemap: true,
+  sourcesContent: false,
+  /** Prefer the ESM build of dependencies that ship both (better tree shaking of the AWS SDK). */
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  charset: 'utf8',
+  /**
+   * Nothing is external: the AWS SDK is bundled at the version package-lock.json pins instead of
+   * whatever the runtime ships, and only the commands a function imports end up in its bundle.
+   */
+  external: [] as string[],
+} as const;
+
+/** Source-map support at run time (the Lambda runtime does not enable it by default). */
+export const NODE_OPTIONS = '--enable-source-maps';
+
+/** The same values in esbuild's own API shape (the benchmark bundles with esbuild directly). */
+export function esbuildBuildOptions() {
+  return {
+    bundle: true,
+    target: bundleOptions.target,
+    platform: bundleOptions.platform,
+    format: bundleOptions.format,
+    minify: bundleOptions.minify,
+    sourcemap: bundleOptions.sourcemap,
+    sourcesContent: bundleOptions.sourcesContent,
+    mainFields: [...bundleOptions.mainFields],
+    banner: { js: bundleOptions.banner },
+    charset: bundleOptions.charset,
+    external: [...bundleOptions.external],
+    outExtension: { '.js': '.mjs' },
+  } satisfies import('esbuild').BuildOptions;
+}

@@ -1,0 +1,94 @@
+/**
+ * Deployment configuration, read from CDK context (`-c key=value` or cdk.json) and validated once, so a
+ * typo fails `cdk synth` with the name of the key instead of deploying a half-configured service.
+ */
+import { z } from 'zod';
+
+/** Context values arrive as strings from `-c`, as JSON values from cdk.json: accept both. */
+const positiveNumber = z.coerce.number().positive().finite();
+
+const email = z
+  .string()
+  .trim()
+  .regex(
+    /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/,
+    'must be an email address like privacy@example.com',
+  );
+
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export const configSchema = z.object({
+  /** Names the stacks (PolicyNotify-<stage>-Stateful/-Stateless) so several stages fit in one account. */
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be 1-20 characters of a-z, 0-9 and -, starting with a letter')
+    .default('dev'),
+  /** The From address of change emails; its address or domain must be a verified SES identity. */
+  senderEmail: email,
+  /** Base URL of the public redline / policy pages linked from the emails. */
+  publicBaseUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://policies.example.com' })
+    .transform((u) => u.replace(/\/+$/, '')),
+  orgName: z.string().trim().min(1, 'must not be empty').max(200),
+  orgPhone: z.string().trim().min(1, 'must not be empty').max(50),
+  orgEmail: email,
+  /** The account's SES maximum send rate (emails per second); the worker paces to it. */
+  sesMaxSendRate: positiveNumber.max(10_000).default(1),
+  /** How many notify-worker instances may run at once (SQS event source maxConcurrency, at least 2). */
+  workerConcurrency: z.coerce.number().int().min(2).max(1000).default(2),
+  /**
+   * SES sandbox only: verified recipient addresses (comma-separated) the worker may also name. In the
+   * sandbox SES authorizes each recipient identity too, so a policy limited to the sender would refuse.
+   */
+  sandboxRecipients: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((a) => a.trim()).filter((a) => a.length > 0))
+    .pipe(z.array(email))
+    .default([]),
+  /** Where alarm notifications are emailed; without it the alarm topic has no subscription. */
+  alarmEmail: email.optional(),
+  /** CloudWatch Logs retention of every function and the API access log, in days. */
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+    .default(30),
+  /** Steady-state and burst request limits of the HTTP API stage. */
+  apiRateLimit: positiveNumber.default(100),
+  apiBurstLimit: z.coerce.number().int().positive().default(200),
+});
+
+export type AppConfig = z.output<typeof configSchema>;
+export const configKeys = Object.keys(configSchema.shape) as Array<keyof AppConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates raw context values. The error lists every bad key with the reason and how to pass it, e.g.
+ * `senderEmail is required (pass -c senderEmail=...)`.
+ */
+export function parseConfig(raw: Record<string, unknown>): AppConfig {
+  const input = Object.fromEntries(configKeys.map((k) => [k, raw[k] === '' ? undefined : raw[k]]));
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '(config)');
+    const missing = input[key] === undefined;
+    return missing
+      ? `  - ${key} is required (pass -c ${key}=...)`
+      : `  - ${key}: ${issue.message} (got ${JSON.stringify(input[key])})`;
+  });
+  throw new ConfigError(`Invalid CDK context for policy-notify:\n${problems.join('\n')}`);
+}
+
+/** Reads every config key from a construct's context (the App's, in practice). */
+export function configFromContext(tryGetContext: (key: string) => unknown): AppConfig {
+  return parseConfig(Object.fromEntries(configKeys.map((k) => [k, tryGetContext(k)])));
+}
+
+/** `privacy@example.com` → `example.com`: SES identities are either the address or its domain. */
+export const senderDomain = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();

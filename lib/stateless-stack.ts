@@ -1,0 +1,341 @@
+/**
+ * Everything that can be destroyed and redeployed without losing data: the functions, the HTTP API, the
+ * notification queues, the SES configuration set and its event topic, the sweeper schedule and the
+ * alarms. Tables and the token secret come from the stateful stack.
+ *
+ * Grants are built from lib/catalog.ts: each function gets exactly the table actions, queues and SES
+ * identities its spec lists, on named resources (tables and their own indexes, never `index/*`).
+ */
+import {
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConfigurationSet,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type TableKey, tableDefs } from '../functions/adapters/dynamodb/tables';
+import type { Route } from '../functions/http/routes';
+import { ServiceAlarms } from './alarms';
+import { PolicyApi } from './api-construct';
+import {
+  apiFunctionSpecs,
+  authorizerSpec,
+  type ConfigEnvVar,
+  type FunctionSpec,
+  notificationFunctionSpecs,
+  type QueueKey,
+  queueEnvVar,
+} from './catalog';
+import { type AppConfig, senderDomain } from './config';
+import { PolicyFunction } from './policy-function';
+
+/** SQS redelivers to the consumer this many times before the message moves to the DLQ. */
+export const MAX_RECEIVE_COUNT = { fanout: 5, send: 10 } as const;
+/** AWS guidance: a queue's visibility timeout is at least 6× its consumer function's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** How long the authorizer keeps the token secret in memory before fetching it again. */
+export const TOKEN_CACHE_TTL_MS = 60_000;
+
+const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** The account's SES rate split across the worker instances SQS may run at once (3 decimals, never 0). */
+export const perInstanceSendRate = (config: Pick<AppConfig, 'sesMaxSendRate' | 'workerConcurrency'>) =>
+  Math.max(0.001, Math.floor((config.sesMaxSendRate / config.workerConcurrency) * 1000) / 1000);
+
+export interface StatelessStackProps extends StackProps {
+  config: AppConfig;
+  tables: Record<TableKey, ITable>;
+  apiTokens: ISecret;
+  /** The route table; tests pass their own to check that an unknown `fn` fails synth. */
+  routes: readonly Route[];
+}
+
+export class StatelessStack extends Stack {
+  readonly functions = new Map<string, PolicyFunction>();
+  readonly queues: Record<QueueKey, Queue>;
+  readonly deadLetterQueues: Record<QueueKey | 'sesEvents', Queue>;
+  readonly api: PolicyApi;
+  readonly alarms: ServiceAlarms;
+  readonly configurationSet: ConfigurationSet;
+  readonly sesEventsTopic: Topic;
+  readonly topicKey: Key;
+
+  private readonly config: AppConfig;
+  private readonly tables: Record<TableKey, ITable>;
+  private readonly logRetention: RetentionDays;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Strong references (Export / ImportValue): CloudFormation itself refuses to delete a table or the
+    // token secret while this stack still uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    this.config = props.config;
+    this.tables = props.tables;
+    this.logRetention = props.config.logRetentionDays as RetentionDays;
+    const specs = notificationFunctionSpecs;
+
+    // One customer managed key for the SNS topics: SES and CloudWatch can publish to an encrypted topic
+    // only through a key whose policy lets them, which AWS managed keys do not.
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'Encrypts the SES event and alarm topics of policy-notify',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowSesAndCloudWatchToPublishToEncryptedTopics',
+        principals: [
+          new ServicePrincipal('ses.amazonaws.com'),
+          new ServicePrincipal('cloudwatch.amazonaws.com'),
+        ],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.topicKey = topicKey;
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      masterKey: topicKey,
+      alarmEmail: props.config.alarmEmail,
+    });
+
+    // --- Queues: publish → fan-out queue → fan-out function → send queue → worker → SES
+    const fanout = this.queueWithDlq('Fanout', specs.fanout.timeoutSeconds, MAX_RECEIVE_COUNT.fanout);
+    const send = this.queueWithDlq('Send', specs.worker.timeoutSeconds, MAX_RECEIVE_COUNT.send);
+    const sesEventsDlq = this.deadLetterQueue('SesEventsDlq');
+    this.queues = { fanout: fanout.queue, send: send.queue };
+    this.deadLetterQueues = { fanout: fanout.dlq, send: send.dlq, sesEvents: sesEventsDlq };
+
+    // --- SES: configuration set whose bounces and complaints feed ses-events through an encrypted topic
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.sesEventsTopic = new Topic(this, 'SesEvents', {
+      displayName: 'policy-notify SES bounces and complaints',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(this.sesEventsTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    // --- API functions, one per distinct route-table fn, and the authorizer
+    for (const spec of apiFunctionSpecs(props.routes)) this.addFunction(spec, `API ${spec.name} routes`);
+    const authorizer = this.addFunction(authorizerSpec, 'Bearer token → role for protected API routes', {
+      API_TOKENS_SECRET_ARN: props.apiTokens.secretArn,
+      TOKEN_CACHE_TTL_MS: String(TOKEN_CACHE_TTL_MS),
+    });
+    authorizer.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadApiTokens',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.apiTokens.secretArn],
+      }),
+    );
+
+    const apiFunctions = new Map(
+      apiFunctionSpecs(props.routes).map((s) => [s.name, this.functions.get(s.name)!]),
+    );
+    this.api = new PolicyApi(this, 'Api', {
+      routes: props.routes,
+      functions: apiFunctions,
+      authorizer,
+      logRetention: this.logRetention,
+      rateLimit: props.config.apiRateLimit,
+      burstLimit: props.config.apiBurstLimit,
+    });
+
+    // --- Notification functions
+    const fanoutFn = this.addFunction(specs.fanout, 'Pages through customers and enqueues recipient batches');
+    fanoutFn.function.addEventSource(
+      new SqsEventSource(fanout.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
+    );
+
+    const workerFn = this.addFunction(specs.worker, 'Sends change emails with SES, paced to the send rate');
+    workerFn.function.addEventSource(
+      new SqsEventSource(send.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.config.workerConcurrency,
+      }),
+    );
+
+    const sweeperFn = this.addFunction(specs.sweeper, 'Re-enqueues notification campaigns that stalled');
+    new Rule(this, 'SweeperSchedule', {
+      description: 'Runs notify-sweeper every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // The next run a minute later is the retry.
+      targets: [new LambdaFunction(sweeperFn.function, { retryAttempts: 0 })],
+    });
+
+    const sesEventsFn = this.addFunction(
+      specs.sesEvents,
+      'Suppresses customers whose address bounced or complained',
+      {},
+      sesEventsDlq,
+    );
+    this.sesEventsTopic.addSubscription(new LambdaSubscription(sesEventsFn.function));
+
+    // --- Alarms
+    this.alarms.addDeadLetterQueue('Fanout', fanout.dlq);
+    this.alarms.addDeadLetterQueue('Send', send.dlq);
+    this.alarms.addDeadLetterQueue('SesEvents', sesEventsDlq);
+    for (const [name, fn] of this.functions) this.alarms.addFunction(name, fn);
+    this.alarms.addHttpApi('Api', this.api.httpApi);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ConfigurationSetName', {
+      value: this.configurationSet.configurationSetName,
+      description: 'SES configuration set every change email is sent through',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'SNS topic of all alarms (subscribe more endpoints here)',
+    });
+  }
+
+  private addFunction(
+    spec: FunctionSpec,
+    description: string,
+    extraEnv: Record<string, string> = {},
+    deadLetterQueue?: Queue,
+  ): PolicyFunction {
+    if (this.functions.has(spec.name)) throw new Error(`function "${spec.name}" is defined twice`);
+    const fn = new PolicyFunction(this, `Fn-${spec.name}`, {
+      entry: spec.entry,
+      description: `policy-notify ${spec.name}: ${description}`,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      logRetention: this.logRetention,
+      deadLetterQueue,
+      allowRecursiveLoop: spec.recursiveByDesign,
+      environment: extraEnv,
+    });
+
+    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, 'read' | 'readWrite']>) {
+      const def = tableDefs[key];
+      const table = this.tables[key];
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: `${def.id}${access === 'read' ? 'Read' : 'ReadWrite'}`,
+          actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+          resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.name}`)],
+        }),
+      );
+      fn.addEnvironment(def.envVar, table.tableName);
+    }
+    const settings = this.configEnvValues();
+    for (const name of spec.configEnv ?? []) fn.addEnvironment(name, settings[name]);
+    for (const key of spec.sendsTo ?? []) {
+      const queue = this.queues[key];
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: `SendTo${key[0]!.toUpperCase()}${key.slice(1)}Queue`,
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+        }),
+      );
+      fn.addEnvironment(queueEnvVar[key], queue.queueUrl);
+    }
+    if (spec.sendsEmail) {
+      // SendEmail only: the worker uses the SES v1 SendEmail API (functions/adapters/ses.ts), never raw MIME.
+      // SES authorizes against the identity the From address resolves to (the address if it is verified
+      // itself, else its domain) and the configuration set: name exactly those, nothing else.
+      const identities = [
+        ...new Set([
+          this.config.senderEmail.toLowerCase(),
+          senderDomain(this.config.senderEmail),
+          // SES sandbox only (empty in production): verified recipients, which the sandbox also authorizes.
+          ...this.config.sandboxRecipients.map((a) => a.toLowerCase()),
+        ]),
+      ];
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'SendEmailAsSenderIdentity',
+          actions: ['ses:SendEmail'],
+          resources: [
+            ...identities.map((identity) =>
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+            ),
+            this.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: this.configurationSet.configurationSetName,
+            }),
+          ],
+        }),
+      );
+    }
+    this.functions.set(spec.name, fn);
+    return fn;
+  }
+
+  private configEnvValues(): Record<ConfigEnvVar, string> {
+    const c = this.config;
+    return {
+      PUBLIC_BASE_URL: c.publicBaseUrl,
+      ORG_NAME: c.orgName,
+      ORG_PHONE: c.orgPhone,
+      ORG_EMAIL: c.orgEmail,
+      SES_FROM_ADDRESS: c.senderEmail,
+      SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+      // Per instance: each worker paces itself, and up to workerConcurrency instances share the account rate.
+      SES_MAX_SEND_RATE: String(perInstanceSendRate(c)),
+    };
+  }
+
+  private deadLetterQueue(id: string): Queue {
+    return new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+  }
+
+  private queueWithDlq(id: string, consumerTimeoutSeconds: number, maxReceiveCount: number) {
+    const dlq = this.deadLetterQueue(`${id}Dlq`);
+    const queue = new Queue(this, `${id}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: dlq, maxReceiveCount },
+    });
+    return { queue, dlq };
+  }
+}

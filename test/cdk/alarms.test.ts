@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD } from '../../lib/alarms';
+import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
+
+const { stateless, statelessTemplate: template } = testApp();
+const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+const topicId = logicalId(stateless.alarms.topic);
+
+const dimensionRef = (alarm: Cfn) => alarm.Dimensions?.[0]?.Value;
+const find = (metricName: string, ref?: unknown) =>
+  alarms.filter(
+    (a) =>
+      a.MetricName === metricName &&
+      (ref === undefined || JSON.stringify(dimensionRef(a)) === JSON.stringify(ref)),
+  );
+
+describe('alarms', () => {
+  it('alarms when any dead-letter queue holds a message', () => {
+    for (const [key, dlq] of Object.entries(stateless.deadLetterQueues)) {
+      const [alarm, ...more] = find('ApproximateNumberOfMessagesVisible', {
+        'Fn::GetAtt': [logicalId(dlq), 'QueueName'],
+      });
+      expect(more, key).toEqual([]);
+      expect(alarm, key).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Namespace: 'AWS/SQS',
+      });
+    }
+  });
+
+  it('alarms on errors and on throttles of every function', () => {
+    for (const [name, fn] of stateless.functions) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = find(metric, { Ref: logicalId(fn.function) });
+        expect(found, `${name} ${metric}`).toHaveLength(1);
+        expect(found[0]).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1 });
+      }
+    }
+  });
+
+  it('alarms at a 5% SES bounce rate and a 0.1% complaint rate', () => {
+    expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.05);
+    expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.001);
+    expect(find('Reputation.BounceRate')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SES',
+        Threshold: 0.05,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ]);
+    expect(find('Reputation.ComplaintRate')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SES',
+        Threshold: 0.001,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ]);
+  });
+
+  it('alarms on API 5xx responses', () => {
+    expect(find('5xx')).toHaveLength(1);
+  });
+
+  it('sends every alarm and its recovery to the encrypted alarm topic', () => {
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions, alarm.MetricName).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions, alarm.MetricName).toEqual([{ Ref: topicId }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stateless.topicKey), 'Arn'] },
+    });
+  });
+
+  it('emails the alarm topic only when alarmEmail is configured', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+    const { alarmEmail: _omit, ...withoutEmail } = testConfig;
+    const other = testApp(withoutEmail).statelessTemplate;
+    expect(
+      Object.values(other.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Protocol),
+    ).toEqual(['lambda']);
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { type TableKey, tableDefs } from '../../functions/adapters/dynamodb/tables';
+import { routes } from '../../functions/http/routes';
+import { NODE_OPTIONS } from '../../lib/bundling';
+import { allFunctionSpecs, type FunctionSpec, grantedEnvVars } from '../../lib/catalog';
+import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
+
+const { stateless, stateful, statelessTemplate: template } = testApp();
+const resources = template.toJSON().Resources as Record<string, Cfn>;
+const specs = allFunctionSpecs(routes);
+
+const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(name: string): Cfn[] {
+  const roleId = logicalId(stateless.functions.get(name)!.role);
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: Cfn) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+const functionProps = (name: string) =>
+  resources[logicalId(stateless.functions.get(name)!.function)].Properties;
+
+/** The stateful stack's export a table ARN import refers to, mapped back to the table key. */
+function tableOfArn(resource: Cfn): TableKey | undefined {
+  const imported = resource['Fn::ImportValue'] as string | undefined;
+  if (!imported) return undefined;
+  return (Object.keys(tableDefs) as TableKey[]).find((key) =>
+    imported.includes(`FnGetAtt${logicalId(stateful.tables[key])}Arn`),
+  );
+}
+
+describe('IAM: least privilege per function', () => {
+  it('deploys one function per catalog entry, each with its own role', () => {
+    expect([...stateless.functions.keys()].sort()).toEqual(specs.map((s) => s.name).sort());
+    expect(resourcesOf(template, 'AWS::Lambda::Function')).toHaveLength(specs.length);
+  });
+
+  it('grants no "*" action anywhere and "*" resources only for X-Ray', () => {
+    for (const [id, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = asList<string>(statement.Action);
+        for (const action of actions) expect(action, `${id} ${action}`).not.toContain('*');
+        if (asList(statement.Resource).some((r) => typeof r === 'string' && r.includes('*'))) {
+          expect(
+            actions.every((a) => a.startsWith('xray:')),
+            `${id} ${JSON.stringify(statement)}`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('attaches no managed policies to function roles', () => {
+    for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it.each(specs.map((s) => [s.name, s] as [string, FunctionSpec]))(
+    '%s gets exactly the table access its catalog entry lists, on the table and its own indexes',
+    (name, spec) => {
+      const dynamo = statementsOf(name).filter((s) =>
+        asList<string>(s.Action).some((a) => a.startsWith('dynamodb:')),
+      );
+      const granted = new Map<TableKey, string[]>();
+      for (const statement of dynamo) {
+        const [tableArn, ...indexArns] = asList(statement.Resource);
+        const key = tableOfArn(tableArn);
+        expect(key, JSON.stringify(tableArn)).toBeDefined();
+        granted.set(key!, asList<string>(statement.Action));
+        expect(indexArns.map((arn: Cfn) => arn['Fn::Join'][1][1])).toEqual(
+          tableDefs[key!].indexes.map((i) => `/index/${i.name}`),
+        );
+      }
+      expect(
+        Object.fromEntries(
+          [...granted].map(([k, actions]) => [
+            k,
+            actions.includes('dynamodb:PutItem') ? 'readWrite' : 'read',
+          ]),
+        ),
+      ).toEqual(spec.tables);
+      for (const [key, actions] of granted) {
+        if (spec.tables[key] === 'read') {
+          expect(
+            actions.filter((a) => /Put|Update|Delete|Write/.test(a)),
+            `${name} on ${key}`,
+          ).toEqual([]);
+        }
+      }
+    },
+  );
+
+  it.each(specs.map((s) => [s.name, s] as [string, FunctionSpec]))(
+    '%s sees in its environment the tables, queues and settings its entry lists, and nothing else',
+    (name, spec) => {
+      const env = functionProps(name).Environment.Variables as Record<string, unknown>;
+      const defaults = ['NODE_OPTIONS', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
+      const authorizerOnly = spec.readsApiTokens ? ['API_TOKENS_SECRET_ARN', 'TOKEN_CACHE_TTL_MS'] : [];
+      expect(Object.keys(env).sort()).toEqual(
+        [...defaults, ...authorizerOnly, ...grantedEnvVars(spec)].sort(),
+      );
+    },
+  );
+
+  it('lets only the functions that enqueue send to a queue, and only to their queues (or their own DLQ)', () => {
+    for (const spec of specs) {
+      const sends = statementsOf(spec.name).filter((s) => asList(s.Action).includes('sqs:SendMessage'));
+      const queues = sends.flatMap((s) => asList(s.Resource)).map((r: Cfn) => r['Fn::GetAtt'][0]);
+      const asyncDlq = functionProps(spec.name).DeadLetterConfig?.TargetArn['Fn::GetAtt'][0];
+      const expected = [
+        ...(spec.sendsTo ?? []).map((q) => logicalId(stateless.queues[q])),
+        ...(asyncDlq ? [asyncDlq] : []),
+      ];
+      expect(queues.sort(), spec.name).toEqual(expected.sort());
+    }
+  });
+
+  it('lets only the worker send email, as the sender identity and through the configuration set', () => {
+    for (const spec of specs) {
+      const ses = statementsOf(spec.name).filter((s) =>
+        asList<string>(s.Action).some((a) => a.startsWith('ses:')),
+      );
+      if (spec.name !== 'notify-worker') {
+        expect(ses, spec.name).toEqual([]);
+        continue;
+      }
+      expect(ses).toHaveLength(1);
+      expect(ses[0].Action).toBe('ses:SendEmail');
+      const arns = asList(ses[0].Resource).map((r: Cfn) => JSON.stringify(r));
+      expect(arns).toHaveLength(3);
+      expect(arns[0]).toContain(':identity/privacy@example.com');
+      expect(arns[1]).toContain(':identity/example.com"');
+      expect(arns[2]).toContain(':configuration-set/');
+      expect(arns[2]).toContain(logicalId(stateless.configurationSet));
+    }
+  });
+
+  it('adds verified recipients to the SES resources only when sandboxRecipients is set (SES sandbox)', () => {
+    const sandbox = testApp({
+      ...testConfig,
+      sandboxRecipients: 'tester@example.org, success@simulator.amazonses.com',
+    });
+    const policies = JSON.stringify(sandbox.statelessTemplate.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':identity/tester@example.org"');
+    expect(policies).toContain(':identity/success@simulator.amazonses.com"');
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('simulator');
+  });
+
+  it('lets only the authorizer read the token secret, and nothing else from Secrets Manager', () => {
+    for (const spec of specs) {
+      const secrets = statementsOf(spec.name).filter((s) =>
+        asList<string>(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      );
+      if (spec.name !== 'authorizer') {
+        expect(secrets, spec.name).toEqual([]);
+        continue;
+      }
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0].Action).toBe('secretsmanager:GetSecretValue');
+      expect(secrets[0].Resource['Fn::ImportValue']).toContain(logicalId(stateful.apiTokens));
+    }
+  });
+
+  it('lets each function write logs only to its own log group', () => {
+    for (const spec of specs) {
+      const logs = statementsOf(spec.name).filter((s) =>
+        asList<string>(s.Action).some((a) => a.startsWith('logs:')),
+      );
+      expect(logs).toHaveLength(1);
+      expect(logs[0].Resource).toEqual({
+        'Fn::GetAtt': [logicalId(stateless.functions.get(spec.name)!.logGroup), 'Arn'],
+      });
+    }
+  });
+});
+
+describe('function defaults (lib/policy-function.ts)', () => {
+  it.each(specs.map((s) => [s.name]))(
+    '%s: Node 24 on ARM64, JSON logs to a retained-for-30-days group, source maps',
+    (name) => {
+      const props = functionProps(name);
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.Handler).toBe('index.handler');
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(props.LoggingConfig).toEqual({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalId(stateless.functions.get(name)!.logGroup) },
+      });
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe(NODE_OPTIONS);
+      expect(props.FunctionName).toBeUndefined();
+      expect(resources[logicalId(stateless.functions.get(name)!.logGroup)].Properties.RetentionInDays).toBe(
+        30,
+      );
+    },
+  );
+});
