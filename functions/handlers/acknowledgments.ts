@@ -1,5 +1,5 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';

@@ -2,7 +2,7 @@
  * Compliance reads: acknowledgment export and counts (publisher), a user's timeline and receipts (app).
  * Read-only on Policies, Acknowledgments, Customers and Notifications.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoNoticeReader } from '../adapters/dynamodb/notice-reader';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
 import { assertPolicyId, assertUserId, parseVersion } from '../domain/ids';

@@ -1,5 +1,5 @@
 /** Customer registry (app role). Granted the Customers table only. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock } from '../adapters/system';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import { createApiHandler, type Operations } from '../http/api';

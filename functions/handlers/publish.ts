@@ -3,16 +3,16 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { createApiHandler, type Operations } from '../http/api';
+import { createLogger } from '../http/log';
 import { parseWith } from '../http/validate';
+import type { NotificationStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
 import { campaignStarter, notificationStatus } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
-import { createLogger } from '../http/log';
-import type { NotificationStore } from '../ports';
 import { lazyHandler, notificationStoreFromEnv, policyDepsFromEnv, queueFromEnv } from './wiring';
 
 /** The notification store serves the progress route; without it that route answers 500. */

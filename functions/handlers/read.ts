@@ -1,5 +1,5 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitSections, unifiedDiff } from '../domain/diff';
 import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
