@@ -20,12 +20,22 @@ const service = await startLocalService({
     app: env.POLICY_APP_TOKEN ? [env.POLICY_APP_TOKEN] : undefined,
     publisher: env.POLICY_PUBLISHER_TOKEN ? [env.POLICY_PUBLISHER_TOKEN] : undefined,
   },
+  // Change notifications: see docs/NOTIFICATIONS.md for every variable.
+  sesFromAddress: env.SES_FROM_ADDRESS || 'privacy@example.com',
+  sesMaxSendRate: Number(env.SES_MAX_SEND_RATE || 14),
+  publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
+  orgContact: {
+    name: env.ORG_NAME || 'Example Co.',
+    phone: env.ORG_PHONE || null,
+    email: env.ORG_EMAIL || null,
+  },
 });
 
 const lines = [
   'Policy service is running.',
   `  API:          ${service.url}`,
   `  Mail viewer:  ${service.sesEndpoint}/  (sent mail as JSON: ${service.sesEndpoint}/store)`,
+  `  Emails:       from ${env.SES_FROM_ADDRESS || 'privacy@example.com'}, at most ${Number(env.SES_MAX_SEND_RATE || 14)}/s`,
   `  DynamoDB:     ${service.dynamodbEndpoint}${env.DYNAMODB_ENDPOINT ? '' : ` (embedded, data in ${env.DATA_DIR || '.data'})`}`,
   `  App token:        ${service.tokens.app}${env.POLICY_APP_TOKEN ? ' (from POLICY_APP_TOKEN)' : ' (generated; set POLICY_APP_TOKEN to fix it)'}`,
   `  Publisher token:  ${service.tokens.publisher}${env.POLICY_PUBLISHER_TOKEN ? ' (from POLICY_PUBLISHER_TOKEN)' : ' (generated; set POLICY_PUBLISHER_TOKEN to fix it)'}`,

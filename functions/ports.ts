@@ -226,7 +226,13 @@ export interface NotificationStore {
   applyBatchTally(
     policyId: string,
     version: number,
-    args: { page: number; batchId: string; batchesInPage: number; counts: Record<FinalRecipientState, number>; at: string },
+    args: {
+      page: number;
+      batchId: string;
+      batchesInPage: number;
+      counts: Record<FinalRecipientState, number>;
+      at: string;
+    },
   ): Promise<{ applied: boolean; tally: PageTally }>;
   getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]>;
   /** Adds a complete page's tally to the campaign once (idempotent by page). Null when it already was. */
@@ -257,4 +263,21 @@ export interface OutgoingEmail {
 export interface Mailer {
   /** Resolves with the provider's message id; throws MailSendError (functions/domain/notification.ts). */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** One change email (or the decision not to send it) as the ledger recorded it for a user. */
+export interface Notice {
+  policyId: string;
+  version: number;
+  state: 'sent' | 'failed' | 'suppressed';
+  /** When it was sent (or given up). */
+  at: string;
+  /** SES message id of a sent email. */
+  messageId?: string;
+  reason?: string;
+}
+
+export interface NoticeReader {
+  /** Every final ledger entry of a user across campaigns, oldest first. */
+  noticesForUser(userId: string): Promise<Notice[]>;
 }

@@ -2,7 +2,7 @@
  * Deployment configuration, read from CDK context (`-c key=value` or cdk.json) and validated once, so a
  * typo fails `cdk synth` with the name of the key instead of deploying a half-configured service.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Context values arrive as strings from `-c`, as JSON values from cdk.json: accept both. */
 const positiveNumber = z.coerce.number().positive().finite();

@@ -25,7 +25,11 @@ import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
 import { createLocalServer, listen } from './http-server';
-import { type NotificationOptions, type NotificationPipeline, startNotificationPipeline } from './notifications';
+import {
+  type NotificationOptions,
+  type NotificationPipeline,
+  startNotificationPipeline,
+} from './notifications';
 import { ensureTables, startDynalite, startSesEmulator, tableNames } from './stores';
 
 export interface LocalOptions {

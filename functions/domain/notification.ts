@@ -3,7 +3,7 @@
  * completion, send-error classes and back-off. Pure: no I/O, no clock (callers pass readings).
  * The design and its failure windows are written down in docs/NOTIFICATIONS.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from '../ports';
 import { POLICY_ID, USER_ID } from './ids';
 import type { Revision } from './revision';

@@ -9,8 +9,8 @@ import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/c
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
-import { SqsQueue, createSqsClient } from '../adapters/sqs';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { createSqsClient, SqsQueue } from '../adapters/sqs';
 import { systemClock, uuidIds } from '../adapters/system';
 import type { ApiEvent, ApiResponse } from '../http/api';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../usecases/catalog';
@@ -71,6 +71,9 @@ export const notificationStoreFromEnv = () =>
 let sqs: ReturnType<typeof createSqsClient> | undefined;
 /** The queue whose URL the named variable holds (FANOUT_QUEUE_URL, SEND_QUEUE_URL). */
 export function queueFromEnv(urlVar: 'FANOUT_QUEUE_URL' | 'SEND_QUEUE_URL') {
-  sqs ??= createSqsClient({ endpoint: process.env.SQS_ENDPOINT || undefined, region: process.env.AWS_REGION });
+  sqs ??= createSqsClient({
+    endpoint: process.env.SQS_ENDPOINT || undefined,
+    region: process.env.AWS_REGION,
+  });
   return new SqsQueue(sqs, requiredEnv(urlVar));
 }

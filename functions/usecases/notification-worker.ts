@@ -5,19 +5,19 @@
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
 import { randomUUID } from 'node:crypto';
-import { type Notice, isSafeAddress, personalize } from '../domain/email';
+import type { Pacer } from '../adapters/token-bucket';
+import { isSafeAddress, type Notice, personalize } from '../domain/email';
 import {
-  MailSendError,
-  type SendMessage,
   backoffMs,
   emptyCounts,
   isClaimable,
   isFinal,
+  MailSendError,
   recipientLocale,
+  type SendMessage,
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
-import type { Pacer } from '../adapters/token-bucket';
 import type { Logger } from '../http/log';
 import type { Clock, Customer, CustomerStore, LedgerEntry, Mailer, NotificationStore } from '../ports';
 import type { NoticeCache } from './notification-content';
@@ -75,11 +75,16 @@ export interface BatchResult {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const ledgerKey = (m: Pick<SendMessage, 'policyId' | 'version'>, userId: string) => `${m.policyId}/${m.version}/${userId}`;
+const ledgerKey = (m: Pick<SendMessage, 'policyId' | 'version'>, userId: string) =>
+  `${m.policyId}/${m.version}/${userId}`;
 /** Provider messages can name the address: keep the code and the words, never an address. */
 const redact = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>');
 
-export async function processSendBatch(deps: WorkerDeps, message: SendMessage, deadlineMs: number): Promise<BatchResult> {
+export async function processSendBatch(
+  deps: WorkerDeps,
+  message: SendMessage,
+  deadlineMs: number,
+): Promise<BatchResult> {
   const { policyId, version, page, batchId } = message;
   const userIds = uniqueIds(message.userIds);
   const state = await deps.notifications.getBatchState(policyId, version, page, userIds);
@@ -107,7 +112,14 @@ export async function processSendBatch(deps: WorkerDeps, message: SendMessage, d
   await Promise.all(
     todo.map((userId) =>
       deps.limiter.run(async () => {
-        const entry = await deliver(deps, revision, message, userId, customers.get(userId) ?? null, deadlineMs);
+        const entry = await deliver(
+          deps,
+          revision,
+          message,
+          userId,
+          customers.get(userId) ?? null,
+          deadlineMs,
+        );
         if (entry) {
           finals.set(userId, entry);
           if (entry.state === 'sent' && entry.finalizedBy === batchId) sent++;
@@ -157,7 +169,8 @@ async function deliver(
 
   try {
     if (!customer) return await finishUnclaimed('suppressed', 'deleted');
-    if (customer.status !== 'active') return await finishUnclaimed('suppressed', customer.suppressedReason ?? 'suppressed');
+    if (customer.status !== 'active')
+      return await finishUnclaimed('suppressed', customer.suppressedReason ?? 'suppressed');
     if (!isSafeAddress(customer.email)) return await finishUnclaimed('failed', 'InvalidAddress');
   } catch (e) {
     logFault(deps, 'ledger write failed', message, e);
@@ -179,7 +192,9 @@ async function deliver(
   let claimed = false;
   const release = async () => {
     if (!claimed) return;
-    await deps.notifications.release(policyId, version, userId, token).catch((e) => logFault(deps, 'release failed', message, e));
+    await deps.notifications
+      .release(policyId, version, userId, token)
+      .catch((e) => logFault(deps, 'release failed', message, e));
   };
 
   for (let attempt = 0; ; attempt++) {
@@ -187,12 +202,16 @@ async function deliver(
       await release();
       return null;
     }
-    await deps.pacer.take();
     if (!claimed) {
       const now = deps.clock.now().getTime();
       leaseUntil = now + deps.config.leaseMs;
       try {
-        claimed = await deps.notifications.claim(policyId, version, userId, { token, now, leaseUntil, at: at() });
+        claimed = await deps.notifications.claim(policyId, version, userId, {
+          token,
+          now,
+          leaseUntil,
+          at: at(),
+        });
       } catch (e) {
         logFault(deps, 'claim failed', message, e);
         return null;
@@ -201,8 +220,14 @@ async function deliver(
       const remembered = deps.unrecorded.get(ledgerKey(message, userId));
       if (remembered) return mark(deps, message, userId, token, remembered.messageId, remembered.at);
     }
-    // Never send on a claim about to lapse: another delivery could take it and send too.
-    if (deps.clock.now().getTime() > leaseUntil - Math.min(deps.config.leaseMs / 4, 30_000)) {
+    // The token is taken right before the call, so what SES sees is paced, not what the ledger sees.
+    await deps.pacer.take();
+    // Never send on a claim about to lapse (another delivery could take it and send too), nor so late
+    // that the invocation may be cut off between SES accepting and the ledger recording.
+    if (
+      Date.now() >= deadlineMs ||
+      deps.clock.now().getTime() > leaseUntil - Math.min(deps.config.leaseMs / 4, 30_000)
+    ) {
       await release();
       return null;
     }
@@ -217,13 +242,15 @@ async function deliver(
       });
       return mark(deps, message, userId, token, messageId, at());
     } catch (e) {
-      failure = e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
+      failure =
+        e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
     }
     if (failure.kind === 'rejected') {
       const reason = `${failure.code}: ${redact(failure.message)}`;
       const outcome = { state: 'failed' as const, batchId, at: at(), token, reason };
       try {
-        if (await deps.notifications.finish(policyId, version, userId, outcome)) return entry(userId, outcome);
+        if (await deps.notifications.finish(policyId, version, userId, outcome))
+          return entry(userId, outcome);
       } catch (e) {
         logFault(deps, 'ledger write failed', message, e);
         return null;
@@ -243,8 +270,15 @@ async function deliver(
     }
     const delay = backoffMs(attempt, deps.config.retryBaseMs, deps.config.retryMaxMs, random());
     // Throttling is about the whole instance's pace, so every sender here slows down, not just this one.
-    if (failure.kind === 'throttled') deps.pacer.penalize(delay);
-    else deps.logger.warn('transient send failure; retrying', { policyId, version, batchId, userId, errorName: failure.code });
+    if (failure.kind === 'throttled') deps.pacer.throttled();
+    else
+      deps.logger.warn('transient send failure; retrying', {
+        policyId,
+        version,
+        batchId,
+        userId,
+        errorName: failure.code,
+      });
     await sleep(delay);
   }
 }
@@ -353,6 +387,8 @@ export class Limiter {
 export function validateWorkerConfig(config: WorkerConfig): WorkerConfig {
   const worstCase = config.sendAttempts * config.retryMaxMs;
   if (worstCase >= config.leaseMs * 0.75)
-    throw new Error(`lease ${config.leaseMs} ms is too short for ${config.sendAttempts} attempts of up to ${config.retryMaxMs} ms`);
+    throw new Error(
+      `lease ${config.leaseMs} ms is too short for ${config.sendAttempts} attempts of up to ${config.retryMaxMs} ms`,
+    );
   return config;
 }

@@ -3,7 +3,7 @@
  * the fan-out over customers, the sweeper that repairs what a crash left behind, the progress view and
  * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   FANOUT_PAGE_SIZE,
   type FanoutMessage,
@@ -276,15 +276,16 @@ export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
         }
         continue;
       }
+      // A worker that died between counting a page's last batch and the roll-up, with its message gone
+      // to the dead-letter queue, would leave the campaign open forever.
       const open = openPages(campaign).slice(0, 100);
-      for (const tally of open.length > 0
-        ? await deps.notifications.getTallies(policyId, version, open)
-        : []) {
-        if (!isTallyComplete(tally)) continue;
-        if (await deps.notifications.rollUpPage(policyId, version, tally, now.toISOString()))
-          report.rolledUp++;
+      const tallies = open.length > 0 ? await deps.notifications.getTallies(policyId, version, open) : [];
+      let rolledUp = 0;
+      for (const tally of tallies.filter(isTallyComplete)) {
+        if (await deps.notifications.rollUpPage(policyId, version, tally, now.toISOString())) rolledUp++;
       }
-      const latest = report.rolledUp > 0 ? await deps.notifications.getCampaign(policyId, version) : campaign;
+      report.rolledUp += rolledUp;
+      const latest = rolledUp > 0 ? await deps.notifications.getCampaign(policyId, version) : campaign;
       if (latest && (await completeIfDone(deps, latest))) report.completed++;
     }
   }

@@ -1,0 +1,486 @@
+/**
+ * Notifications table (docs/NOTIFICATIONS.md, data layout). One partition per campaign:
+ *   `CAMPAIGN#<policyId>#<10-digit version>` /
+ *     `CAMPAIGN`            counters, status, fan-out checkpoint and lease, rolled-up pages (number set)
+ *     `PAGE#<10-digit n>`   the user ids of fan-out page n, frozen on first read (TTL: expiresAt)
+ *     `TALLY#<10-digit n>`  page n's counts and the ids of the batches already counted (string set)
+ *     `RCPT#<userId>`       the recipient's ledger entry; final entries carry gsi1pk `USER#<userId>` /
+ *                           gsi1sk `<finalizedAt>#<policyId>#<10-digit version>` (index byUser)
+ * Single-item conditional writes and ADD only: every idempotency check lives in the item it guards.
+ * No email address is ever written here.
+ */
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Campaign,
+  CampaignStatus,
+  FanoutPage,
+  FinalRecipientState,
+  LedgerEntry,
+  NotificationStore,
+  PageTally,
+} from '../../ports';
+import { isConditionalFailure } from './client';
+import { pad } from './policy-store';
+
+const campaignPk = (policyId: string, version: number) => `CAMPAIGN#${policyId}#${pad(version)}`;
+const CAMPAIGN_SK = 'CAMPAIGN';
+const pageSk = (page: number) => `PAGE#${pad(page)}`;
+const tallySk = (page: number) => `TALLY#${pad(page)}`;
+const rcptSk = (userId: string) => `RCPT#${userId}`;
+/** DynamoDB cannot compare NULLs in a condition, so "no cursor" is stored as ''. */
+const storedCursor = (cursor: string | null) => cursor ?? '';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+const list = <T>(v: unknown): T[] => (v instanceof Set ? ([...v] as T[]) : []);
+
+function toCampaign(item: Record<string, unknown>): Campaign {
+  return {
+    policyId: String(item.policyId),
+    version: num(item.version),
+    status: item.status as CampaignStatus,
+    createdAt: String(item.createdAt),
+    startedAt: str(item.startedAt),
+    completedAt: str(item.completedAt),
+    total: num(item.total),
+    sent: num(item.sent),
+    failed: num(item.failed),
+    suppressed: num(item.suppressed),
+    fanout: {
+      page: num(item.fanoutPage),
+      cursor: str(item.fanoutCursor) || null,
+      done: item.fanoutDone === true,
+      leaseUntil: num(item.fanoutLeaseUntil),
+    },
+    rolledUpPages: list<number>(item.rolledUpPages).sort((a, b) => a - b),
+  };
+}
+
+function toTally(item: Record<string, unknown>): PageTally {
+  return {
+    page: num(item.page),
+    batches: num(item.batches),
+    countedBatches: list<string>(item.countedBatches).sort(),
+    sent: num(item.sent),
+    failed: num(item.failed),
+    suppressed: num(item.suppressed),
+  };
+}
+
+function toEntry(item: Record<string, unknown>): LedgerEntry {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return { attempts: 0, ...rest } as LedgerEntry;
+}
+
+export class DynamoNotificationStore implements NotificationStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async createCampaign(c: { policyId: string; version: number; createdAt: string; leaseUntil: number }) {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: campaignPk(c.policyId, c.version),
+            sk: CAMPAIGN_SK,
+            policyId: c.policyId,
+            version: c.version,
+            status: 'pending',
+            createdAt: c.createdAt,
+            updatedAt: c.createdAt,
+            total: 0,
+            sent: 0,
+            failed: 0,
+            suppressed: 0,
+            fanoutPage: 0,
+            fanoutCursor: '',
+            fanoutDone: false,
+            fanoutLeaseUntil: c.leaseUntil,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionalFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getCampaign(policyId: string, version: number): Promise<Campaign | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toCampaign(out.Item) : null;
+  }
+
+  async renewFanoutLease(policyId: string, version: number, expected: number, leaseUntil: number) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        UpdateExpression: 'SET fanoutLeaseUntil = :lease',
+        ConditionExpression: 'fanoutLeaseUntil = :expected AND fanoutDone = :false',
+        ExpressionAttributeValues: { ':lease': leaseUntil, ':expected': expected, ':false': false },
+      }),
+    );
+  }
+
+  async getPage(policyId: string, version: number, page: number): Promise<FanoutPage | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: pageSk(page) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return null;
+    return {
+      page: num(out.Item.page),
+      cursorIn: str(out.Item.cursorIn) || null,
+      cursorOut: str(out.Item.cursorOut) || null,
+      userIds: Array.isArray(out.Item.userIds) ? (out.Item.userIds as string[]) : [],
+    };
+  }
+
+  async putPage(policyId: string, version: number, page: FanoutPage, expiresAt: number): Promise<FanoutPage> {
+    const written = await this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: campaignPk(policyId, version),
+          sk: pageSk(page.page),
+          page: page.page,
+          cursorIn: storedCursor(page.cursorIn),
+          cursorOut: storedCursor(page.cursorOut),
+          userIds: page.userIds,
+          expiresAt: Math.floor(expiresAt / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (written) return page;
+    const stored = await this.getPage(policyId, version, page.page);
+    if (!stored) throw new Error(`page ${page.page} vanished after a conditional failure`);
+    return stored;
+  }
+
+  async checkpointFanout(
+    policyId: string,
+    version: number,
+    args: {
+      page: number;
+      cursor: string | null;
+      nextCursor: string | null;
+      recipients: number;
+      leaseUntil: number;
+      at: string;
+    },
+  ): Promise<Campaign | null> {
+    const emptyPage = args.recipients === 0;
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+          UpdateExpression:
+            'SET fanoutPage = :next, fanoutCursor = :nextCursor, fanoutDone = :done, fanoutLeaseUntil = :lease, ' +
+            '#status = :sending, startedAt = if_not_exists(startedAt, :at), updatedAt = :at ' +
+            // A page without recipients has nothing to tally: it counts as rolled up at once.
+            `ADD #total :n${emptyPage ? ', rolledUpPages :pages' : ''}`,
+          ConditionExpression: 'fanoutPage = :page AND fanoutCursor = :cursor AND fanoutDone = :false',
+          ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
+          ExpressionAttributeValues: {
+            ':next': args.page + 1,
+            ':nextCursor': storedCursor(args.nextCursor),
+            ':done': args.nextCursor === null,
+            ':lease': args.leaseUntil,
+            ':sending': 'sending',
+            ':at': args.at,
+            ':n': args.recipients,
+            ':page': args.page,
+            ':cursor': storedCursor(args.cursor),
+            ':false': false,
+            ...(emptyPage ? { ':pages': new Set([args.page]) } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCampaign(out.Attributes!);
+    } catch (e) {
+      if (isConditionalFailure(e)) return null;
+      throw e;
+    }
+  }
+
+  async getBatchState(policyId: string, version: number, page: number, userIds: string[]) {
+    const pk = campaignPk(policyId, version);
+    const items = await this.batchGet([
+      { pk, sk: tallySk(page) },
+      ...userIds.map((u) => ({ pk, sk: rcptSk(u) })),
+    ]);
+    const entries = new Map<string, LedgerEntry>();
+    let tally: PageTally | null = null;
+    for (const item of items) {
+      if (item.sk === tallySk(page)) tally = toTally(item);
+      else {
+        const entry = toEntry(item);
+        entries.set(entry.userId, entry);
+      }
+    }
+    return { tally, entries };
+  }
+
+  async getEntry(policyId: string, version: number, userId: string): Promise<LedgerEntry | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toEntry(out.Item) : null;
+  }
+
+  async claim(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { token: string; now: number; leaseUntil: number; at: string },
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        UpdateExpression:
+          'SET userId = :u, #state = :claimed, claimToken = :token, leaseUntil = :lease, claimedAt = :at ADD attempts :one',
+        ConditionExpression: `${TAKEABLE}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':u': userId,
+          ':claimed': 'claimed',
+          ':pending': 'pending',
+          ':token': args.token,
+          ':lease': args.leaseUntil,
+          ':at': args.at,
+          ':now': args.now,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async release(policyId: string, version: number, userId: string, token: string) {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        UpdateExpression: 'SET #state = :pending REMOVE claimToken, leaseUntil',
+        ConditionExpression: '#state = :claimed AND claimToken = :token',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':claimed': 'claimed', ':token': token },
+      }),
+    );
+  }
+
+  async finish(
+    policyId: string,
+    version: number,
+    userId: string,
+    outcome: {
+      state: FinalRecipientState;
+      batchId: string;
+      at: string;
+      token?: string;
+      now?: number;
+      messageId?: string;
+      reason?: string;
+    },
+  ) {
+    const values: Record<string, unknown> = {
+      ':u': userId,
+      ':state': outcome.state,
+      ':by': outcome.batchId,
+      ':at': outcome.at,
+      ':g1': `USER#${userId}`,
+      ':g2': `${outcome.at}#${policyId}#${pad(version)}`,
+      ':claimed': 'claimed',
+    };
+    const sets = [
+      'userId = :u',
+      '#state = :state',
+      'finalizedBy = :by',
+      'finalizedAt = :at',
+      'gsi1pk = :g1',
+      'gsi1sk = :g2',
+    ];
+    if (outcome.messageId !== undefined) {
+      sets.push('messageId = :mid', 'sentAt = :at');
+      values[':mid'] = outcome.messageId;
+    }
+    if (outcome.reason !== undefined) {
+      sets.push('reason = :reason');
+      values[':reason'] = outcome.reason.slice(0, 500);
+    }
+    let condition: string;
+    if (outcome.token !== undefined) {
+      condition = '#state = :claimed AND claimToken = :token';
+      values[':token'] = outcome.token;
+    } else {
+      condition = TAKEABLE;
+      values[':pending'] = 'pending';
+      values[':now'] = outcome.now ?? 0;
+    }
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE claimToken, leaseUntil`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async applyBatchTally(
+    policyId: string,
+    version: number,
+    args: {
+      page: number;
+      batchId: string;
+      batchesInPage: number;
+      counts: Record<FinalRecipientState, number>;
+      at: string;
+    },
+  ) {
+    const Key = { pk: campaignPk(policyId, version), sk: tallySk(args.page) };
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression:
+            'SET #page = :page, batches = :batches, updatedAt = :at ' +
+            'ADD sent :sent, failed :failed, suppressed :suppressed, countedBatches :ids',
+          // The batch id joins the set in the same write that adds its counts: counted once, ever.
+          ConditionExpression: 'NOT contains(countedBatches, :id)',
+          ExpressionAttributeNames: { '#page': 'page' },
+          ExpressionAttributeValues: {
+            ':page': args.page,
+            ':batches': args.batchesInPage,
+            ':at': args.at,
+            ':sent': args.counts.sent,
+            ':failed': args.counts.failed,
+            ':suppressed': args.counts.suppressed,
+            ':ids': new Set([args.batchId]),
+            ':id': args.batchId,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { applied: true, tally: toTally(out.Attributes!) };
+    } catch (e) {
+      if (!isConditionalFailure(e)) throw e;
+      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
+      if (!out.Item) throw new Error('tally vanished after a conditional failure', { cause: e });
+      return { applied: false, tally: toTally(out.Item) };
+    }
+  }
+
+  async getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]> {
+    const pk = campaignPk(policyId, version);
+    const items = await this.batchGet(pages.map((p) => ({ pk, sk: tallySk(p) })));
+    return items.map(toTally).sort((a, b) => a.page - b.page);
+  }
+
+  async rollUpPage(
+    policyId: string,
+    version: number,
+    tally: PageTally,
+    at: string,
+  ): Promise<Campaign | null> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+          UpdateExpression:
+            'SET updatedAt = :at ADD sent :sent, failed :failed, suppressed :suppressed, rolledUpPages :pages',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(rolledUpPages, :page)',
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':sent': tally.sent,
+            ':failed': tally.failed,
+            ':suppressed': tally.suppressed,
+            ':pages': new Set([tally.page]),
+            ':page': tally.page,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCampaign(out.Attributes!);
+    } catch (e) {
+      if (isConditionalFailure(e)) return null;
+      throw e;
+    }
+  }
+
+  async completeCampaign(policyId: string, version: number, at: string) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        UpdateExpression: 'SET #status = :completed, completedAt = :at, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
+      }),
+    );
+  }
+
+  /** Runs a conditional write: true when it applied, false when its condition failed. */
+  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as UpdateCommand);
+      return true;
+    } catch (e) {
+      if (isConditionalFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Consistent BatchGet of any number of keys (100 per request), retrying unprocessed keys. */
+  private async batchGet(keys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[this.table] ?? []));
+        pending = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
+  }
+}
+
+/** A ledger entry nobody holds: absent, released, or claimed with a lease that has run out. */
+const TAKEABLE = 'attribute_not_exists(pk) OR #state = :pending OR (#state = :claimed AND leaseUntil < :now)';

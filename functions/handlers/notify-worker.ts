@@ -1,0 +1,130 @@
+/**
+ * The send worker (SQS event source on the send queue with ReportBatchItemFailures). Env:
+ * CUSTOMERS_TABLE, NOTIFICATIONS_TABLE, POLICIES_TABLE, SES_FROM_ADDRESS, SES_CONFIGURATION_SET
+ * (optional), SES_MAX_SEND_RATE (per instance), PUBLIC_BASE_URL, ORG_NAME, ORG_PHONE, ORG_EMAIL; optional
+ * SES_ENDPOINT, NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSesClient, SesMailer } from '../adapters/ses';
+import { systemClock } from '../adapters/system';
+import { TokenBucket } from '../adapters/token-bucket';
+import { isSafeAddress, type OrgContact, singleLine } from '../domain/email';
+import { sendMessageSchema } from '../domain/notification';
+import { createLogger, describeError } from '../http/log';
+import { NoticeCache } from '../usecases/notification-content';
+import {
+  DEFAULT_WORKER_CONFIG,
+  Limiter,
+  processSendBatch,
+  validateWorkerConfig,
+  type WorkerDeps,
+} from '../usecases/notification-worker';
+import {
+  customerStoreFromEnv,
+  intFromEnv,
+  lazyHandler,
+  notificationStoreFromEnv,
+  policyStoreFromEnv,
+  requiredEnv,
+} from './wiring';
+
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Time kept back at the end of an invocation to record what is in flight and answer SQS. */
+const safetyMargin = (remainingMs: number) => Math.min(10_000, remainingMs * 0.2);
+
+/**
+ * Messages of one invocation run concurrently, all sharing the instance's token bucket and send
+ * limiter. A message whose recipients are not all final (a live claim elsewhere, retries exhausted,
+ * time running out) is reported in `batchItemFailures` and comes back after its visibility timeout.
+ */
+export function createNotifyWorkerHandler(deps: WorkerDeps) {
+  return async (event: SQSEvent, context?: InvocationContext): Promise<SQSBatchResponse> => {
+    const remaining = context?.getRemainingTimeInMillis();
+    const deadline =
+      remaining === undefined ? Number.POSITIVE_INFINITY : Date.now() + remaining - safetyMargin(remaining);
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        try {
+          const parsed = sendMessageSchema.safeParse(JSON.parse(record.body));
+          if (!parsed.success) throw new Error('malformed send message');
+          const result = await processSendBatch(deps, parsed.data, deadline);
+          if (!result.done) {
+            deps.logger.info('batch not finished; it will be redelivered', {
+              batchId: parsed.data.batchId,
+              unfinished: result.unfinished,
+              receiveCount: record.attributes.ApproximateReceiveCount,
+            });
+            batchItemFailures.push({ itemIdentifier: record.messageId });
+          }
+        } catch (e) {
+          deps.logger.error('send batch failed; it will be retried', {
+            messageId: record.messageId,
+            ...describeError(e),
+          });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }),
+    );
+    return { batchItemFailures };
+  };
+}
+
+/** A positive rate (fractions allowed: 0.5 is one send every two seconds). */
+export function rateFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`environment variable ${name} must be a positive number`);
+  return value;
+}
+
+/** The contact block of every email: ORG_NAME (required), ORG_PHONE and ORG_EMAIL (optional). */
+export function orgContactFromEnv(): OrgContact {
+  const name = singleLine(requiredEnv('ORG_NAME'));
+  return {
+    name,
+    phone: process.env.ORG_PHONE ? singleLine(process.env.ORG_PHONE) : null,
+    email: process.env.ORG_EMAIL ? singleLine(process.env.ORG_EMAIL) : null,
+  };
+}
+
+export function fromAddressFromEnv(): string {
+  const from = requiredEnv('SES_FROM_ADDRESS');
+  if (!isSafeAddress(from))
+    throw new Error('environment variable SES_FROM_ADDRESS must be a bare email address');
+  return from;
+}
+
+export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContext?]>(() => {
+  const policies = policyStoreFromEnv();
+  const config = validateWorkerConfig({
+    ...DEFAULT_WORKER_CONFIG,
+    from: fromAddressFromEnv(),
+    leaseMs: intFromEnv('NOTIFY_LEASE_MS', DEFAULT_WORKER_CONFIG.leaseMs),
+    concurrency: Math.max(1, intFromEnv('NOTIFY_SEND_CONCURRENCY', DEFAULT_WORKER_CONFIG.concurrency)),
+  });
+  const ses = createSesClient({
+    endpoint: process.env.SES_ENDPOINT || undefined,
+    region: process.env.AWS_REGION,
+  });
+  return createNotifyWorkerHandler({
+    notifications: notificationStoreFromEnv(),
+    customers: customerStoreFromEnv(),
+    mailer: new SesMailer(ses, { configurationSet: process.env.SES_CONFIGURATION_SET || undefined }),
+    pacer: new TokenBucket(rateFromEnv('SES_MAX_SEND_RATE', 14)),
+    content: new NoticeCache(policies, {
+      publicBaseUrl: requiredEnv('PUBLIC_BASE_URL'),
+      org: orgContactFromEnv(),
+    }),
+    clock: systemClock,
+    logger: createLogger('notify-worker'),
+    config,
+    limiter: new Limiter(config.concurrency),
+    unrecorded: new Map(),
+  });
+});

@@ -1,0 +1,268 @@
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { unpaced } from '../../functions/adapters/token-bucket';
+import {
+  backoffMs,
+  isCampaignComplete,
+  isClaimable,
+  notificationProgress,
+  openPages,
+  planBatches,
+  recipientLocale,
+  sendMessageSchema,
+} from '../../functions/domain/notification';
+import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
+import { createSesEventsHandler } from '../../functions/handlers/ses-events';
+import { createLogger } from '../../functions/http/log';
+import type { Campaign, NotificationStore } from '../../functions/ports';
+import { NoticeCache } from '../../functions/usecases/notification-content';
+import {
+  DEFAULT_WORKER_CONFIG,
+  Limiter,
+  validateWorkerConfig,
+} from '../../functions/usecases/notification-worker';
+
+const quiet = createLogger('test', 'error', () => {});
+
+const campaign = (over: Partial<Campaign> = {}): Campaign => ({
+  policyId: 'privacy',
+  version: 2,
+  status: 'sending',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: '2026-01-01T00:00:01.000Z',
+  completedAt: null,
+  total: 120,
+  sent: 100,
+  failed: 0,
+  suppressed: 0,
+  fanout: { page: 3, cursor: null, done: true, leaseUntil: 0 },
+  rolledUpPages: [0, 2],
+  ...over,
+});
+
+describe('planBatches', () => {
+  const ids = Array.from({ length: 120 }, (_, i) => `u${i}`);
+
+  it('splits a page into deterministic batches that name their page and count', () => {
+    const a = planBatches('privacy', 2, 7, ids, 50);
+    expect(a.map((b) => [b.batchId, b.userIds.length, b.batches])).toEqual([
+      ['7-0', 50, 3],
+      ['7-1', 50, 3],
+      ['7-2', 20, 3],
+    ]);
+    expect(planBatches('privacy', 2, 7, ids, 50)).toEqual(a);
+    expect(a.flatMap((b) => b.userIds)).toEqual(ids);
+    for (const b of a) expect(sendMessageSchema.safeParse(b).success).toBe(true);
+  });
+
+  it('plans nothing for an empty page', () => {
+    expect(planBatches('privacy', 2, 0, [])).toEqual([]);
+  });
+
+  it('rejects a batch id from another page', () => {
+    const [b] = planBatches('privacy', 2, 7, ids, 50);
+    expect(sendMessageSchema.safeParse({ ...b, batchId: '8-0' }).success).toBe(false);
+  });
+});
+
+describe('recipientLocale', () => {
+  const revision = { locales: ['vi', 'en', 'ja'], defaultLocale: 'vi' };
+  it.each([
+    ['en', 'en'],
+    ['ja', 'ja'],
+    ['en-GB', 'en'],
+    ['fr', 'vi'],
+    [null, 'vi'],
+  ])('writes to a customer with locale %s in %s', (customer, expected) => {
+    expect(recipientLocale(revision, customer)).toBe(expected);
+  });
+  it('prefers an exact regional match', () => {
+    expect(recipientLocale({ locales: ['vi', 'vi-VN'], defaultLocale: 'vi' }, 'vi-VN')).toBe('vi-VN');
+  });
+});
+
+describe('ledger and campaign rules', () => {
+  it('lets a claim be taken over only once its lease has passed', () => {
+    expect(isClaimable(undefined, 10)).toBe(true);
+    expect(isClaimable({ userId: 'u', state: 'pending', attempts: 1 }, 10)).toBe(true);
+    expect(isClaimable({ userId: 'u', state: 'claimed', attempts: 1, leaseUntil: 11 }, 10)).toBe(false);
+    expect(isClaimable({ userId: 'u', state: 'claimed', attempts: 1, leaseUntil: 9 }, 10)).toBe(true);
+    expect(isClaimable({ userId: 'u', state: 'sent', attempts: 1 }, 10)).toBe(false);
+  });
+
+  it('completes a campaign only when the fan-out is over and every recipient is counted', () => {
+    expect(isCampaignComplete(campaign())).toBe(false);
+    expect(isCampaignComplete(campaign({ sent: 110, failed: 5, suppressed: 5 }))).toBe(true);
+    expect(
+      isCampaignComplete(
+        campaign({ sent: 120, fanout: { page: 3, cursor: 'c', done: false, leaseUntil: 0 } }),
+      ),
+    ).toBe(false);
+  });
+
+  it('reports the pages still open and adds their tallies to the progress', () => {
+    const c = campaign();
+    expect(openPages(c)).toEqual([1]);
+    const tally = { page: 1, batches: 1, countedBatches: [], sent: 15, failed: 1, suppressed: 2 };
+    expect(notificationProgress({ notify: true }, c, [tally])).toEqual({
+      status: 'sending',
+      total: 120,
+      sent: 115,
+      failed: 1,
+      suppressed: 2,
+      startedAt: '2026-01-01T00:00:01.000Z',
+      completedAt: null,
+    });
+  });
+
+  it('reports not_requested without notify and pending before the campaign exists', () => {
+    expect(notificationProgress({ notify: false }, null).status).toBe('not_requested');
+    expect(notificationProgress({ notify: true }, null)).toMatchObject({
+      status: 'pending',
+      total: 0,
+      startedAt: null,
+    });
+  });
+
+  it('backs off exponentially up to a cap', () => {
+    expect(backoffMs(0, 100, 5000, 0)).toBe(50);
+    expect(backoffMs(3, 100, 5000, 0.999)).toBeLessThanOrEqual(800);
+    expect(backoffMs(20, 100, 5000, 1)).toBe(5000);
+  });
+
+  it('refuses a lease shorter than a recipient’s worst-case retries', () => {
+    expect(() =>
+      validateWorkerConfig({ ...DEFAULT_WORKER_CONFIG, from: 'a@b.example', leaseMs: 10_000 }),
+    ).toThrow(/too short/);
+  });
+});
+
+describe('Limiter', () => {
+  it('runs at most `size` functions at once', async () => {
+    const limiter = new Limiter(3);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        limiter.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 2));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+  });
+});
+
+describe('notify-worker handler', () => {
+  const store = {
+    getBatchState: vi.fn(async () => {
+      throw new Error('DynamoDB unavailable');
+    }),
+  } as unknown as NotificationStore;
+  const handler = createNotifyWorkerHandler({
+    notifications: store,
+    customers: { getMany: async () => [] },
+    mailer: { send: async () => ({ messageId: 'm' }) },
+    pacer: unpaced,
+    content: new NoticeCache(
+      { getRevision: async () => null, getText: async () => null },
+      { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
+    ),
+    clock: { now: () => new Date() },
+    logger: quiet,
+    config: { ...DEFAULT_WORKER_CONFIG, from: 'a@b.example' },
+    limiter: new Limiter(2),
+    unrecorded: new Map(),
+  });
+  const record = (messageId: string, body: string) =>
+    ({ messageId, body, attributes: { ApproximateReceiveCount: '1' } }) as SQSEvent['Records'][number];
+
+  it('reports each failing message by id, malformed ones included', async () => {
+    const good = JSON.stringify(planBatches('privacy', 2, 0, ['u1'])[0]);
+    const out = await handler({ Records: [record('m1', 'not json'), record('m2', good)] });
+    expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm2']);
+    expect(store.getBatchState).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('ses-events handler', () => {
+  const sns = (...messages: unknown[]): SNSEvent =>
+    ({
+      Records: messages.map((m, i) => ({
+        Sns: { MessageId: `n${i}`, Message: typeof m === 'string' ? m : JSON.stringify(m) },
+      })),
+    }) as unknown as SNSEvent;
+
+  const setup = () => {
+    const suppressByEmail = vi.fn(async (email: string) => (email === 'lan@example.vn' ? 1 : 0));
+    const handler = createSesEventsHandler({
+      customers: { suppressByEmail },
+      clock: { now: () => new Date(0) },
+      logger: quiet,
+    });
+    return { suppressByEmail, handler };
+  };
+
+  it('suppresses permanent bounces (event publishing and feedback notifications)', async () => {
+    const { suppressByEmail, handler } = setup();
+    const out = await handler(
+      sns(
+        {
+          eventType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            bouncedRecipients: [{ emailAddress: 'lan@example.vn' }],
+          },
+        },
+        {
+          notificationType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bouncedRecipients: [{ emailAddress: '"Lan" <lan@example.vn>' }],
+          },
+        },
+      ),
+    );
+    expect(out.suppressed).toBe(2);
+    expect(suppressByEmail).toHaveBeenCalledWith(
+      'lan@example.vn',
+      'bounce:General',
+      '1970-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('suppresses complaints, retrying the address in lower case', async () => {
+    const { suppressByEmail, handler } = setup();
+    const out = await handler(
+      sns({
+        eventType: 'Complaint',
+        complaint: {
+          complainedRecipients: [{ emailAddress: 'Lan@Example.VN' }],
+          complaintFeedbackType: 'abuse',
+        },
+      }),
+    );
+    expect(out.suppressed).toBe(1);
+    expect(suppressByEmail.mock.calls.map((c) => c[0])).toEqual(['Lan@Example.VN', 'lan@example.vn']);
+  });
+
+  it('ignores transient bounces, deliveries and messages that are not JSON', async () => {
+    const { suppressByEmail, handler } = setup();
+    const out = await handler(
+      sns(
+        {
+          eventType: 'Bounce',
+          bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'lan@example.vn' }] },
+        },
+        { eventType: 'Delivery', delivery: {} },
+        'not json {',
+      ),
+    );
+    expect(out.suppressed).toBe(0);
+    expect(suppressByEmail).not.toHaveBeenCalled();
+  });
+});
