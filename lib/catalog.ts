@@ -111,7 +111,8 @@ export const notificationFunctionSpecs = {
   worker: {
     name: 'notify-worker',
     entry: handlerEntry('notify-worker'),
-    timeoutSeconds: 120,
+    // A batch of 50 recipients at a sandbox account's 1 email/s split over 2 instances takes 100 s.
+    timeoutSeconds: 300,
     memoryMb: 1024,
     tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
     sendsEmail: true,

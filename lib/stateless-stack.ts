@@ -6,6 +6,7 @@
  * Grants are built from lib/catalog.ts: each function gets exactly the table actions, queues and SES
  * identities its spec lists, on named resources (tables and their own indexes, never `index/*`).
  */
+
 import {
   CfnOutput,
   CrossStackReferences,
@@ -34,6 +35,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type TableKey, tableDefs } from '../functions/adapters/dynamodb/tables';
+import { RECIPIENTS_PER_BATCH } from '../functions/domain/notification';
 import type { Route } from '../functions/http/routes';
 import { ServiceAlarms } from './alarms';
 import { PolicyApi } from './api-construct';
@@ -73,6 +75,23 @@ const TABLE_WRITE_ACTIONS = [
 /** The account's SES rate split across the worker instances SQS may run at once (3 decimals, never 0). */
 export const perInstanceSendRate = (config: Pick<AppConfig, 'sesMaxSendRate' | 'workerConcurrency'>) =>
   Math.max(0.001, Math.floor((config.sesMaxSendRate / config.workerConcurrency) * 1000) / 1000);
+
+/**
+ * SQS messages per worker invocation: as many recipient batches as the instance can send, at its paced
+ * rate, in half its timeout (the other half is headroom for throttling back-off), between 1 and 10.
+ * Messages an invocation cannot finish are retried, but each retry burns one of maxReceiveCount.
+ */
+export const workerBatchSize = (config: Pick<AppConfig, 'sesMaxSendRate' | 'workerConcurrency'>) =>
+  Math.min(
+    10,
+    Math.max(
+      1,
+      Math.floor(
+        (notificationFunctionSpecs.worker.timeoutSeconds * 0.5 * perInstanceSendRate(config)) /
+          RECIPIENTS_PER_BATCH,
+      ),
+    ),
+  );
 
 export interface StatelessStackProps extends StackProps {
   config: AppConfig;
@@ -189,7 +208,7 @@ export class StatelessStack extends Stack {
     const workerFn = this.addFunction(specs.worker, 'Sends change emails with SES, paced to the send rate');
     workerFn.function.addEventSource(
       new SqsEventSource(send.queue, {
-        batchSize: 10,
+        batchSize: workerBatchSize(props.config),
         reportBatchItemFailures: true,
         maxConcurrency: props.config.workerConcurrency,
       }),

@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MAX_RECEIVE_COUNT, perInstanceSendRate, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/stateless-stack';
+import { RECIPIENTS_PER_BATCH } from '../../functions/domain/notification';
+import { notificationFunctionSpecs } from '../../lib/catalog';
+import {
+  MAX_RECEIVE_COUNT,
+  perInstanceSendRate,
+  VISIBILITY_TIMEOUT_FACTOR,
+  workerBatchSize,
+} from '../../lib/stateless-stack';
 import { type Cfn, logicalId, resourcesOf, testApp } from './support';
 
 const { stateless, config, statelessTemplate: template } = testApp();
@@ -59,6 +66,23 @@ describe('notification queues', () => {
     for (const [name, fn] of stateless.functions) {
       const expected = name === 'notify-fanout' ? 'Allow' : 'Terminate';
       expect(resources[logicalId(fn.function)].Properties.RecursiveLoop, name).toBe(expected);
+    }
+  });
+
+  it('gives the worker no more recipient batches per invocation than it can send in half its timeout', () => {
+    const mapping = mappings.find((m) => m.EventSourceArn['Fn::GetAtt'][0] === queueId('send'));
+    expect(mapping.BatchSize).toBe(workerBatchSize(config));
+    const { timeoutSeconds } = notificationFunctionSpecs.worker;
+    for (const c of [
+      config,
+      { sesMaxSendRate: 1, workerConcurrency: 2 },
+      { sesMaxSendRate: 200, workerConcurrency: 10 },
+    ]) {
+      const size = workerBatchSize(c);
+      expect(size).toBeGreaterThanOrEqual(1);
+      expect(size).toBeLessThanOrEqual(10);
+      // Even the minimum batch fits in the timeout at the slowest rate configured here (sandbox: 1/s).
+      expect((size * RECIPIENTS_PER_BATCH) / perInstanceSendRate(c)).toBeLessThanOrEqual(timeoutSeconds);
     }
   });
 
