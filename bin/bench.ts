@@ -3,14 +3,22 @@
  * as [{name, value, unit}] so runs can be compared by tools. Benchmarks are not tests: they measure.
  */
 import { writeFileSync } from 'node:fs';
+import { runBundleBench } from './bench/bundles';
 import type { BenchRecord } from './bench/common';
+import { runDiffBench } from './bench/diff';
+import { runNotifyBench } from './bench/notify';
 import { runStatusBench } from './bench/status';
 
 process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'error';
 
-const suites: [string, () => Promise<BenchRecord[]>][] = [['status and publish', runStatusBench]];
+const suites: [string, () => Promise<BenchRecord[]>][] = [
+  ['status and publish', runStatusBench],
+  ['diff', runDiffBench],
+  ['notifications', runNotifyBench],
+  ['bundles', () => runBundleBench()],
+];
 
 const only = process.argv.slice(2);
 const records: BenchRecord[] = [];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { fixtureVi, fixtureViRevised } from '../support/fixtures';
-import { TOKENS, call, startTestService } from '../support/service';
+import { call, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
 const pub = TOKENS.publisher;
@@ -13,14 +13,27 @@ let v1: { contentHashes: Record<string, string>; hash: string };
 beforeAll(async () => {
   service = await startTestService();
   for (const id of ['dpo-1', 'dpo-2', 'dpo-3']) {
-    expect((await call(service, 'PUT', `/customers/${id}`, { token: app, body: { email: `${id}@example.vn`, locale: 'vi' } })).status).toBe(201);
+    expect(
+      (
+        await call(service, 'PUT', `/customers/${id}`, {
+          token: app,
+          body: { email: `${id}@example.vn`, locale: 'vi' },
+        })
+      ).status,
+    ).toBe(201);
   }
-  const published = await call(service, 'POST', '/policies/privacy/revisions', { token: pub, body: { texts: { vi: fixtureVi, en: 'Policy\n' }, change: 'material' } });
+  const published = await call(service, 'POST', '/policies/privacy/revisions', {
+    token: pub,
+    body: { texts: { vi: fixtureVi, en: 'Policy\n' }, change: 'material' },
+  });
   expect(published.status).toBe(201);
   v1 = published.json;
   await service.notifications.drain();
   const ack = (userId: string, version: number, evidence: Record<string, string>) =>
-    call(service, 'POST', `/users/${userId}/acknowledgments`, { token: app, body: { policyId: 'privacy', version, channel: 'web', evidence } });
+    call(service, 'POST', `/users/${userId}/acknowledgments`, {
+      token: app,
+      body: { policyId: 'privacy', version, channel: 'web', evidence },
+    });
   expect((await ack('dpo-1', 1, { ip: '203.0.113.1', userAgent: 'Firefox <script>' })).status).toBe(201);
   expect((await ack('dpo-2', 1, { ip: '203.0.113.2' })).status).toBe(201);
 });
@@ -31,17 +44,33 @@ describe('GET /policies/{policyId}/acknowledgments (export)', () => {
     const first = await call(service, 'GET', '/policies/privacy/acknowledgments?limit=1', { token: pub });
     expect(first.status).toBe(200);
     expect(first.json.acknowledgments).toHaveLength(1);
-    const second = await call(service, 'GET', `/policies/privacy/acknowledgments?limit=1&cursor=${first.json.nextCursor}`, { token: pub });
+    const second = await call(
+      service,
+      'GET',
+      `/policies/privacy/acknowledgments?limit=1&cursor=${first.json.nextCursor}`,
+      { token: pub },
+    );
     const all = [...first.json.acknowledgments, ...second.json.acknowledgments];
     expect(all.map((a: { userId: string }) => a.userId).sort()).toEqual(['dpo-1', 'dpo-2']);
-    expect(all.find((a: { userId: string }) => a.userId === 'dpo-1').evidence).toEqual({ ip: '203.0.113.1', userAgent: 'Firefox <script>' });
-    expect((await call(service, 'GET', '/policies/privacy/acknowledgments', { token: app })).status).toBe(403);
+    expect(all.find((a: { userId: string }) => a.userId === 'dpo-1').evidence).toEqual({
+      ip: '203.0.113.1',
+      userAgent: 'Firefox <script>',
+    });
+    expect((await call(service, 'GET', '/policies/privacy/acknowledgments', { token: app })).status).toBe(
+      403,
+    );
     expect((await call(service, 'GET', '/policies/nope/acknowledgments', { token: pub })).status).toBe(404);
   });
 
   it('counts who has not acknowledged the required version yet', async () => {
     const res = await call(service, 'GET', '/policies/privacy/acknowledgments/summary', { token: pub });
-    expect(res.json).toMatchObject({ requiredVersion: 1, activeCustomers: 3, acknowledgedRequired: 2, pending: 1, acknowledgmentsByVersion: { 1: 2 } });
+    expect(res.json).toMatchObject({
+      requiredVersion: 1,
+      activeCustomers: 3,
+      acknowledgedRequired: 2,
+      pending: 1,
+      acknowledgmentsByVersion: { 1: 2 },
+    });
   });
 });
 
@@ -49,9 +78,20 @@ describe('GET /users/{userId}/timeline', () => {
   it('answers a data-subject access request: revisions in effect, notices sent, acknowledgments', async () => {
     const res = await call(service, 'GET', '/users/dpo-1/timeline', { token: app });
     expect(res.status).toBe(200);
-    expect(res.json.revisions).toContainEqual(expect.objectContaining({ policyId: 'privacy', version: 1, hash: v1.hash }));
-    expect(res.json.notices).toEqual([expect.objectContaining({ policyId: 'privacy', version: 1, state: 'sent', messageId: expect.any(String) })]);
-    expect(res.json.acknowledgments).toEqual([expect.objectContaining({ version: 1, evidence: { ip: '203.0.113.1', userAgent: 'Firefox <script>' } })]);
+    expect(res.json.revisions).toContainEqual(
+      expect.objectContaining({ policyId: 'privacy', version: 1, hash: v1.hash }),
+    );
+    expect(res.json.notices).toEqual([
+      expect.objectContaining({
+        policyId: 'privacy',
+        version: 1,
+        state: 'sent',
+        messageId: expect.any(String),
+      }),
+    ]);
+    expect(res.json.acknowledgments).toEqual([
+      expect.objectContaining({ version: 1, evidence: { ip: '203.0.113.1', userAgent: 'Firefox <script>' } }),
+    ]);
     const types = res.json.events.map((e: { type: string }) => e.type);
     expect(types).toEqual(['revision_published', 'revision_effective', 'notice', 'acknowledgment']);
     const times = res.json.events.map((e: { at: string }) => e.at);
@@ -75,7 +115,9 @@ describe('acknowledgment receipt', () => {
     expect(html.text).toContain(v1.contentHashes.vi);
     expect(html.text).toContain('quản lý nghiêm ngặt');
     expect(html.text).toContain('Firefox &lt;script&gt;');
-    const json = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt?format=json', { token: app });
+    const json = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt?format=json', {
+      token: app,
+    });
     expect(json.json.verified).toBe(true);
     expect(json.json.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true]);
   });
@@ -90,13 +132,21 @@ describe('acknowledgment receipt', () => {
     await client.send(
       new PutItemCommand({
         TableName: service.tables.policies,
-        Item: { pk: { S: 'POLICY#privacy' }, sk: { S: `TEXT#${v1.contentHashes.vi}` }, text: { S: fixtureViRevised } },
+        Item: {
+          pk: { S: 'POLICY#privacy' },
+          sk: { S: `TEXT#${v1.contentHashes.vi}` },
+          text: { S: fixtureViRevised },
+        },
       }),
     );
     client.destroy();
-    const json = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt?format=json', { token: app });
+    const json = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt?format=json', {
+      token: app,
+    });
     expect(json.json.verified).toBe(false);
-    expect(json.json.checks).toContainEqual(expect.objectContaining({ name: 'stored_text_matches_revision', ok: false }));
+    expect(json.json.checks).toContainEqual(
+      expect.objectContaining({ name: 'stored_text_matches_revision', ok: false }),
+    );
     const html = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt', { token: app });
     expect(html.text).toContain('data-verified="false"');
     expect(html.text).toContain('NOT VERIFIED');
