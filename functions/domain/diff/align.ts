@@ -1,0 +1,385 @@
+import type { WorkBudget } from './budget';
+import { PREAMBLE_KEY, type SectionInfo } from './sections';
+import { longestIncreasing } from './sequence';
+import { WordFingerprint } from './tokens';
+
+/** Minimum word-set Jaccard similarity for two sections with different titles to be the same section. */
+export const MIN_SIMILARITY = 0.5;
+
+/** Windows with at most this many (old × new) pairs are compared in full, larger ones in a band. */
+const FULL_WINDOW_PAIRS = 40_000;
+
+/** Leftover pairs compared when looking for moved-and-modified sections. */
+const MOVED_PAIRS = 2_500;
+
+/** Both documents' line ids (equal lines, equal ids) and line start offsets. */
+export interface LineIds {
+  a: Int32Array;
+  b: Int32Array;
+  oldStarts: Int32Array;
+  newStarts: Int32Array;
+}
+
+export type AlignedStatus = 'added' | 'removed' | 'modified' | 'unchanged';
+
+export interface AlignedSection {
+  status: AlignedStatus;
+  old?: number;
+  new?: number;
+}
+
+/**
+ * Aligns old and new sections by content, not by number, and returns them in new-document order with
+ * removed sections placed where they were.
+ *
+ * 1. The preambles (text before the first heading) of both versions are always paired.
+ * 2. Sections with identical content (signature: title + body, heading number ignored) are paired, the
+ *    k-th old occurrence with the k-th new one; such a pair is `unchanged` even when renumbered or moved.
+ * 3. The longest order-preserving chain of those pairs is the skeleton; pairs off it are moves, reported
+ *    at their new position.
+ * 4. Between consecutive skeleton pairs, the remaining sections are paired by an order-preserving,
+ *    maximum-weight matching over eligible pairs: same (non-empty) title, or similarity ≥ 0.5 — share
+ *    of common lines, else word-set Jaccard (see `SimilarityCache`); weight = similarity, +1 for a same
+ *    title. Large windows only compare pairs in a diagonal band.
+ * 5. Leftovers (when few) get one more greedy pass with the same eligibility, catching sections that
+ *    were both moved and edited. Everything still unpaired is `removed` / `added`.
+ */
+export function alignSections(
+  oldSecs: readonly SectionInfo[],
+  newSecs: readonly SectionInfo[],
+  lineIds: LineIds,
+  budget: WorkBudget,
+): AlignedSection[] {
+  const sameContent = (i: number, j: number) => sameSignature(oldSecs[i]!, lineIds.a, newSecs[j]!, lineIds.b);
+  const n = oldSecs.length;
+  const m = newSecs.length;
+  const oldPair = new Int32Array(n).fill(-1);
+  const newPair = new Int32Array(m).fill(-1);
+  const pair = (i: number, j: number) => {
+    oldPair[i] = j;
+    newPair[j] = i;
+  };
+
+  // 1 + 2. Preambles, then identical content.
+  const isPreamble = (s: SectionInfo | undefined) =>
+    s !== undefined && s.heading === null && s.key === PREAMBLE_KEY;
+  const preamblesPaired = isPreamble(oldSecs[0]) && isPreamble(newSecs[0]);
+  if (preamblesPaired) pair(0, 0);
+  // Buckets by signature hash; within a bucket, queues of identical sections (k-th old ↔ k-th new).
+  const byHash = new Map<number, number[][]>();
+  for (let i = 0; i < n; i++) {
+    if (oldPair[i] !== -1) continue;
+    const h = signatureHash(oldSecs[i]!, lineIds.a);
+    const bucket = byHash.get(h);
+    const queue = bucket?.find((q) => sameSignature(oldSecs[q[0]!]!, lineIds.a, oldSecs[i]!, lineIds.a));
+    if (queue !== undefined) queue.push(i);
+    else if (bucket !== undefined) bucket.push([i]);
+    else byHash.set(h, [[i]]);
+  }
+  const exactNew: number[] = [];
+  const exactOld: number[] = [];
+  if (preamblesPaired) {
+    exactNew.push(0);
+    exactOld.push(0);
+  }
+  const queueHead = new Map<number[], number>();
+  for (let j = 0; j < m; j++) {
+    if (newPair[j] !== -1) continue;
+    const queue = byHash.get(signatureHash(newSecs[j]!, lineIds.b))?.find((q) => sameContent(q[0]!, j));
+    if (queue === undefined) continue;
+    const head = queueHead.get(queue) ?? 0;
+    if (head >= queue.length) continue;
+    queueHead.set(queue, head + 1);
+    pair(queue[head]!, j);
+    exactNew.push(j);
+    exactOld.push(queue[head]!);
+  }
+
+  // 3. Skeleton: longest chain of exact pairs increasing in both documents.
+  const inChainNew = new Uint8Array(m);
+  const chain: Array<[number, number]> = [];
+  for (const k of longestIncreasing(exactOld)) {
+    chain.push([exactOld[k]!, exactNew[k]!]);
+    inChainNew[exactNew[k]!] = 1;
+  }
+
+  // 4. Similarity matching inside each window between skeleton pairs.
+  const similarity = new SimilarityCache(oldSecs, newSecs, lineIds, budget);
+  const windows: Array<[number, number, number, number]> = [];
+  let prevOld = -1;
+  let prevNew = -1;
+  for (const [i, j] of chain) {
+    windows.push([prevOld + 1, i, prevNew + 1, j]);
+    prevOld = i;
+    prevNew = j;
+  }
+  windows.push([prevOld + 1, n, prevNew + 1, m]);
+  for (const [oLo, oHi, nLo, nHi] of windows) {
+    const olds: number[] = [];
+    for (let i = oLo; i < oHi; i++) if (oldPair[i] === -1) olds.push(i);
+    const news: number[] = [];
+    for (let j = nLo; j < nHi; j++) if (newPair[j] === -1) news.push(j);
+    for (const [i, j] of matchWindow(olds, news, similarity)) {
+      pair(i, j);
+      inChainNew[j] = 1;
+    }
+  }
+
+  // 5. Moved and modified.
+  const leftOld: number[] = [];
+  for (let i = 0; i < n; i++) if (oldPair[i] === -1) leftOld.push(i);
+  const leftNew: number[] = [];
+  for (let j = 0; j < m; j++) if (newPair[j] === -1) leftNew.push(j);
+  if (leftOld.length > 0 && leftNew.length > 0 && leftOld.length * leftNew.length <= MOVED_PAIRS) {
+    const candidates: Array<{ i: number; j: number; w: number }> = [];
+    for (const i of leftOld) {
+      for (const j of leftNew) {
+        const w = similarity.weight(i, j);
+        if (w > 0) candidates.push({ i, j, w });
+      }
+    }
+    candidates.sort((x, y) => y.w - x.w || x.j - y.j || x.i - y.i);
+    for (const { i, j } of candidates) if (oldPair[i] === -1 && newPair[j] === -1) pair(i, j);
+  }
+
+  // Output: new-document order; removed sections go right before the next section that follows them in
+  // the old document's order (the next chained pair), so they sit where they were.
+  const nextChainOld = new Int32Array(m + 1);
+  nextChainOld[m] = n;
+  for (let j = m - 1; j >= 0; j--) nextChainOld[j] = inChainNew[j] === 1 ? newPair[j]! : nextChainOld[j + 1]!;
+  const out: AlignedSection[] = [];
+  let nextRemoved = 0;
+  const flushRemoved = (before: number) => {
+    for (; nextRemoved < before; nextRemoved++) {
+      if (oldPair[nextRemoved] === -1) out.push({ status: 'removed', old: nextRemoved });
+    }
+  };
+  for (let j = 0; j < m; j++) {
+    flushRemoved(nextChainOld[j]!);
+    const i = newPair[j]!;
+    if (i === -1) out.push({ status: 'added', new: j });
+    else {
+      out.push({ status: sameContent(i, j) ? 'unchanged' : 'modified', old: i, new: j });
+    }
+  }
+  flushRemoved(n);
+  return out;
+}
+
+/** Hash of a section's identity: raw title and the line ids of its content (see `SectionInfo`). */
+function signatureHash(sec: SectionInfo, ids: Int32Array): number {
+  let h = 0x811c9dc5;
+  const title = sec.rawTitle;
+  for (let i = 0; i < title.length; i++) h = Math.imul(h ^ title.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xffff, 0x01000193);
+  for (let k = sec.contentFrom; k < sec.contentTo; k++) h = Math.imul(h ^ ids[k]!, 0x01000193);
+  // The preamble has no title; keep it apart from an untitled heading section with the same body.
+  return sec.heading === null ? h ^ 0x5bd1e995 : h;
+}
+
+function sameSignature(x: SectionInfo, xIds: Int32Array, y: SectionInfo, yIds: Int32Array): boolean {
+  if ((x.heading === null) !== (y.heading === null) || x.rawTitle !== y.rawTitle) return false;
+  const len = x.contentTo - x.contentFrom;
+  if (len !== y.contentTo - y.contentFrom) return false;
+  for (let k = 0; k < len; k++) if (xIds[x.contentFrom + k] !== yIds[y.contentFrom + k]) return false;
+  return true;
+}
+
+/**
+ * Pair weights (0 = not the same section), cheapest evidence first:
+ * 1. share of common lines: 2·common / (lines + lines) over the non-blank content lines, from the line
+ *    ids already computed (an upper bound of the line-level LCS ratio; sections edited in place share
+ *    most of their lines);
+ * 2. otherwise the word-set Jaccard index, estimated from 1024-bit word bitmaps by linear counting
+ *    (within a few hundredths for sections of up to ~1,000 distinct words), computed exactly on sorted
+ *    word hashes for larger sections.
+ * A same non-empty title makes a pair eligible whatever its similarity and adds 1 to its weight.
+ */
+class SimilarityCache {
+  private readonly oldPrints: Array<WordFingerprint | undefined>;
+  private readonly newPrints: Array<WordFingerprint | undefined>;
+  private readonly oldLines: Array<Int32Array | undefined>;
+  private readonly newLines: Array<Int32Array | undefined>;
+
+  constructor(
+    private readonly oldSecs: readonly SectionInfo[],
+    private readonly newSecs: readonly SectionInfo[],
+    private readonly ids: LineIds,
+    private readonly budget: WorkBudget,
+  ) {
+    this.oldPrints = new Array(oldSecs.length);
+    this.newPrints = new Array(newSecs.length);
+    this.oldLines = new Array(oldSecs.length);
+    this.newLines = new Array(newSecs.length);
+  }
+
+  private print(side: 'old' | 'new', k: number): WordFingerprint {
+    const prints = side === 'old' ? this.oldPrints : this.newPrints;
+    let p = prints[k];
+    if (p === undefined) {
+      const sec = (side === 'old' ? this.oldSecs : this.newSecs)[k]!;
+      this.budget.spend(sec.text.length);
+      p = new WordFingerprint(sec.rawTitle, sec.body);
+      prints[k] = p;
+    }
+    return p;
+  }
+
+  /** Sorted ids of the section's non-blank content lines. */
+  private lines(side: 'old' | 'new', k: number): Int32Array {
+    const cache = side === 'old' ? this.oldLines : this.newLines;
+    let lines = cache[k];
+    if (lines === undefined) {
+      const sec = (side === 'old' ? this.oldSecs : this.newSecs)[k]!;
+      const ids = side === 'old' ? this.ids.a : this.ids.b;
+      const starts = side === 'old' ? this.ids.oldStarts : this.ids.newStarts;
+      const out: number[] = [];
+      for (let l = sec.contentFrom; l < sec.contentTo; l++)
+        if (starts[l + 1]! - starts[l]! > 1) out.push(ids[l]!);
+      lines = Int32Array.from(out).sort();
+      cache[k] = lines;
+    }
+    return lines;
+  }
+
+  private commonLineRatio(i: number, j: number): number {
+    const a = this.lines('old', i);
+    const b = this.lines('new', j);
+    if (a.length + b.length === 0) return 0;
+    let x = 0;
+    let y = 0;
+    let common = 0;
+    while (x < a.length && y < b.length) {
+      if (a[x] === b[y]) {
+        common++;
+        x++;
+        y++;
+      } else if (a[x]! < b[y]!) x++;
+      else y++;
+    }
+    return (2 * common) / (a.length + b.length);
+  }
+
+  /** Weight from titles and common lines only (0 when those do not make the pair eligible). */
+  lineWeight(i: number, j: number): number {
+    const a = this.oldSecs[i]!;
+    const b = this.newSecs[j]!;
+    const titleBonus = a.title !== '' && a.title === b.title ? 1 : 0;
+    if (this.budget.exhausted) return titleBonus;
+    this.budget.spend(16);
+    const byLines = this.commonLineRatio(i, j);
+    return byLines >= MIN_SIMILARITY || titleBonus > 0 ? byLines + titleBonus : 0;
+  }
+
+  weight(i: number, j: number): number {
+    const a = this.oldSecs[i]!;
+    const b = this.newSecs[j]!;
+    const titleBonus = a.title !== '' && a.title === b.title ? 1 : 0;
+    if (this.budget.exhausted) return titleBonus;
+    this.budget.spend(64);
+    const byLines = this.commonLineRatio(i, j);
+    if (byLines >= MIN_SIMILARITY) return byLines + titleBonus;
+    const pa = this.print('old', i);
+    const pb = this.print('new', j);
+    let sim = pa.estimate(pb);
+    if (Number.isNaN(sim)) {
+      sim = pa.similarity(pb);
+      this.budget.spend(pa.set.length + pb.set.length);
+    }
+    return sim >= MIN_SIMILARITY || titleBonus > 0 ? sim + titleBonus : 0;
+  }
+}
+
+/**
+ * Order-preserving maximum-weight matching between the unpaired sections of one window.
+ *
+ * Cheapest first: (1) when both sides have the same number of sections and every i-th/i-th pair is
+ * eligible, that perfect matching is taken; (2) otherwise the heaviest chain over the cheap line-based
+ * weights; (3) then, between those pairs, the heaviest chain over the full weights (word similarity),
+ * so word fingerprints are only computed for sections the cheap evidence could not place.
+ */
+function matchWindow(olds: number[], news: number[], similarity: SimilarityCache): Array<[number, number]> {
+  const p = olds.length;
+  const q = news.length;
+  if (p === 0 || q === 0) return [];
+  if (p === q) {
+    let all = true;
+    for (let x = 0; x < p && all; x++) all = similarity.weight(olds[x]!, news[x]!) > 0;
+    if (all) return olds.map((i, x) => [i, news[x]!]);
+  }
+  const byLines = heaviestChain(olds, news, (i, j) => similarity.lineWeight(i, j));
+  const out: Array<[number, number]> = [];
+  let x0 = 0;
+  let y0 = 0;
+  for (const [i, j] of [...byLines, [-1, -1] as [number, number]]) {
+    const x1 = i === -1 ? p : olds.indexOf(i, x0);
+    const y1 = j === -1 ? q : news.indexOf(j, y0);
+    out.push(...heaviestChain(olds.slice(x0, x1), news.slice(y0, y1), (a, b) => similarity.weight(a, b)));
+    if (i !== -1) out.push([i, j]);
+    x0 = x1 + 1;
+    y0 = y1 + 1;
+  }
+  return out;
+}
+
+/**
+ * The heaviest chain of pairs (olds[x], news[y]) with positive weight, increasing in both x and y
+ * (weighted LIS with a Fenwick tree, O(E log E)). Large windows only compare pairs in a diagonal band.
+ */
+function heaviestChain(
+  olds: number[],
+  news: number[],
+  weight: (i: number, j: number) => number,
+): Array<[number, number]> {
+  const p = olds.length;
+  const q = news.length;
+  if (p === 0 || q === 0) return [];
+  const band = p * q <= FULL_WINDOW_PAIRS ? q : Math.max(2, Math.floor(FULL_WINDOW_PAIRS / (2 * p)));
+  const ex: number[] = [];
+  const ey: number[] = [];
+  const ew: number[] = [];
+  for (let x = 0; x < p; x++) {
+    const centre = Math.round(((x + 0.5) * q) / p - 0.5);
+    const lo = band >= q ? 0 : Math.max(0, centre - band);
+    const hi = band >= q ? q - 1 : Math.min(q - 1, centre + band);
+    // y descending within the same x, so two pairs sharing x never chain.
+    for (let y = hi; y >= lo; y--) {
+      const w = weight(olds[x]!, news[y]!);
+      if (w > 0) {
+        ex.push(x);
+        ey.push(y);
+        ew.push(w);
+      }
+    }
+  }
+  const e = ex.length;
+  if (e === 0) return [];
+  // Fenwick tree over y (1-based) holding the best chain ending at a y' ≤ index.
+  const treeVal = new Float64Array(q + 1);
+  const treeIdx = new Int32Array(q + 1).fill(-1);
+  const best = new Float64Array(e);
+  const prev = new Int32Array(e);
+  let top = -1;
+  for (let k = 0; k < e; k++) {
+    let v = 0;
+    let from = -1;
+    for (let t = ey[k]!; t > 0; t -= t & -t) {
+      if (treeVal[t]! > v) {
+        v = treeVal[t]!;
+        from = treeIdx[t]!;
+      }
+    }
+    best[k] = v + ew[k]!;
+    prev[k] = from;
+    for (let t = ey[k]! + 1; t <= q; t += t & -t) {
+      if (best[k]! > treeVal[t]!) {
+        treeVal[t] = best[k]!;
+        treeIdx[t] = k;
+      }
+    }
+    if (top === -1 || best[k]! > best[top]!) top = k;
+  }
+  const out: Array<[number, number]> = [];
+  for (let k = top; k !== -1; k = prev[k]!) out.push([olds[ex[k]!]!, news[ey[k]!]!]);
+  return out.reverse();
+}

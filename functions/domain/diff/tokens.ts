@@ -1,0 +1,313 @@
+/**
+ * Word tokens: a run of letters, marks and digits (`\p{L}\p{M}\p{N}`, so a Vietnamese syllable with its
+ * combining or precomposed diacritics is one token), a run of whitespace, or any other single code
+ * point (punctuation, symbols, emoji) on its own. Concatenating the tokens gives back the text exactly.
+ *
+ * A hand-written scanner with a lazily filled class table, several times faster than a Unicode
+ * property regex, because word diffs run on every changed region of every modified section.
+ */
+
+const WORD = 1;
+const SPACE = 2;
+const OTHER = 3;
+
+const classTable = new Uint8Array(65536);
+const WORD_RE = /^[\p{L}\p{M}\p{N}]$/u;
+const SPACE_RE = /^\s$/u;
+
+function classify(ch: string): number {
+  if (WORD_RE.test(ch)) return WORD;
+  if (SPACE_RE.test(ch)) return SPACE;
+  return OTHER;
+}
+
+function classOfUnit(code: number): number {
+  let cls = classTable[code]!;
+  if (cls === 0) {
+    cls = classify(String.fromCharCode(code));
+    classTable[code] = cls;
+  }
+  return cls;
+}
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Class of the code point at `i`, plus 4 when it is a surrogate pair (two UTF-16 units). Callers take
+ * the BMP fast path (`classTable[code] || classOfUnit(code)`) themselves and call this for surrogates.
+ */
+function surrogateInfo(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (isHigh(code) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) {
+    return classify(text.slice(i, i + 2)) + 4;
+  }
+  return classOfUnit(code);
+}
+
+/** Class of the UTF-16 unit at `i` (surrogate pairs: see `surrogateInfo`), fast path inlined by callers. */
+function infoAt(text: string, i: number, code: number): number {
+  if (code < 0xd800 || code > 0xdfff) return classTable[code] || classOfUnit(code);
+  return surrogateInfo(text, i);
+}
+
+let scratch = new Int32Array(1024);
+let idScratch = new Int32Array(1024);
+
+function ensureScratch(size: number): Int32Array {
+  if (scratch.length < size) scratch = new Int32Array(Math.max(size, scratch.length * 2));
+  return scratch;
+}
+
+/** Start offsets of the tokens of `text`, plus `text.length` as a final sentinel. */
+export function tokenBoundaries(text: string): Int32Array {
+  const n = text.length;
+  const starts = ensureScratch(n + 1);
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    starts[count++] = i;
+    let code = text.charCodeAt(i);
+    let info =
+      code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+    const cls = info & 3;
+    i += info > 3 ? 2 : 1;
+    if (cls === OTHER) continue;
+    while (i < n) {
+      code = text.charCodeAt(i);
+      info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+      if ((info & 3) !== cls) break;
+      i += info > 3 ? 2 : 1;
+    }
+  }
+  starts[count++] = n;
+  return starts.slice(0, count);
+}
+
+/** Tokens of a text as interned ids, with their boundaries (see `tokenizeInterned`). */
+export interface InternedTokens {
+  /** Token start offsets plus the text length. */
+  starts: Int32Array;
+  ids: Int32Array;
+}
+
+/** What `tokenizeInterned` needs from an interner (see `SpanInterner`). */
+export interface TokenSink {
+  addText(text: string): number;
+  add(side: number, text: string, start: number, end: number, hash: number): number;
+}
+
+/**
+ * Tokenises, hashes and interns in one pass over the text, and sets the bit of every word token in
+ * `bits` (for `estimateSimilarity`), so a changed region is scanned once, not three times.
+ */
+export function tokenizeInterned(text: string, sink: TokenSink, bits: Uint32Array): InternedTokens {
+  const n = text.length;
+  const starts = ensureScratch(n + 1);
+  if (idScratch.length < n) idScratch = new Int32Array(Math.max(n, idScratch.length * 2));
+  const ids = idScratch;
+  const side = sink.addText(text);
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let code = text.charCodeAt(i);
+    let info =
+      code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+    const cls = info & 3;
+    let h = Math.imul(0x811c9dc5 ^ code, 0x01000193);
+    if (info > 3) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
+    i += info > 3 ? 2 : 1;
+    if (cls !== OTHER) {
+      while (i < n) {
+        code = text.charCodeAt(i);
+        info =
+          code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+        if ((info & 3) !== cls) break;
+        h = Math.imul(h ^ code, 0x01000193);
+        if (info > 3) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
+        i += info > 3 ? 2 : 1;
+      }
+    }
+    if (cls === WORD) bits[(h >>> 5) & 31]! |= 1 << (h & 31);
+    starts[count] = start;
+    ids[count++] = sink.add(side, text, start, i, h);
+  }
+  starts[count] = n;
+  return { starts: starts.slice(0, count + 1), ids: ids.slice(0, count) };
+}
+
+/** Estimated word-set Jaccard index of two word bitmaps (see `WordFingerprint.estimate`). */
+export function estimateSimilarity(a: Uint32Array, b: Uint32Array): number {
+  return bitmapSimilarity(a, b);
+}
+
+/** The tokens themselves (mostly for tests and callers that want strings). */
+export function tokenize(text: string): string[] {
+  const b = tokenBoundaries(text);
+  const out: string[] = [];
+  for (let k = 0; k + 1 < b.length; k++) out.push(text.slice(b[k]!, b[k + 1]!));
+  return out;
+}
+
+/**
+ * Word fingerprint of some texts: the 32-bit hashes of their word tokens (whitespace and punctuation left
+ * out; each part scanned on its own, so callers need not concatenate) and a 1024-bit bitmap of them for a
+ * quick similarity estimate. No strings are allocated. A hash collision can only nudge a similarity
+ * score, never the content of a diff.
+ */
+export class WordFingerprint {
+  readonly bits = new Uint32Array(32);
+  private readonly parts: string[];
+  private sortedSet: Int32Array | undefined;
+
+  /** Set bits, and the linear-counting estimate of the number of distinct words. */
+  readonly setBits: number;
+  readonly cardinality: number;
+
+  constructor(...parts: string[]) {
+    this.parts = parts;
+    for (const text of parts) addWordBits(text, this.bits);
+    let set = 0;
+    for (let k = 0; k < 32; k++) set += popcount(this.bits[k]!);
+    this.setBits = set;
+    this.cardinality = linearCount(set);
+  }
+
+  /** Sorted, de-duplicated word hashes (computed on first use, by scanning the texts again). */
+  get set(): Int32Array {
+    if (this.sortedSet === undefined) {
+      let total = 0;
+      for (const text of this.parts) total += text.length;
+      const hashes = ensureScratch((total >> 1) + 1);
+      let count = 0;
+      for (const text of this.parts) count = wordHashes(text, hashes, count);
+      const sorted = hashes.subarray(0, count).sort();
+      let len = 0;
+      for (let k = 0; k < count; k++) {
+        if (k === 0 || sorted[k] !== sorted[len - 1]) sorted[len++] = sorted[k]!;
+      }
+      this.sortedSet = sorted.slice(0, len);
+    }
+    return this.sortedSet;
+  }
+
+  /**
+   * Word-set Jaccard index estimated on the bitmaps by linear counting (set sizes from the share of zero
+   * bits, n ≈ −m·ln(zeros/m), which corrects for bit collisions); NaN when a bitmap is too full to tell.
+   */
+  estimate(other: WordFingerprint): number {
+    const a = this.bits;
+    const b = other.bits;
+    let setU = 0;
+    for (let k = 0; k < 32; k++) setU += popcount(a[k]! | b[k]!);
+    return similarityFromCounts(this.cardinality, other.cardinality, setU);
+  }
+
+  /** Exact word-set Jaccard index (1 when neither has words). */
+  similarity(other: WordFingerprint): number {
+    return jaccard(this.set, other.set);
+  }
+}
+
+const BITS = 1024;
+/** Beyond this many set bits (~1,600 distinct words) linear counting is too coarse. */
+const FULL = 800;
+
+const linearCount = (set: number) => -BITS * Math.log((BITS - set) / BITS);
+
+function similarityFromCounts(countA: number, countB: number, setUnion: number): number {
+  if (setUnion === 0) return 1;
+  if (setUnion > FULL) return Number.NaN;
+  const union = linearCount(setUnion);
+  return Math.min(1, Math.max(0, countA + countB - union) / union);
+}
+
+function bitmapSimilarity(a: Uint32Array, b: Uint32Array): number {
+  let setA = 0;
+  let setB = 0;
+  let setU = 0;
+  for (let k = 0; k < 32; k++) {
+    setA += popcount(a[k]!);
+    setB += popcount(b[k]!);
+    setU += popcount(a[k]! | b[k]!);
+  }
+  return similarityFromCounts(linearCount(setA), linearCount(setB), setU);
+}
+
+/** Appends the hashes of the word tokens of `text` to `out` from `count`; returns the new count. */
+function wordHashes(text: string, out: Int32Array, count: number): number {
+  const n = text.length;
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let cls = classTable[c]!;
+    if (cls === 0 || (c >= 0xd800 && c <= 0xdfff)) cls = infoAt(text, i, c) & 3;
+    if (cls === WORD) {
+      h = Math.imul(h ^ c, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      out[count++] = h;
+      h = 0x811c9dc5;
+      inWord = false;
+    }
+  }
+  if (inWord) out[count++] = h;
+  return count;
+}
+
+/** Sets the bitmap bit of every word token of `text` (same hashes as `wordHashes`). */
+function addWordBits(text: string, bits: Uint32Array): void {
+  const n = text.length;
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let cls = classTable[c]!;
+    if (cls === 0 || (c >= 0xd800 && c <= 0xdfff)) cls = infoAt(text, i, c) & 3;
+    if (cls === WORD) {
+      h = Math.imul(h ^ c, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      bits[(h >>> 5) & 31]! |= 1 << (h & 31);
+      h = 0x811c9dc5;
+      inWord = false;
+    }
+  }
+  if (inWord) bits[(h >>> 5) & 31]! |= 1 << (h & 31);
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** True when the UTF-16 unit at `i` is part of a word token (letters, marks, digits). */
+export function isWordUnit(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (Number.isNaN(code)) return false;
+  const info =
+    code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+  return (info & 3) === WORD;
+}
+
+/** Exact Jaccard index of two sorted hash sets (1 when both are empty). */
+export function jaccard(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return common / (a.length + b.length - common);
+}

@@ -1,0 +1,257 @@
+import { LINE_WINDOW_WORK, TOTAL_WORK, WORD_WINDOW_WORK, WorkBudget } from './budget';
+import { internLines, lineSlice, runsFromMatches, SpanInterner } from './lines';
+import { diffSequences } from './sequence';
+import { estimateSimilarity, isWordUnit, tokenizeInterned } from './tokens';
+import type { DiffOp } from './types';
+
+/**
+ * A changed region (old lines replaced by new lines) up to this size (UTF-16 units, both sides together)
+ * is diffed token by token as a whole. A larger one with as many new lines as old lines (the usual
+ * in-place edit of many consecutive lines) is refined line by line (i-th old with i-th new line); any
+ * other larger region is reported as replaced.
+ */
+export const REGION_CHAR_LIMIT = 20_000;
+
+/**
+ * A changed region whose two sides share less than this share of their words (Jaccard index of the word
+ * sets, bitmap estimate) is reported as replaced without a token diff: the clean-up would fold the few
+ * scattered matches into one replacement anyway, and skipping the token diff keeps rewrites cheap.
+ */
+export const REGION_MIN_SIMILARITY = 0.2;
+
+/** Maximum clean-up passes (each O(ops)); a bound on work, not a correctness condition. */
+const CLEANUP_PASSES = 16;
+
+/**
+ * Word-level diff of two texts.
+ *
+ * Two levels, like `git diff --word-diff` on top of a line diff: a line diff first (cheap, bounded), then
+ * each changed region (old lines replaced by new lines) is diffed token by token (see `tokens.ts`),
+ * with its own work bound (large regions line by line, see `REGION_CHAR_LIMIT`). A region whose sides
+ * share few words, that is too large, or whose token diff hits a bound, is reported as replaced (delete +
+ * insert, minus a common prefix/suffix that ends on a word boundary) — correct, just coarser. A final
+ * semantic clean-up folds short equal pieces that sit between larger changes into the change (so a
+ * rewritten sentence reads as one replacement, not a salad of matching spaces and common words).
+ *
+ * Guarantee: equal+delete texts concatenate to `oldText`, equal+insert texts to `newText`; adjacent ops
+ * of the same kind are merged, and within a change the delete comes before the insert.
+ */
+export function diffText(oldText: string, newText: string, budget = new WorkBudget(TOTAL_WORK)): DiffOp[] {
+  if (oldText === newText) return oldText === '' ? [] : [{ op: 'equal', text: oldText }];
+  const lines = internLines(oldText, newText);
+  return diffTextLines(
+    oldText,
+    lines.oldStarts,
+    lines.a,
+    newText,
+    lines.newStarts,
+    lines.b,
+    lines.idCount,
+    budget,
+  );
+}
+
+/**
+ * `diffText` for texts whose lines are already interned: `oldStarts` are the line start offsets in
+ * `oldText` plus its length, `a` the line ids (< `idCount`); same for the new side.
+ */
+export function diffTextLines(
+  oldText: string,
+  oldStarts: Int32Array,
+  a: Int32Array,
+  newText: string,
+  newStarts: Int32Array,
+  b: Int32Array,
+  idCount: number,
+  budget: WorkBudget,
+): DiffOp[] {
+  if (oldText === newText) return oldText === '' ? [] : [{ op: 'equal', text: oldText }];
+  const { matchA } = diffSequences(a, b, idCount, budget, LINE_WINDOW_WORK);
+  const runs = runsFromMatches(a.length, b.length, matchA);
+  const ops: DiffOp[] = [];
+  for (let k = 0; k < runs.length; k++) {
+    const run = runs[k]!;
+    if (run.op === 'equal') {
+      ops.push({ op: 'equal', text: lineSlice(oldText, oldStarts, run.a, run.count) });
+      continue;
+    }
+    const next = runs[k + 1];
+    if (run.op === 'delete' && next?.op === 'insert') {
+      const oldChunk = lineSlice(oldText, oldStarts, run.a, run.count);
+      const newChunk = lineSlice(newText, newStarts, next.b, next.count);
+      if (oldChunk.length + newChunk.length <= REGION_CHAR_LIMIT || run.count !== next.count) {
+        refineRegion(oldChunk, newChunk, budget, ops);
+      } else {
+        for (let l = 0; l < run.count; l++) {
+          const oldLine = lineSlice(oldText, oldStarts, run.a + l, 1);
+          refineRegion(oldLine, lineSlice(newText, newStarts, next.b + l, 1), budget, ops);
+        }
+      }
+      k++;
+      continue;
+    }
+    if (run.op === 'delete')
+      ops.push({ op: 'delete', text: lineSlice(oldText, oldStarts, run.a, run.count) });
+    else ops.push({ op: 'insert', text: lineSlice(newText, newStarts, run.b, run.count) });
+  }
+  return cleanupSemantic(ops);
+}
+
+/** Shared by all region diffs (they run one at a time); reset for each region. */
+const regionInterner = new SpanInterner();
+const bitsOld = new Uint32Array(32);
+const bitsNew = new Uint32Array(32);
+
+/** Token-level diff of one changed region, appended to `out`. */
+function refineRegion(oldChunk: string, newChunk: string, budget: WorkBudget, out: DiffOp[]): void {
+  const chars = oldChunk.length + newChunk.length;
+  if (chars > REGION_CHAR_LIMIT || budget.exhausted) {
+    replaceTrimmed(oldChunk, newChunk, out);
+    return;
+  }
+  // One pass per side: tokens, their ids, and word bitmaps for the similarity estimate.
+  const interner = regionInterner.reset(chars);
+  bitsOld.fill(0);
+  bitsNew.fill(0);
+  const { starts: sa, ids: a } = tokenizeInterned(oldChunk, interner, bitsOld);
+  const { starts: sb, ids: b } = tokenizeInterned(newChunk, interner, bitsNew);
+  // Tokenising and interning cost far more per token than a Myers step.
+  budget.spend(chars + 16 * (a.length + b.length));
+  // NaN (too many distinct words to estimate) is not below the threshold: such regions get a token diff.
+  if (estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
+    replaceTrimmed(oldChunk, newChunk, out);
+    return;
+  }
+  const { matchA, fallbacks } = diffSequences(a, b, interner.size, budget, WORD_WINDOW_WORK);
+  if (fallbacks > 0) {
+    replaceTrimmed(oldChunk, newChunk, out);
+    return;
+  }
+  for (const run of runsFromMatches(a.length, b.length, matchA)) {
+    if (run.op === 'insert')
+      out.push({ op: 'insert', text: newChunk.slice(sb[run.b]!, sb[run.b + run.count]!) });
+    else out.push({ op: run.op, text: oldChunk.slice(sa[run.a]!, sa[run.a + run.count]!) });
+  }
+}
+
+/**
+ * The region as one replacement, except for a common prefix and suffix that end on word boundaries
+ * (typically the line's final `\n`, or the unchanged start of a heading). Exact, just not word-level.
+ */
+function replaceTrimmed(oldChunk: string, newChunk: string, out: DiffOp[]): void {
+  const max = Math.min(oldChunk.length, newChunk.length);
+  let p = 0;
+  while (p < max && oldChunk.charCodeAt(p) === newChunk.charCodeAt(p)) p++;
+  // Do not cut inside a word (or between the two halves of a surrogate pair).
+  while (
+    p > 0 &&
+    (isHighSurrogate(oldChunk, p - 1) ||
+      (isWordUnit(oldChunk, p - 1) && (isWordUnit(oldChunk, p) || isWordUnit(newChunk, p))))
+  )
+    p--;
+  let s = 0;
+  while (
+    s < max - p &&
+    oldChunk.charCodeAt(oldChunk.length - 1 - s) === newChunk.charCodeAt(newChunk.length - 1 - s)
+  )
+    s++;
+  while (
+    s > 0 &&
+    (isLowSurrogate(oldChunk, oldChunk.length - s) ||
+      (isWordUnit(oldChunk, oldChunk.length - s) &&
+        (isWordUnit(oldChunk, oldChunk.length - s - 1) || isWordUnit(newChunk, newChunk.length - s - 1))))
+  ) {
+    s--;
+  }
+  if (p > 0) out.push({ op: 'equal', text: oldChunk.slice(0, p) });
+  out.push({ op: 'delete', text: oldChunk.slice(p, oldChunk.length - s) });
+  out.push({ op: 'insert', text: newChunk.slice(p, newChunk.length - s) });
+  if (s > 0) out.push({ op: 'equal', text: oldChunk.slice(oldChunk.length - s) });
+}
+
+const isHighSurrogate = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff;
+};
+const isLowSurrogate = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff;
+};
+
+type Segment = { eq: string } | { del: string; ins: string };
+
+/** Adjacent equal ops merged, every change run folded into one delete + one insert, empty ops dropped. */
+function toSegments(ops: readonly DiffOp[]): Segment[] {
+  const segs: Segment[] = [];
+  let eq: string[] = [];
+  let del: string[] = [];
+  let ins: string[] = [];
+  const flushChange = () => {
+    if (del.length > 0 || ins.length > 0) segs.push({ del: del.join(''), ins: ins.join('') });
+    del = [];
+    ins = [];
+  };
+  const flushEqual = () => {
+    if (eq.length > 0) segs.push({ eq: eq.join('') });
+    eq = [];
+  };
+  for (const op of ops) {
+    if (op.text === '') continue;
+    if (op.op === 'equal') {
+      flushChange();
+      eq.push(op.text);
+    } else {
+      flushEqual();
+      (op.op === 'delete' ? del : ins).push(op.text);
+    }
+  }
+  flushChange();
+  flushEqual();
+  return segs;
+}
+
+function fromSegments(segs: readonly Segment[]): DiffOp[] {
+  const ops: DiffOp[] = [];
+  for (const seg of segs) {
+    if ('eq' in seg) ops.push({ op: 'equal', text: seg.eq });
+    else {
+      if (seg.del !== '') ops.push({ op: 'delete', text: seg.del });
+      if (seg.ins !== '') ops.push({ op: 'insert', text: seg.ins });
+    }
+  }
+  return ops;
+}
+
+/**
+ * Semantic clean-up in the manner of diff-match-patch: an equal piece no longer than the change on
+ * each side of it (max of deleted and inserted length) is folded into one change with its neighbours.
+ * Reconstruction is unaffected (the piece moves into both the deletion and the insertion).
+ */
+export function cleanupSemantic(ops: readonly DiffOp[]): DiffOp[] {
+  let segs = toSegments(ops);
+  for (let pass = 0; pass < CLEANUP_PASSES; pass++) {
+    let changed = false;
+    const res: Segment[] = [];
+    for (let k = 0; k < segs.length; k++) {
+      const seg = segs[k]!;
+      const prev = res[res.length - 1];
+      const next = segs[k + 1];
+      if ('eq' in seg && prev !== undefined && next !== undefined && !('eq' in prev) && !('eq' in next)) {
+        const len = seg.eq.length;
+        if (
+          len <= Math.max(prev.del.length, prev.ins.length) &&
+          len <= Math.max(next.del.length, next.ins.length)
+        ) {
+          res[res.length - 1] = { del: prev.del + seg.eq + next.del, ins: prev.ins + seg.eq + next.ins };
+          k++;
+          changed = true;
+          continue;
+        }
+      }
+      res.push(seg);
+    }
+    segs = res;
+    if (!changed) break;
+  }
+  return fromSegments(segs);
+}

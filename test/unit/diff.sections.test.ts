@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { splitSections } from '../../functions/domain/diff/index';
+import { normalizeText } from '../../functions/domain/text';
+
+const fixture = normalizeText(
+  readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8'),
+);
+
+const keysAndTitles = (text: string) => splitSections(text).map((s) => [s.key, s.title]);
+
+describe('splitSections on the Vietnamese fixture', () => {
+  const sections = splitSections(fixture);
+
+  it('finds the preamble and the 12 numbered sections, keyed by their numbers', () => {
+    expect(sections.map((s) => s.key)).toEqual([
+      'preamble',
+      ...Array.from({ length: 12 }, (_, i) => String(i + 1)),
+    ]);
+  });
+
+  it('titles sections by their heading text, without the number or a trailing colon', () => {
+    expect(sections[0]!.title).toBe('CHÍNH SÁCH BẢO MẬT');
+    expect(sections[0]!.heading).toBeNull();
+    expect(sections[1]!.title).toBe('Thông tin TAGGER nhận được');
+    expect(sections[4]!.title).toBe('Mục đích sử dụng Thông Tin Nhận Được');
+    expect(sections[4]!.heading).toBe('4. Mục đích sử dụng Thông Tin Nhận Được:');
+    expect(sections[7]!.title).toBe('Sử dụng “Cookie”');
+    expect(sections[12]!.title).toBe('Bộ phận quản lý và địa chỉ liên hệ');
+  });
+
+  it('keeps indented list items (` 1. …`) and mid-line numbers inside their section', () => {
+    const four = sections[4]!;
+    expect(four.body).toContain(' 1. Trả lời các yêu cầu từ khách hàng');
+    expect(four.body).toContain(' 7. Để giải quyết các vấn đề');
+    expect(sections[1]!.body).toContain('tại【4. Mục đích sử dụng');
+  });
+
+  it('has texts that concatenate to the document, each text = heading line + body', () => {
+    expect(sections.map((s) => s.text).join('')).toBe(fixture);
+    for (const s of sections) {
+      expect(s.text).toBe(s.heading === null ? s.body : `${s.heading}\n${s.body}`);
+    }
+  });
+});
+
+describe('splitSections heading styles', () => {
+  it('numbered headings: `1.`, `10.`, `1.1`, `1.1.`', () => {
+    const text = 'Intro\n1. Scope\nx\n1.1 Terms\ny\n1.2. More terms:\nz\n10. Last\n';
+    expect(keysAndTitles(text)).toEqual([
+      ['preamble', 'Intro'],
+      ['1', 'Scope'],
+      ['1.1', 'Terms'],
+      ['1.2', 'More terms'],
+      ['10', 'Last'],
+    ]);
+  });
+
+  it('Vietnamese legal headings: `Chương II`, `Điều 3`, `Điều 3.`, `Mục 2`, upper case too', () => {
+    const text = [
+      'Chương II',
+      'QUY ĐỊNH CHUNG',
+      'Điều 3. Phạm vi điều chỉnh',
+      'a',
+      'Điều 4',
+      'b',
+      'ĐIỀU 5: Đối tượng áp dụng',
+      'c',
+      'Mục 2 - Thu thập',
+      'd',
+      'Mục đích của chính sách này là bảo vệ dữ liệu.',
+      '',
+    ].join('\n');
+    expect(keysAndTitles(text)).toEqual([
+      ['II', 'Chương II'],
+      ['3', 'Phạm vi điều chỉnh'],
+      ['4', 'Điều 4'],
+      ['5', 'Đối tượng áp dụng'],
+      ['2', 'Thu thập'],
+    ]);
+  });
+
+  it('English headings: `Article 3`, `Section 3`, `Chapter IV`, `Part 2`', () => {
+    const text = 'Article 3 – Scope\na\nSection 4: Definitions\nb\nChapter IV\nc\nPart 2. Rights\nd\n';
+    expect(keysAndTitles(text)).toEqual([
+      ['3', 'Scope'],
+      ['4', 'Definitions'],
+      ['IV', 'Chapter IV'],
+      ['2', 'Rights'],
+    ]);
+  });
+
+  it('Markdown headings: slug keys, or the number when the heading is numbered; `1.` lists stay in the body', () => {
+    const text = [
+      '# Chính sách bảo mật',
+      'Lời mở đầu.',
+      '## 1. Thông tin thu thập',
+      '1. Họ tên',
+      '2. Email',
+      '## Cookie',
+      'Nội dung.',
+      '### Cookie',
+      '',
+    ].join('\n');
+    const sections = splitSections(text);
+    expect(sections.map((s) => [s.key, s.title])).toEqual([
+      ['chính-sách-bảo-mật', 'Chính sách bảo mật'],
+      ['1', 'Thông tin thu thập'],
+      ['cookie', 'Cookie'],
+      ['cookie#2', 'Cookie'],
+    ]);
+    expect(sections[1]!.body).toBe('1. Họ tên\n2. Email\n');
+  });
+
+  it('is not fooled by sentences: indented items, `10 apples`, `Section mix…`, long lines, `#tag`', () => {
+    const long = `1. ${'rất dài '.repeat(40)}`;
+    const text = `Preamble\n 1. indented item\n10 apples are here\nSection mix of data\n${long}\n#tag\n1. Real\n`;
+    expect(keysAndTitles(text)).toEqual([
+      ['preamble', 'Preamble'],
+      ['1', 'Real'],
+    ]);
+  });
+
+  it('makes keys unique by suffixing repeats in document order', () => {
+    expect(splitSections('1. A\n1. B\n1. C\n').map((s) => s.key)).toEqual(['1', '1#2', '1#3']);
+  });
+
+  it('gives a document without headings one preamble section, and none to an empty one', () => {
+    expect(keysAndTitles('\nJust text.\n')).toEqual([['preamble', 'Just text.']]);
+    expect(splitSections('')).toEqual([]);
+  });
+});
