@@ -20,7 +20,10 @@ export const bundleOptions = {
   platform: 'node',
   format: 'esm',
   minify: true,
-  /** External .map files: NODE_OPTIONS=--enable-source-maps maps stack traces without bloating the code. */
+  /**
+   * External .map files beside each bundle (in the deployed asset and cdk.out): stack traces can always be
+   * mapped back to the TypeScript, offline, or at run time with the `sourceMapsAtRuntime` context option.
+   */
   sourcemap: true,
   sourcesContent: false,
   /** Prefer the ESM build of dependencies that ship both (better tree shaking of the AWS SDK). */
@@ -34,8 +37,12 @@ export const bundleOptions = {
   external: [] as string[],
 } as const;
 
-/** Source-map support at run time (the Lambda runtime does not enable it by default). */
-export const NODE_OPTIONS = '--enable-source-maps';
+/**
+ * Source-map support at run time, set as NODE_OPTIONS only when the `sourceMapsAtRuntime` context option
+ * is on: Node then parses every bundle's map at load, which costs about 20-30 ms of each cold start (see
+ * `bundle.runtimeSourceMaps.extraImportMs` in `npm run bench`), so it is off by default.
+ */
+export const SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';
 
 /** The same values in esbuild's own API shape (the benchmark bundles with esbuild directly). */
 export function esbuildBuildOptions() {

@@ -58,6 +58,14 @@ export const configSchema = z.object({
   /** Steady-state and burst request limits of the HTTP API stage. */
   apiRateLimit: positiveNumber.default(100),
   apiBurstLimit: z.coerce.number().int().positive().default(200),
+  /**
+   * Map Lambda stack traces to the TypeScript at run time (NODE_OPTIONS=--enable-source-maps). Off by
+   * default: it adds about 20-30 ms to every cold start; the .map files ship with the bundles either way.
+   */
+  sourceMapsAtRuntime: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .default(false),
 });
 
 export type AppConfig = z.output<typeof configSchema>;

@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bundleOptions, NODE_MAJOR, NODE_OPTIONS } from './bundling';
+import { bundleOptions, NODE_MAJOR, SOURCE_MAPS_NODE_OPTIONS } from './bundling';
 
 /** Repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +31,8 @@ export interface PolicyFunctionProps {
   deadLetterQueue?: IQueue;
   /** Let a function that re-enqueues to its own queue by design run past Lambda's loop detection. */
   allowRecursiveLoop?: boolean;
+  /** Map stack traces at run time (NODE_OPTIONS=--enable-source-maps), at a cold-start cost. */
+  sourceMapsAtRuntime?: boolean;
 }
 
 export class PolicyFunction extends Construct {
@@ -72,7 +74,7 @@ export class PolicyFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       recursiveLoop: props.allowRecursiveLoop ? RecursiveLoop.ALLOW : RecursiveLoop.TERMINATE,
       environment: {
-        NODE_OPTIONS,
+        ...(props.sourceMapsAtRuntime ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         ...props.environment,
       },

@@ -263,6 +263,7 @@ export class StatelessStack extends Stack {
       logRetention: this.logRetention,
       deadLetterQueue,
       allowRecursiveLoop: spec.recursiveByDesign,
+      sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
       environment: extraEnv,
     });
 

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { tableDefs } from '../../functions/adapters/dynamodb/tables';
 import { type Route, routes } from '../../functions/http/routes';
-import { esbuildBuildOptions, NODE_OPTIONS } from '../../lib/bundling';
+import { esbuildBuildOptions, SOURCE_MAPS_NODE_OPTIONS } from '../../lib/bundling';
 import { allFunctionSpecs, queueEnvVar } from '../../lib/catalog';
 import { PROJECT_ROOT } from '../../lib/policy-function';
 import { type BenchRecord, median } from './common';
@@ -23,11 +23,13 @@ export const BUNDLE_KB_GOAL = 500;
 export const IMPORT_OVERHEAD_MS_GOAL = 100;
 const IMPORT_RUNS = 7;
 
-/** What a function finds in its environment in Lambda, with dummy values: imports must not need AWS. */
+/**
+ * What a function finds in its environment in Lambda with the default configuration (no runtime source
+ * maps), with dummy values: imports must not need AWS.
+ */
 function lambdaLikeEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    NODE_OPTIONS,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -97,12 +99,14 @@ export async function runBundleBench(
     const records: BenchRecord[] = [];
     const emptySamples: number[] = [];
     let maxKb = 0;
+    let largest = '';
     let maxOverheadMs = Number.NEGATIVE_INFINITY;
     for (const spec of allFunctionSpecs(routeTable)) {
       const file = await bundle(join(PROJECT_ROOT, spec.entry), join(work, spec.name));
       const kb = round(statSync(file).size / 1024);
       const { ms, emptyMs } = importMs(file, emptyFile, env);
       emptySamples.push(emptyMs);
+      if (kb > maxKb) largest = file;
       maxKb = Math.max(maxKb, kb);
       maxOverheadMs = Math.max(maxOverheadMs, ms - emptyMs);
       records.push({ name: `bundle.${spec.name}.kb`, value: kb, unit: 'KB' });
@@ -112,6 +116,14 @@ export async function runBundleBench(
     records.push({ name: 'bundle.emptyHandler.importMs', value: round(emptyMs), unit: 'ms' });
     records.push({ name: 'bundle.maxKb', value: maxKb, unit: 'KB' });
     records.push({ name: 'bundle.maxImportOverheadMs', value: round(maxOverheadMs), unit: 'ms' });
+    // What the `sourceMapsAtRuntime` option would add to the largest bundle's cold start.
+    const mapped = importMs(largest, largest, { ...env, NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS });
+    const plain = importMs(largest, largest, env);
+    records.push({
+      name: 'bundle.runtimeSourceMaps.extraImportMs',
+      value: round(mapped.ms - plain.ms),
+      unit: 'ms',
+    });
     return records;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -3,22 +3,23 @@
  * completion, send-error classes and back-off. Pure: no I/O, no clock (callers pass readings).
  * The design and its failure windows are written down in docs/NOTIFICATIONS.md.
  */
-import * as z from 'zod';
 import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from '../ports';
 import { POLICY_ID, USER_ID } from './ids';
 import type { Revision } from './revision';
+import * as z from './schema';
+import { intIn, matching } from './schema';
 
 /** Recipients per send-queue message: small enough to finish well inside one worker invocation. */
 export const RECIPIENTS_PER_BATCH = 50;
 /** Customers read per fan-out step (one step per fan-out message). */
 export const FANOUT_PAGE_SIZE = 500;
 
-const version = z.number().int().min(1).max(9_999_999_999);
+const version = intIn(1, 9_999_999_999);
 
 /** "Advance this campaign's fan-out by one page from its checkpoint." Carries no position on purpose. */
 export const fanoutMessageSchema = z.strictObject({
   kind: z.literal('fanout'),
-  policyId: z.string().regex(POLICY_ID),
+  policyId: matching(POLICY_ID),
   version,
 });
 
@@ -29,14 +30,14 @@ export const fanoutMessageSchema = z.strictObject({
 export const sendMessageSchema = z
   .strictObject({
     kind: z.literal('send'),
-    policyId: z.string().regex(POLICY_ID),
+    policyId: matching(POLICY_ID),
     version,
-    page: z.number().int().min(0),
-    batches: z.number().int().min(1).max(1000),
-    batchId: z.string().regex(/^[0-9]{1,10}-[0-9]{1,4}$/),
-    userIds: z.array(z.string().regex(USER_ID)).min(1).max(100),
+    page: intIn(0),
+    batches: intIn(1, 1000),
+    batchId: matching(/^[0-9]{1,10}-[0-9]{1,4}$/),
+    userIds: z.array(matching(USER_ID)).check(z.minLength(1), z.maxLength(100)),
   })
-  .refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number');
+  .check(z.refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number'));
 
 export type FanoutMessage = z.infer<typeof fanoutMessageSchema>;
 export type SendMessage = z.infer<typeof sendMessageSchema>;

@@ -1,6 +1,7 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
-import * as z from 'zod';
 import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
+import * as z from '../domain/schema';
+import { intIn, matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import {
@@ -14,24 +15,24 @@ import { ackStoreFromEnv, lazyHandler, policyDepsFromEnv } from './wiring';
 const EVIDENCE_MAX_BYTES = 8 * 1024;
 
 export const acknowledgeSchema = z.strictObject({
-  policyId: z.string().regex(POLICY_ID, 'not a valid policy id'),
-  version: z.number().int().min(1).max(9_999_999_999),
-  locale: z.string().regex(LOCALE, 'must be a BCP 47 language tag').transform(canonicalLocale).optional(),
-  channel: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, _ and -')
-    .optional(),
-  evidence: z
-    .record(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'evidence keys are short identifiers'),
-      z.string().max(2048).regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
-    )
-    .refine((e) => Object.keys(e).length <= 20, 'at most 20 evidence fields')
-    .refine(
-      (e) => Buffer.byteLength(JSON.stringify(e)) <= EVIDENCE_MAX_BYTES,
-      `evidence is limited to ${EVIDENCE_MAX_BYTES} bytes`,
-    )
-    .optional(),
+  policyId: matching(POLICY_ID, 'not a valid policy id'),
+  version: intIn(1, 9_999_999_999),
+  locale: z.optional(z.pipe(matching(LOCALE, 'must be a BCP 47 language tag'), z.transform(canonicalLocale))),
+  channel: z.optional(matching(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, _ and -')),
+  evidence: z.optional(
+    z
+      .record(
+        matching(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'evidence keys are short identifiers'),
+        z.string().check(z.maxLength(2048), z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL')),
+      )
+      .check(
+        z.refine((e) => Object.keys(e).length <= 20, 'at most 20 evidence fields'),
+        z.refine(
+          (e) => Buffer.byteLength(JSON.stringify(e)) <= EVIDENCE_MAX_BYTES,
+          `evidence is limited to ${EVIDENCE_MAX_BYTES} bytes`,
+        ),
+      ),
+  ),
 });
 
 export const acknowledgmentOperations: Operations<AcknowledgmentDeps> = {

@@ -2,10 +2,10 @@
  * Compliance reads: acknowledgment export and counts (publisher), a user's timeline and receipts (app).
  * Read-only on Policies, Acknowledgments, Customers and Notifications.
  */
-import * as z from 'zod';
 import { DynamoNoticeReader } from '../adapters/dynamodb/notice-reader';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
 import { assertPolicyId, assertUserId, parseVersion } from '../domain/ids';
+import * as z from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
 import {
@@ -25,8 +25,8 @@ import {
   policyDepsFromEnv,
 } from './wiring';
 
-const exportLimit = z.coerce.number().int().min(1).max(1000).default(100);
-const receiptFormat = z.enum(['html', 'json']).default('html');
+const exportLimit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100);
+const receiptFormat = z._default(z.enum(['html', 'json']), 'html');
 
 export const complianceOperations: Operations<ComplianceDeps> = {
   exportAcknowledgments: async (req, deps) => {

@@ -1,7 +1,8 @@
 /** Customer registry (app role). Granted the Customers table only. */
-import * as z from 'zod';
 import { systemClock } from '../adapters/system';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
+import * as z from '../domain/schema';
+import { matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
@@ -14,11 +15,17 @@ const EMAIL =
 export const customerSchema = z.strictObject({
   email: z
     .string()
-    .max(254)
-    .regex(SINGLE_LINE, 'must not contain CR, LF or NUL')
-    .regex(EMAIL, 'not a valid email address'),
-  locale: z.string().regex(LOCALE, 'must be a BCP 47 language tag').transform(canonicalLocale).optional(),
-  name: z.string().min(1).max(200).regex(SINGLE_LINE, 'must not contain CR, LF or NUL').optional(),
+    .check(
+      z.maxLength(254),
+      z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
+      z.regex(EMAIL, 'not a valid email address'),
+    ),
+  locale: z.optional(z.pipe(matching(LOCALE, 'must be a BCP 47 language tag'), z.transform(canonicalLocale))),
+  name: z.optional(
+    z
+      .string()
+      .check(z.minLength(1), z.maxLength(200), z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL')),
+  ),
 });
 
 export const customerOperations: Operations<CustomerDeps> = {

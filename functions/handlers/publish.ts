@@ -3,9 +3,10 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
-import * as z from 'zod';
 import { validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
+import * as z from '../domain/schema';
+import { intIn, matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
 import { parseWith } from '../http/validate';
@@ -18,24 +19,18 @@ import { lazyHandler, notificationStoreFromEnv, policyDepsFromEnv, queueFromEnv 
 /** The notification store serves the progress route; without it that route answers 500. */
 export type PublishHandlerDeps = PublishDeps & { notifications?: NotificationStore };
 
-const localeKey = z.string().regex(LOCALE, 'must be a BCP 47 language tag');
+const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
 
 export const publishSchema = z.strictObject({
   texts: z.record(localeKey, z.string()),
   change: z.enum(['material', 'minor']),
-  summary: z
-    .record(
-      localeKey,
-      z
-        .string()
-        .max(2000)
-        .regex(/^[^\0]*$/, 'must not contain NUL'),
-    )
-    .optional(),
-  effectiveAt: z.iso.datetime({ offset: true }).optional(),
-  baseVersion: z.number().int().min(0).optional(),
-  notify: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
+  summary: z.optional(
+    z.record(localeKey, z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
+  ),
+  effectiveAt: z.optional(z.iso.datetime({ offset: true })),
+  baseVersion: z.optional(intIn(0)),
+  notify: z.optional(z.boolean()),
+  dryRun: z.optional(z.boolean()),
 });
 
 /** `vi-vn` and `vi-VN` are one locale: keys are canonicalised, and a clash is the caller's mistake. */

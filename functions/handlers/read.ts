@@ -1,8 +1,8 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
-import * as z from 'zod';
 import { splitSections, unifiedDiff } from '../domain/diff';
 import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
+import * as z from '../domain/schema';
 import { currentRevision, policyView } from '../domain/timeline';
 import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
 import { parseWith } from '../http/validate';
@@ -25,7 +25,7 @@ export interface ReadDeps extends PolicyDeps {
   publicBaseUrl?: string | undefined;
 }
 
-const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
+const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
 
 export function parseRevisionRef(value: string | undefined): number | 'current' | 'latest' {
   return value === 'current' || value === 'latest' ? value : parseVersion(value);
@@ -120,7 +120,7 @@ export const readOperations: Operations<ReadDeps> = {
   },
 };
 
-const formatSchema = z.enum(['json', 'unified', 'html']).default('json');
+const formatSchema = z._default(z.enum(['json', 'unified', 'html']), 'json');
 
 function diffRefs(req: ApiRequest) {
   return {

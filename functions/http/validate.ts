@@ -1,11 +1,15 @@
-import type { z } from 'zod';
 import { validationFailed } from '../domain/errors';
+import type * as z from '../domain/schema';
 
 /**
  * Validates a request body against a schema. Unknown fields are rejected (schemas are strict), so a
  * misspelt option is reported instead of silently ignored.
  */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {
+export function parseWith<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+  what = 'request body',
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw validationFailed(

@@ -3,7 +3,6 @@
  * the fan-out over customers, the sweeper that repairs what a crash left behind, the progress view and
  * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
  */
-import * as z from 'zod';
 import {
   FANOUT_PAGE_SIZE,
   type FanoutMessage,
@@ -18,6 +17,7 @@ import {
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
+import * as z from '../domain/schema';
 import type { Logger } from '../http/log';
 import type {
   Campaign,
@@ -310,18 +310,18 @@ export async function notificationStatus(
 
 const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
 const sesEventSchema = z.looseObject({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  bounce: z
-    .looseObject({
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  bounce: z.optional(
+    z.looseObject({
       bounceType: z.string(),
-      bounceSubType: z.string().optional(),
+      bounceSubType: z.optional(z.string()),
       bouncedRecipients: recipients,
-    })
-    .optional(),
-  complaint: z
-    .looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional() })
-    .optional(),
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) }),
+  ),
 });
 
 /** `"Name" <a@b.vn>` or `a@b.vn` → `a@b.vn`. */

@@ -13,7 +13,15 @@ describe('deployment configuration from CDK context', () => {
       workerConcurrency: 2,
       logRetentionDays: 30,
       alarmEmail: undefined,
+      sourceMapsAtRuntime: false,
     });
+  });
+
+  it('reads sourceMapsAtRuntime from `-c sourceMapsAtRuntime=true` or a cdk.json boolean', () => {
+    expect(parseConfig({ ...testConfig, sourceMapsAtRuntime: 'true' }).sourceMapsAtRuntime).toBe(true);
+    expect(parseConfig({ ...testConfig, sourceMapsAtRuntime: true }).sourceMapsAtRuntime).toBe(true);
+    expect(parseConfig({ ...testConfig, sourceMapsAtRuntime: 'false' }).sourceMapsAtRuntime).toBe(false);
+    expect(() => parseConfig({ ...testConfig, sourceMapsAtRuntime: 'yes' })).toThrow(/sourceMapsAtRuntime/);
   });
 
   it('turns the strings `-c key=value` passes into numbers and trims the base URL', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type TableKey, tableDefs } from '../../functions/adapters/dynamodb/tables';
 import { routes } from '../../functions/http/routes';
-import { NODE_OPTIONS } from '../../lib/bundling';
+import { SOURCE_MAPS_NODE_OPTIONS } from '../../lib/bundling';
 import { allFunctionSpecs, type FunctionSpec, grantedEnvVars } from '../../lib/catalog';
 import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
 
@@ -97,7 +97,7 @@ describe('IAM: least privilege per function', () => {
     '%s sees in its environment the tables, queues and settings its entry lists, and nothing else',
     (name, spec) => {
       const env = functionProps(name).Environment.Variables as Record<string, unknown>;
-      const defaults = ['NODE_OPTIONS', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
+      const defaults = ['AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
       const authorizerOnly = spec.readsApiTokens ? ['API_TOKENS_SECRET_ARN', 'TOKEN_CACHE_TTL_MS'] : [];
       expect(Object.keys(env).sort()).toEqual(
         [...defaults, ...authorizerOnly, ...grantedEnvVars(spec)].sort(),
@@ -179,7 +179,7 @@ describe('IAM: least privilege per function', () => {
 
 describe('function defaults (lib/policy-function.ts)', () => {
   it.each(specs.map((s) => [s.name]))(
-    '%s: Node 24 on ARM64, JSON logs to a retained-for-30-days group, source maps',
+    '%s: Node 24 on ARM64, JSON logs to a retained-for-30-days group, no runtime source-map cost by default',
     (name) => {
       const props = functionProps(name);
       expect(props.Runtime).toBe('nodejs24.x');
@@ -190,11 +190,21 @@ describe('function defaults (lib/policy-function.ts)', () => {
         LogFormat: 'JSON',
         LogGroup: { Ref: logicalId(stateless.functions.get(name)!.logGroup) },
       });
-      expect(props.Environment.Variables.NODE_OPTIONS).toBe(NODE_OPTIONS);
+      expect(props.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       expect(props.FunctionName).toBeUndefined();
       expect(resources[logicalId(stateless.functions.get(name)!.logGroup)].Properties.RetentionInDays).toBe(
         30,
       );
     },
   );
+
+  it('sets NODE_OPTIONS=--enable-source-maps on every function when sourceMapsAtRuntime is on', () => {
+    const mapped = testApp({ ...testConfig, sourceMapsAtRuntime: 'true' });
+    const fns = resourcesOf(mapped.statelessTemplate, 'AWS::Lambda::Function').filter(
+      ([, f]) => f.Properties.Runtime === 'nodejs24.x',
+    );
+    expect(fns.length).toBe(specs.length);
+    for (const [id, f] of fns)
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS, id).toBe(SOURCE_MAPS_NODE_OPTIONS);
+  });
 });
