@@ -246,7 +246,11 @@ export async function pacedRun(endpoint: string): Promise<BenchRecord[]> {
     retryMaxMs: 2_000,
   });
   const stamps = limited.stamps;
-  const achieved = (stamps.length - 1) / ((stamps[stamps.length - 1]! - stamps[0]!) / 1000);
+  // Sends per second over the run's whole seconds from the first send: unbiased whether the pacer sends
+  // evenly or in per-window bursts (counting (n - 1) / span would credit a final burst with no time).
+  const first = stamps[0]!;
+  const seconds = Math.max(1, Math.floor((stamps[stamps.length - 1]! - first) / 1000));
+  const achieved = stamps.filter((t) => t < first + seconds * 1000).length / seconds;
   let lost = 0;
   let duplicated = 0;
   for (let i = 0; i < PACED_CUSTOMERS; i++) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
 import { canonicalLocale } from '../../functions/domain/ids';
 import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
-import { contentHash, normalizeText } from '../../functions/domain/text';
+import { contentHash, isNfc, normalizeText } from '../../functions/domain/text';
 import { acknowledgmentStatus, policyView } from '../../functions/domain/timeline';
 
 const fixture = readFileSync(
@@ -45,6 +45,32 @@ describe('normalizeText', () => {
   it('removes trailing whitespace per line and keeps exactly one final newline', () => {
     expect(normalizeText('title  \t\n\nbody\u00a0 \n\n\n')).toBe('title\n\nbody\n');
     expect(normalizeText('  indented stays')).toBe('  indented stays\n');
+  });
+});
+
+describe('isNfc', () => {
+  const safe = [
+    ...Array.from({ length: 0x300 }, (_, c) => String.fromCharCode(c)),
+    ...Array.from({ length: 0x100 }, (_, c) => String.fromCharCode(0x1e00 + c)),
+  ];
+
+  it('agrees with normalize() for every character and every pair of its fast path', () => {
+    const wrong: string[] = [];
+    for (const x of safe) {
+      if (x.normalize('NFC') !== x) wrong.push(x);
+      for (const y of safe) if ((x + y).normalize('NFC') !== x + y) wrong.push(x + y);
+    }
+    expect(wrong).toEqual([]);
+    expect(isNfc(safe.join(''))).toBe(true);
+  });
+
+  it('finds decomposed text, singletons and combining marks outside the fast path', () => {
+    expect(isNfc(fixture.normalize('NFC'))).toBe(true);
+    expect(isNfc(fixture.normalize('NFD'))).toBe(false);
+    expect(isNfc('Ha\u0300 No\u0323i')).toBe(false);
+    expect(isNfc('\u212b')).toBe(false); // ANGSTROM SIGN → Å
+    expect(isNfc('a\u0301\u1ea1')).toBe(false);
+    expect(isNfc('日本語 — “quoted”')).toBe(true);
   });
 });
 

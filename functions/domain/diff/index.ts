@@ -22,7 +22,7 @@
  * insert-all), never approximated silently and never decided by a timer.
  */
 
-import { normalizeText } from '../text';
+import { isNfc, normalizeText } from '../text';
 import { alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
 import { diffInterned, internLines, lineStarts, localIds, relativeStarts, scanLines } from './lines';
@@ -45,7 +45,7 @@ export function ensureNormalized(text: string): string {
 function prepare(raw: string): { text: string; starts: Int32Array } {
   if (raw.endsWith('\n') && (raw === '\n' || !raw.endsWith('\n\n')) && !raw.includes('\r')) {
     const { starts, trailingSpace } = scanLines(raw);
-    if (!trailingSpace && raw.normalize('NFC') === raw) return { text: raw, starts };
+    if (!trailingSpace && isNfc(raw)) return { text: raw, starts };
   }
   const text = normalizeText(raw);
   return { text, starts: lineStarts(text) };
