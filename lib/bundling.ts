@@ -4,6 +4,8 @@
  * measures exactly what is deployed. Plain data, no CDK import, so the benchmark stays light.
  */
 
+import { fileURLToPath } from 'node:url';
+
 /** Lambda runtime family the bundles target (lib/policy-function.ts picks the matching Runtime). */
 export const NODE_MAJOR = 24;
 
@@ -35,6 +37,15 @@ export const bundleOptions = {
    * whatever the runtime ships, and only the commands a function imports end up in its bundle.
    */
   external: [] as string[],
+  /**
+   * Lambda always provides the execution role's credentials in the environment: the SDK's default
+   * credential chain is replaced by the environment provider alone (see the module's comment).
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': fileURLToPath(
+      new URL('../functions/adapters/lambda-credentials.ts', import.meta.url),
+    ),
+  } as Record<string, string>,
 } as const;
 
 /**
@@ -58,6 +69,7 @@ export function esbuildBuildOptions() {
     banner: { js: bundleOptions.banner },
     charset: bundleOptions.charset,
     external: [...bundleOptions.external],
+    alias: { ...bundleOptions.alias },
     outExtension: { '.js': '.mjs' },
   } satisfies import('esbuild').BuildOptions;
 }

@@ -91,7 +91,12 @@ export class PolicyFunction extends Construct {
         tsconfig: `${PROJECT_ROOT}tsconfig.json`,
         // The `charset` bundling prop is not passed to esbuild by aws-cdk-lib 2.276: say it directly, or
         // every non-ASCII character (Vietnamese email text) would be escaped and the bundle grow ~10%.
-        esbuildArgs: { '--charset': bundleOptions.charset },
+        esbuildArgs: {
+          '--charset': bundleOptions.charset,
+          ...Object.fromEntries(
+            Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to]),
+          ),
+        },
       },
     });
 

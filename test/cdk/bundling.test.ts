@@ -1,0 +1,98 @@
+/**
+ * The Lambda bundles as deployed (lib/bundling.ts, shared by NodejsFunction and the bundle benchmark):
+ * the SDK's default credential chain is replaced by Lambda's environment credentials, and that still
+ * gives real SDK clients their credentials.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildBuildOptions } from '../../lib/bundling';
+import { PROJECT_ROOT } from '../../lib/policy-function';
+
+const work = mkdtempSync(join(tmpdir(), 'policy-notify-bundling-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function bundle(name: string, source: string): Promise<string> {
+  const outfile = join(work, `${name}.mjs`);
+  await build({
+    ...esbuildBuildOptions(),
+    stdin: { contents: source, resolveDir: PROJECT_ROOT, sourcefile: `${name}.ts`, loader: 'ts' },
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Imports the bundle in a fresh Node process, as Lambda would, and prints what `probe()` returns. */
+function runProbe(file: string, env: Record<string, string>) {
+  const script = 'const m = await import(process.argv[1]); console.log(JSON.stringify(await m.probe()));';
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'ap-southeast-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Were the full chain bundled, it could fall through to these: make them point nowhere.
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(work, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+      ...env,
+    },
+    encoding: 'utf8',
+  });
+}
+
+describe('Lambda bundles and credentials', () => {
+  let probe = '';
+  beforeAll(async () => {
+    probe = await bundle(
+      'probe',
+      `import { SESClient } from '@aws-sdk/client-ses';
+       import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+       export async function probe() {
+         const ses = await new SESClient({}).config.credentials();
+         const ddb = await new DynamoDBClient({}).config.credentials();
+         return { ses: [ses.accessKeyId, ses.sessionToken], ddb: ddb.accessKeyId };
+       }`,
+    );
+  });
+
+  it('gives SDK clients the execution role credentials Lambda puts in the environment', () => {
+    const run = runProbe(probe, {
+      AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session-token',
+    });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ ses: ['ASIAEXAMPLE', 'session-token'], ddb: 'ASIAEXAMPLE' });
+  });
+
+  it('fails with a clear error when the environment has no credentials', () => {
+    const run = runProbe(probe, {});
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/Unable to find environment variable credentials/);
+  });
+
+  it('leaves the rest of the default chain (SSO, INI files, web identity, STS) out of the bundle', async () => {
+    const code = readFileSync(probe, 'utf8');
+    for (const marker of ['sso_session', 'AssumeRoleWithWebIdentity', 'credential_process'])
+      expect(code, marker).not.toContain(marker);
+    // Sanity check of the markers: the same entry bundled with the default chain contains them.
+    const fullChain = join(work, 'full.mjs');
+    await build({
+      ...esbuildBuildOptions(),
+      alias: {},
+      stdin: {
+        contents: `export { SESClient } from '@aws-sdk/client-ses';`,
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+      },
+      outfile: fullChain,
+      logLevel: 'error',
+    });
+    expect(readFileSync(fullChain, 'utf8')).toContain('sso_session');
+  });
+});
