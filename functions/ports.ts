@@ -153,6 +153,21 @@ export interface PageTally {
   suppressed: number;
 }
 
+/** How a recipient's ledger entry ends: see `NotificationStore.finish`. */
+export interface RecipientOutcome {
+  state: FinalRecipientState;
+  batchId: string;
+  at: string;
+  /** The claim that must still hold (omitted when nobody was sent anything). */
+  token?: string;
+  /** Now, for the lease check of an unclaimed finish. */
+  now?: number;
+  /** SES message id of a sent email. */
+  messageId?: string;
+  /** Why a recipient failed or was suppressed. */
+  reason?: string;
+}
+
 export interface NotificationStore {
   /** Write-once: false when the campaign already exists. */
   createCampaign(c: {
@@ -205,20 +220,7 @@ export interface NotificationStore {
    * Makes the entry final. With `token`: only while that claim holds. Without (nobody to send to): only
    * when the entry is unclaimed, released or its lease has passed `now`. False when the condition failed.
    */
-  finish(
-    policyId: string,
-    version: number,
-    userId: string,
-    outcome: {
-      state: FinalRecipientState;
-      batchId: string;
-      at: string;
-      token?: string;
-      now?: number;
-      messageId?: string;
-      reason?: string;
-    },
-  ): Promise<boolean>;
+  finish(policyId: string, version: number, userId: string, outcome: RecipientOutcome): Promise<boolean>;
   /**
    * Adds a batch's counts to its page's tally once (idempotent by batch id). `applied` is false when the
    * batch was already counted; `tally` is the page's tally after the call.

@@ -2,27 +2,18 @@
  * The notification store's conditional writes on dynalite: each idempotency and exclusivity rule the
  * pipeline relies on, one at a time.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynalite } from '../../bin/local/stores';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { type Stores, storesOn } from '../support/stores';
+import { freshStoresPerTest, type Stores } from '../support/stores';
 
 describe('DynamoNotificationStore', () => {
-  let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+  const currentStores = freshStoresPerTest();
   let stores: Stores;
   let store: DynamoNotificationStore;
   const at = '2026-01-01T00:00:00.000Z';
 
-  beforeAll(async () => {
-    dynalite = await startDynalite(undefined);
-  });
-  afterAll(async () => {
-    stores?.client.destroy();
-    await dynalite?.close();
-  });
   beforeEach(async () => {
-    stores?.client.destroy();
-    stores = await storesOn(dynalite.endpoint);
+    stores = currentStores();
     store = new DynamoNotificationStore(stores.doc, stores.tables.notifications);
     expect(await store.createCampaign({ policyId: 'p', version: 2, createdAt: at, leaseUntil: 1000 })).toBe(
       true,

@@ -4,9 +4,8 @@
  * the claim's lease runs; after it, another instance sends again (a duplicate email, counted once);
  * the instance that sent remembers the message id and records it instead of sending again.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerDeps } from '../../bin/local/notifications';
-import { startDynalite } from '../../bin/local/stores';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { systemClock } from '../../functions/adapters/system';
 import { unpaced } from '../../functions/adapters/token-bucket';
@@ -18,13 +17,13 @@ import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { processSendBatch } from '../../functions/usecases/notification-worker';
 import { fanoutStep, startCampaign } from '../../functions/usecases/notifications';
 import { publishRevision } from '../../functions/usecases/policies';
-import { type Stores, storesOn } from '../support/stores';
+import { freshStoresPerTest, type Stores } from '../support/stores';
 
 const LEASE_MS = 300;
 const logger = createLogger('test', 'error', () => {});
 
 describe('the window between SES accepting a message and the ledger recording it', () => {
-  let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+  const currentStores = freshStoresPerTest();
   let stores: Stores;
   let notifications: DynamoNotificationStore;
   let revision: Revision;
@@ -32,17 +31,8 @@ describe('the window between SES accepting a message and the ledger recording it
   /** Every accepted send: [instance, address, message id]. */
   let sent: [string, string, string][];
 
-  beforeAll(async () => {
-    dynalite = await startDynalite(undefined);
-  });
-  afterAll(async () => {
-    stores?.client.destroy();
-    await dynalite?.close();
-  });
-
   beforeEach(async () => {
-    stores?.client.destroy();
-    stores = await storesOn(dynalite.endpoint);
+    stores = currentStores();
     notifications = new DynamoNotificationStore(stores.doc, stores.tables.notifications);
     const now = new Date().toISOString();
     for (const id of ['u1', 'u2', 'u3'])

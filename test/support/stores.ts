@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ensureTables, tableNames } from '../../bin/local/stores';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { ensureTables, startDynalite, tableNames } from '../../bin/local/stores';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
@@ -21,3 +22,28 @@ export async function storesOn(endpoint: string) {
   };
 }
 export type Stores = Awaited<ReturnType<typeof storesOn>>;
+
+/**
+ * One embedded dynalite for the test file and fresh tables before each test. Call it at the top of a
+ * `describe`: its hooks are registered first, so the caller's own `beforeEach` already finds the
+ * current test's stores behind the returned function.
+ */
+export function freshStoresPerTest(): () => Stores {
+  let dynalite: Awaited<ReturnType<typeof startDynalite>> | undefined;
+  let stores: Stores | undefined;
+  beforeAll(async () => {
+    dynalite = await startDynalite(undefined);
+  });
+  afterAll(async () => {
+    stores?.client.destroy();
+    await dynalite?.close();
+  });
+  beforeEach(async () => {
+    stores?.client.destroy();
+    stores = await storesOn(dynalite!.endpoint);
+  });
+  return () => {
+    if (stores === undefined) throw new Error('freshStoresPerTest: no test is running');
+    return stores;
+  };
+}

@@ -7,17 +7,7 @@ import { diffSequences } from '../../functions/domain/diff/sequence';
 import { WordFingerprint } from '../../functions/domain/diff/tokens';
 import { REGION_CHAR_LIMIT } from '../../functions/domain/diff/words';
 import { normalizeText } from '../../functions/domain/text';
-
-const oldOf = (ops: DiffOp[]) =>
-  ops
-    .filter((o) => o.op !== 'insert')
-    .map((o) => o.text)
-    .join('');
-const newOf = (ops: DiffOp[]) =>
-  ops
-    .filter((o) => o.op !== 'delete')
-    .map((o) => o.text)
-    .join('');
+import { newOf, oldOf } from '../support/diff-ops';
 
 /** Ops are merged: no empty op, no two neighbours of the same kind, no insert directly before a delete. */
 function expectMerged(ops: DiffOp[]) {

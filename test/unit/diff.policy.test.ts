@@ -3,27 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   changedSectionTitles,
-  type DiffOp,
   diffPolicyTexts,
   type PolicyDiff,
   splitSections,
 } from '../../functions/domain/diff/index';
 import { normalizeText } from '../../functions/domain/text';
+import { newOf, oldOf } from '../support/diff-ops';
 
 const fixture = normalizeText(
   readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8'),
 );
-
-const oldOf = (ops: DiffOp[]) =>
-  ops
-    .filter((o) => o.op !== 'insert')
-    .map((o) => o.text)
-    .join('');
-const newOf = (ops: DiffOp[]) =>
-  ops
-    .filter((o) => o.op !== 'delete')
-    .map((o) => o.text)
-    .join('');
 
 const statuses = (d: PolicyDiff) => d.sections.map((s) => `${s.key}:${s.status}`);
 const changed = (d: PolicyDiff) => d.sections.filter((s) => s.status !== 'unchanged');

@@ -1,17 +1,7 @@
+import type { Acknowledgment } from '../../../functions/ports';
 import { keyValues, listOption, parseInteger, positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
 import { seg } from '../http';
-
-interface Acknowledgment {
-  userId: string;
-  policyId: string;
-  version: number;
-  locale: string;
-  contentHash: string;
-  acknowledgedAt: string;
-  channel: string;
-  receiptId: string;
-}
 
 export const ack: Command = {
   name: 'ack',

@@ -3,23 +3,12 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Acknowledgment } from '../../../functions/ports';
 import { intOption, positionalsExactly, stringOption } from '../args';
 import type { Command, Context } from '../context';
 import { csvRow } from '../csv';
 import { CliError, EXIT, usageError } from '../errors';
 import { seg } from '../http';
-
-interface Acknowledgment {
-  userId: string;
-  policyId: string;
-  version: number;
-  locale: string;
-  contentHash: string;
-  acknowledgedAt: string;
-  channel: string;
-  evidence?: Record<string, string> | null;
-  receiptId: string;
-}
 
 export const CSV_COLUMNS = [
   'userId',

@@ -1,18 +1,9 @@
+import type { NotificationProgress } from '../../../functions/domain/notification';
 import { flag, numberOption, parseInteger, positionalsExactly } from '../args';
 import type { Command } from '../context';
 import { CliError, EXIT } from '../errors';
 import { seg } from '../http';
 import { Progress } from '../progress';
-
-interface NotificationStatus {
-  status: 'pending' | 'sending' | 'completed' | 'not_requested';
-  total: number;
-  sent: number;
-  failed: number;
-  suppressed: number;
-  startedAt: string | null;
-  completedAt: string | null;
-}
 
 const FINAL = new Set(['completed', 'not_requested']);
 
@@ -45,7 +36,7 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
     const client = ctx.client('publisher');
     const path = `/policies/${seg(policyId!)}/revisions/${version}/notification`;
     const fetchStatus = async () =>
-      (await client.request('GET', path, { retry: true })).json as NotificationStatus;
+      (await client.request('GET', path, { retry: true })).json as NotificationProgress;
 
     let s = await fetchStatus();
     if (flag(values, 'watch')) {
@@ -75,12 +66,12 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
   },
 };
 
-const handled = (s: NotificationStatus) => s.sent + s.failed + s.suppressed;
+const handled = (s: NotificationProgress) => s.sent + s.failed + s.suppressed;
 
-const describeCounts = (s: NotificationStatus) =>
+const describeCounts = (s: NotificationProgress) =>
   `${s.sent} sent, ${s.failed} failed, ${s.suppressed} suppressed of ${s.total}`;
 
-function describe(s: NotificationStatus): string {
+function describe(s: NotificationProgress): string {
   if (s.status === 'not_requested') return 'not_requested (published without notify: no emails)';
   const times = [s.startedAt && `started ${s.startedAt}`, s.completedAt && `completed ${s.completedAt}`]
     .filter(Boolean)

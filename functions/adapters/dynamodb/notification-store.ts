@@ -25,6 +25,7 @@ import type {
   LedgerEntry,
   NotificationStore,
   PageTally,
+  RecipientOutcome,
 } from '../../ports';
 import { isConditionalFailure } from './client';
 import { pad } from './policy-store';
@@ -297,20 +298,7 @@ export class DynamoNotificationStore implements NotificationStore {
     );
   }
 
-  async finish(
-    policyId: string,
-    version: number,
-    userId: string,
-    outcome: {
-      state: FinalRecipientState;
-      batchId: string;
-      at: string;
-      token?: string;
-      now?: number;
-      messageId?: string;
-      reason?: string;
-    },
-  ) {
+  async finish(policyId: string, version: number, userId: string, outcome: RecipientOutcome) {
     const values: Record<string, unknown> = {
       ':u': userId,
       ':state': outcome.state,
