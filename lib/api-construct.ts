@@ -113,8 +113,9 @@ export class PolicyApi extends Construct {
       this.routes.push(httpRoute);
     }
 
-    // Unmatched paths reach the read function, which answers our JSON 404 instead of API Gateway's
-    // {"message":"Not Found"}. It carries no data: the function finds no route for "$default".
+    // Requests outside the route table reach the read function, which answers our JSON 404 (or 405 with
+    // Allow for a known path under another method) instead of API Gateway's {"message":"Not Found"}. It
+    // carries no data: the function finds no route for "$default" and matches the path against the table.
     const readFn = props.routes.find((r) => r.role === 'public')?.fn;
     if (readFn) {
       const fallback = new HttpRoute(this, 'Route-default', {
@@ -125,7 +126,7 @@ export class PolicyApi extends Construct {
       Validations.of(fallback).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'The $default route only answers 404 NOT_FOUND for paths outside the route table; it reads and returns no data.',
+          'The $default route only answers 404 NOT_FOUND / 405 METHOD_NOT_ALLOWED for requests outside the route table; it reads and returns no data.',
       });
     }
   }

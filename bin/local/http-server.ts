@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiEvent, type ApiResponse, errorResponse, MAX_BODY_BYTES } from '../../functions/http/api';
+import {
+  type ApiEvent,
+  type ApiResponse,
+  errorResponse,
+  MAX_BODY_BYTES,
+  unmatchedResponse,
+} from '../../functions/http/api';
 import { resolveRole, type TokenSet } from '../../functions/http/auth';
 import { type FunctionName, matchRoute, type Route, routeKey } from '../../functions/http/routes';
 
@@ -92,11 +98,9 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = matchRoute(req.method ?? 'GET', url.pathname);
-      if (match.kind === 'not-found') return send(res, errorResponse('NOT_FOUND', 'no such route'));
-      if (match.kind === 'method-not-allowed') {
+      if (match.kind !== 'found') {
         req.resume();
-        const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${match.allowed.join(', ')}`);
-        return send(res, { ...response, headers: { ...response.headers, allow: match.allowed.join(', ') } });
+        return send(res, unmatchedResponse(req.method ?? 'GET', url.pathname));
       }
       let body: Buffer;
       try {

@@ -11,7 +11,15 @@ import type {
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
 import { escapeHtml, PAGE_CSP } from '../views/html';
 import { createLogger, describeError, type Logger } from './log';
-import { type FunctionName, type OperationName, type Role, type Route, routeKey, routes } from './routes';
+import {
+  type FunctionName,
+  matchRoute,
+  type OperationName,
+  type Role,
+  type Route,
+  routeKey,
+  routes,
+} from './routes';
 
 export type AuthorizerContext = { role?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
@@ -123,6 +131,19 @@ const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
     Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
   );
 
+/**
+ * The answer to a request no route of the table takes: 405 with an `Allow` header when the path is
+ * known under other methods, else 404. The local server answers with it before calling a handler; in
+ * AWS, API Gateway sends such requests to the `$default` route, whose handler answers the same way.
+ */
+export function unmatchedResponse(method: string, path: string): ApiResponse {
+  const match = matchRoute(method, path);
+  if (match.kind !== 'method-not-allowed') return errorResponse('NOT_FOUND', 'no such route');
+  const allow = match.allowed.join(', ');
+  const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${allow}`);
+  return { ...response, headers: { ...response.headers, allow } };
+}
+
 export function createApiHandler<D>(
   fn: FunctionName,
   operations: Operations<D>,
@@ -134,7 +155,8 @@ export function createApiHandler<D>(
     const requestId = event.requestContext?.requestId ?? 'unknown';
     const route = byKey.get(event.routeKey);
     const operation = route ? operations[route.op as OperationName] : undefined;
-    if (!route || !operation) return errorResponse('NOT_FOUND', 'no such route');
+    if (!route || !operation)
+      return unmatchedResponse(event.requestContext?.http?.method ?? '', event.rawPath ?? '');
     try {
       const role = authorize(route, event.requestContext?.authorizer?.lambda);
       const headers = lowerKeys(event.headers);
