@@ -27,8 +27,19 @@ export function createLogger(
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-/** Name and message of an error, and its stack for faults, never the data the error was about. */
+/** Replaces anything shaped like an email address (SES error messages quote recipients) with `<address>`. */
+export const redactAddresses = (text: string) =>
+  text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>');
+
+/**
+ * Name and message of an error, and its stack for faults, never the data the error was about: an
+ * address an SDK error quotes is redacted.
+ */
 export const describeError = (e: unknown) =>
   e instanceof Error
-    ? { errorName: e.name, errorMessage: e.message.slice(0, 300), stack: e.stack }
-    : { error: String(e) };
+    ? {
+        errorName: e.name,
+        errorMessage: redactAddresses(e.message.slice(0, 300)),
+        stack: e.stack === undefined ? undefined : redactAddresses(e.stack),
+      }
+    : { error: redactAddresses(String(e)) };

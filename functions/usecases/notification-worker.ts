@@ -18,7 +18,7 @@ import {
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
-import type { Logger } from '../http/log';
+import { type Logger, redactAddresses } from '../http/log';
 import type { Clock, Customer, CustomerStore, LedgerEntry, Mailer, NotificationStore } from '../ports';
 import type { NoticeCache } from './notification-content';
 import { rollUpIfComplete } from './notifications';
@@ -77,8 +77,6 @@ export interface BatchResult {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ledgerKey = (m: Pick<SendMessage, 'policyId' | 'version'>, userId: string) =>
   `${m.policyId}/${m.version}/${userId}`;
-/** Provider messages can name the address: keep the code and the words, never an address. */
-const redact = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>');
 
 export async function processSendBatch(
   deps: WorkerDeps,
@@ -246,7 +244,7 @@ async function deliver(
         e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
     }
     if (failure.kind === 'rejected') {
-      const reason = `${failure.code}: ${redact(failure.message)}`;
+      const reason = `${failure.code}: ${redactAddresses(failure.message)}`;
       const outcome = { state: 'failed' as const, batchId, at: at(), token, reason };
       try {
         if (await deps.notifications.finish(policyId, version, userId, outcome))
@@ -357,7 +355,7 @@ function logFault(deps: WorkerDeps, what: string, message: SendMessage, e: unkno
     version: message.version,
     batchId: message.batchId,
     errorName: e instanceof Error ? e.name : 'unknown',
-    errorMessage: e instanceof Error ? redact(e.message).slice(0, 200) : undefined,
+    errorMessage: e instanceof Error ? redactAddresses(e.message).slice(0, 200) : undefined,
   });
 }
 
