@@ -257,25 +257,15 @@ function wordHashes(text: string, out: Int32Array, count: number): number {
   return count;
 }
 
-/** Sets the bitmap bit of every word token of `text` (same hashes as `wordHashes`). */
+/** Sets the bitmap bit of every word token of `text` (the hashes of `wordHashes`). */
 function addWordBits(text: string, bits: Uint32Array): void {
-  const n = text.length;
-  let h = 0x811c9dc5;
-  let inWord = false;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    let cls = classTable[c]!;
-    if (cls === 0 || (c >= 0xd800 && c <= 0xdfff)) cls = infoAt(text, i, c) & 3;
-    if (cls === WORD) {
-      h = Math.imul(h ^ c, 0x01000193);
-      inWord = true;
-    } else if (inWord) {
-      bits[(h >>> 5) & 31]! |= 1 << (h & 31);
-      h = 0x811c9dc5;
-      inWord = false;
-    }
+  // At most one word per two characters (a word and its separator), plus one at the end.
+  const hashes = ensureScratch((text.length >> 1) + 1);
+  const count = wordHashes(text, hashes, 0);
+  for (let k = 0; k < count; k++) {
+    const h = hashes[k]!;
+    bits[(h >>> 5) & 31]! |= 1 << (h & 31);
   }
-  if (inWord) bits[(h >>> 5) & 31]! |= 1 << (h & 31);
 }
 
 function popcount(x: number): number {
