@@ -100,7 +100,7 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
       const match = matchRoute(req.method ?? 'GET', url.pathname);
       if (match.kind !== 'found') {
         req.resume();
-        return send(res, unmatchedResponse(req.method ?? 'GET', url.pathname));
+        return send(res, unmatchedResponse(match));
       }
       let body: Buffer;
       try {

@@ -17,6 +17,7 @@ import {
   type OperationName,
   type Role,
   type Route,
+  type RouteMatch,
   routeKey,
   routes,
 } from './routes';
@@ -136,9 +137,8 @@ const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
  * known under other methods, else 404. The local server answers with it before calling a handler; in
  * AWS, API Gateway sends such requests to the `$default` route, whose handler answers the same way.
  */
-export function unmatchedResponse(method: string, path: string): ApiResponse {
-  const match = matchRoute(method, path);
-  if (match.kind !== 'method-not-allowed') return errorResponse('NOT_FOUND', 'no such route');
+export function unmatchedResponse(match: Exclude<RouteMatch, { kind: 'found' }>): ApiResponse {
+  if (match.kind === 'not-found') return errorResponse('NOT_FOUND', 'no such route');
   const allow = match.allowed.join(', ');
   const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${allow}`);
   return { ...response, headers: { ...response.headers, allow } };
@@ -155,8 +155,11 @@ export function createApiHandler<D>(
     const requestId = event.requestContext?.requestId ?? 'unknown';
     const route = byKey.get(event.routeKey);
     const operation = route ? operations[route.op as OperationName] : undefined;
-    if (!route || !operation)
-      return unmatchedResponse(event.requestContext?.http?.method ?? '', event.rawPath ?? '');
+    if (!route || !operation) {
+      const match = matchRoute(event.requestContext?.http?.method ?? '', event.rawPath ?? '');
+      // A route of another function (or a path with an undecodable parameter) is not this one's to serve.
+      return unmatchedResponse(match.kind === 'method-not-allowed' ? match : { kind: 'not-found' });
+    }
     try {
       const role = authorize(route, event.requestContext?.authorizer?.lambda);
       const headers = lowerKeys(event.headers);

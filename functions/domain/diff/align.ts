@@ -261,10 +261,14 @@ class SimilarityCache {
   }
 
   /** Weight from titles and common lines only (0 when those do not make the pair eligible). */
+  /** 1 when both sections have the same non-empty title. */
+  private titleBonus(i: number, j: number): number {
+    const title = this.oldSecs[i]!.title;
+    return title !== '' && title === this.newSecs[j]!.title ? 1 : 0;
+  }
+
   lineWeight(i: number, j: number): number {
-    const a = this.oldSecs[i]!;
-    const b = this.newSecs[j]!;
-    const titleBonus = a.title !== '' && a.title === b.title ? 1 : 0;
+    const titleBonus = this.titleBonus(i, j);
     if (this.budget.exhausted) return titleBonus;
     this.budget.spend(16);
     const byLines = this.commonLineRatio(i, j);
@@ -272,9 +276,7 @@ class SimilarityCache {
   }
 
   weight(i: number, j: number): number {
-    const a = this.oldSecs[i]!;
-    const b = this.newSecs[j]!;
-    const titleBonus = a.title !== '' && a.title === b.title ? 1 : 0;
+    const titleBonus = this.titleBonus(i, j);
     if (this.budget.exhausted) return titleBonus;
     this.budget.spend(64);
     const byLines = this.commonLineRatio(i, j);
