@@ -16,7 +16,7 @@
  * warm-up) and `diff.ratioToGit.max`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffPolicyTexts, unifiedDiff } from '../../functions/domain/diff/index';
@@ -28,7 +28,9 @@ export interface BenchRecord {
   unit: string;
 }
 
-const FIXTURE_URL = new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url);
+// The project's example policy and its second revision (a new section, renumbering, four edits).
+const EXAMPLE_URL = new URL('../../examples/privacy-policy.vi.txt', import.meta.url);
+const EXAMPLE_V2_URL = new URL('../../examples/privacy-policy-v2.vi.txt', import.meta.url);
 
 /** Small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -42,12 +44,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FALLBACK_VOCABULARY =
-  'thông tin khách hàng sử dụng dịch vụ của chúng tôi được cung cấp cho bên thứ ba trong trường hợp ' +
-  'quy định pháp luật bảo mật cá nhân website này quản lý mục đích nhận thu thập xử lý';
-
 function vocabulary(): string[] {
-  const text = existsSync(FIXTURE_URL) ? readFileSync(FIXTURE_URL, 'utf8') : FALLBACK_VOCABULARY;
+  const text = readFileSync(EXAMPLE_URL, 'utf8');
   const words = new Set(text.match(/[\p{L}\p{M}]+/gu) ?? []);
   return [...words];
 }
@@ -160,29 +158,6 @@ export function syntheticPair(lines: number, percent: number, words = vocabulary
   return [normalizeText(doc.join('\n')), normalizeText(revised.join('\n'))];
 }
 
-/** The fixture revised like a legal team would: a few word edits and a new section 5. */
-export function fixtureRevision(fixture: string): [string, string] {
-  const lines = fixture.split('\n');
-  const renumbered = lines.map((l) =>
-    l.replace(/^(\d+)\. /, (m, n: string) => (Number(n) >= 5 ? `${Number(n) + 1}. ` : m)),
-  );
-  const at = renumbered.findIndex((l) => l.startsWith('6. '));
-  renumbered.splice(
-    at,
-    0,
-    '5. Quyền của khách hàng',
-    '',
-    'Khách hàng có quyền yêu cầu TAGGER cung cấp, chỉnh sửa hoặc xóa Thông Tin Nhận Được của mình bất cứ lúc nào.',
-    '',
-  );
-  const revised = renumbered
-    .join('\n')
-    .replace('quản lý nghiêm ngặt', 'quản lý rất nghiêm ngặt')
-    .replace('trái phép', 'bất hợp pháp')
-    .replace('v.v. từ trình duyệt', 'từ trình duyệt');
-  return [fixture, revised];
-}
-
 function median(values: number[]): number {
   const s = [...values].sort((x, y) => x - y);
   const mid = s.length >> 1;
@@ -257,10 +232,13 @@ export async function runDiffBench(): Promise<BenchRecord[]> {
         cases.push({ lines: label, percent: String(percent), old: a, new: b, runs });
       }
     }
-    if (existsSync(FIXTURE_URL)) {
-      const [a, b] = fixtureRevision(normalizeText(readFileSync(FIXTURE_URL, 'utf8')));
-      cases.push({ lines: 'fixture', percent: 'edit', old: a, new: normalizeText(b), runs: 21 });
-    }
+    cases.push({
+      lines: 'fixture',
+      percent: 'edit',
+      old: normalizeText(readFileSync(EXAMPLE_URL, 'utf8')),
+      new: normalizeText(readFileSync(EXAMPLE_V2_URL, 'utf8')),
+      runs: 21,
+    });
     let maxRatio = 0;
     for (const c of cases) {
       const { engineMs, gitMs } = timeCase(dir, c.old, c.new, c.runs);

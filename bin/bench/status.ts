@@ -10,10 +10,7 @@ import { normalizeText } from '../../functions/domain/text';
 import { startLocalService } from '../local/runtime';
 import { type BenchRecord, countDynamoRequests, percentile, round, throughput } from './common';
 
-const fixture = readFileSync(
-  new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url),
-  'utf8',
-);
+const fixture = readFileSync(new URL('../../examples/privacy-policy.vi.txt', import.meta.url), 'utf8');
 const TOKENS = { app: 'bench-app', publisher: 'bench-publisher' };
 
 export async function runStatusBench(): Promise<BenchRecord[]> {

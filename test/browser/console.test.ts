@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
-import { fixtureVi } from '../support/fixtures';
+import { edit, fixtureVi } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
 
 describe.runIf(hasChromium)('staff console in a real browser', () => {
@@ -47,16 +47,18 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     await page.click('#signin-form button[type=submit]');
     await page.waitForSelector('#app:not([hidden])');
     await page.locator('#text-vi').waitFor();
-    expect(await page.inputValue('#text-vi')).toContain('CHÍNH SÁCH');
+    expect(await page.inputValue('#text-vi')).toContain(
+      'Chính sách bảo mật của Công ty TNHH Sao Mai Digital',
+    );
     expect(await page.locator('#history tr').count()).toBe(1);
 
-    const edited = (await page.inputValue('#text-vi')).replace('quản lý nghiêm ngặt', 'quản lý chặt chẽ');
+    const edited = edit(await page.inputValue('#text-vi'), 'sự cố rò rỉ gây', 'sự cố lộ lọt gây');
     await page.fill('#text-vi', edited);
     await page.fill('#summary-vi', 'Làm rõ cách quản lý <b>dữ liệu</b>');
     await page.click('#preview');
     await page.waitForSelector('#preview-panel:not([hidden])');
-    expect(await page.locator('#preview-body ins').allTextContents()).toContain('chặt chẽ');
-    expect(await page.locator('#preview-body del').allTextContents()).toContain('nghiêm ngặt');
+    expect(await page.locator('#preview-body ins').allTextContents()).toContain('lộ lọt');
+    expect(await page.locator('#preview-body del').allTextContents()).toContain('rò rỉ');
     expect((await call(service, 'GET', '/policies/privacy')).json.latestVersion).toBe(1); // a preview stores nothing
     await page.screenshot({ path: join(ARTIFACTS, 'console-preview.png'), fullPage: true });
 
@@ -73,7 +75,7 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
       change: 'material',
       summary: { vi: 'Làm rõ cách quản lý <b>dữ liệu</b>' },
     });
-    expect(stored.json.text).toContain('quản lý chặt chẽ');
+    expect(stored.json.text).toContain('sự cố lộ lọt gây');
   });
 
   it('counts who has not acknowledged yet', async () => {

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
-import { fixtureVi } from '../support/fixtures';
+import { edit, fixtureVi } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
 
 // DESIGN.md: browser tests run when /usr/bin/chromium exists; .ci/run installs it, so CI always runs them.
@@ -20,10 +20,12 @@ describe.runIf(hasChromium)('redline page in a real browser', () => {
         body: { texts: { vi }, change: 'material', ...(summary ? { summary: { vi: summary } } : {}) },
       });
     expect((await publish(fixtureVi)).status).toBe(201);
-    const v2 = fixtureVi
-      .replace('quản lý nghiêm ngặt', 'quản lý chặt chẽ')
-      .replace('9. ', '9. Quyền của khách hàng\n\nKhách hàng có quyền yêu cầu xóa dữ liệu.\n\n10. ');
-    expect((await publish(v2, 'Làm rõ cách quản lý và thêm quyền xóa dữ liệu')).status).toBe(201);
+    const v2 = edit(
+      edit(fixtureVi, 'sự cố rò rỉ gây', 'sự cố lộ lọt gây'),
+      '\n9. Bảo mật\n',
+      '\n9. Quyền khiếu nại\n\nQuý khách có quyền khiếu nại về việc xử lý dữ liệu.\n\n10. Bảo mật\n',
+    );
+    expect((await publish(v2, 'Làm rõ sự cố bảo mật và thêm quyền khiếu nại')).status).toBe(201);
   });
 
   afterAll(async () => {
@@ -36,13 +38,13 @@ describe.runIf(hasChromium)('redline page in a real browser', () => {
     await page.goto(`${service.url}/p/privacy/changes?from=1&to=2`);
     expect(await page.locator('h1').textContent()).toContain('Những thay đổi từ phiên bản 1 đến phiên bản 2');
     expect(await page.locator('.summary').textContent()).toContain(
-      'Làm rõ cách quản lý và thêm quyền xóa dữ liệu',
+      'Làm rõ sự cố bảo mật và thêm quyền khiếu nại',
     );
     const insertions = await page.locator('ins').allTextContents();
     const deletions = await page.locator('del').allTextContents();
-    expect(insertions.join(' ')).toContain('chặt chẽ');
-    expect(deletions.join(' ')).toContain('nghiêm ngặt');
-    expect(insertions.join(' ')).toContain('Khách hàng có quyền yêu cầu xóa dữ liệu');
+    expect(insertions.join(' ')).toContain('lộ lọt');
+    expect(deletions.join(' ')).toContain('rò rỉ');
+    expect(insertions.join(' ')).toContain('Quý khách có quyền khiếu nại về việc xử lý dữ liệu');
     expect(await page.locator('details[open]').count()).toBe(0);
     expect(await page.locator('details').count()).toBeGreaterThan(5);
     const overflow = await page.evaluate<number>(

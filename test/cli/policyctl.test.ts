@@ -144,7 +144,7 @@ describe('policyctl publish', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('dry run: cli-dry-run would become v2 (minor, against v1');
     expect(run.stdout).toContain('[vi] 1 section changed, +1 -1 lines');
-    expect(run.stdout).toMatch(/modified +3\. Quản lý Thông Tin Nhận Được\n +\+ "rất"/);
+    expect(run.stdout).toMatch(/modified +6\.1 Nhà cung cấp dịch vụ\n +\+ "nghiêm ngặt"/);
     expect(run.stdout).not.toContain('Mục đích sử dụng'); // an unchanged section
     const revisions = await call(service, 'GET', '/policies/cli-dry-run/revisions');
     expect(revisions.json.revisions.map((r: { version: number }) => r.version)).toEqual([1]);

@@ -89,7 +89,7 @@ describe('describeDryRun', () => {
       baseVersion: 2,
       diff: {
         vi: {
-          stats: { linesAdded: 2, linesRemoved: 1, sectionsChanged: 2 },
+          stats: { linesAdded: 3, linesRemoved: 3, sectionsChanged: 4 },
           sections: [
             { key: 'preamble', title: 'CHÍNH SÁCH', status: 'unchanged' },
             {
@@ -101,6 +101,18 @@ describe('describeDryRun', () => {
                 { op: 'delete', text: 'nghiêm ngặt' },
                 { op: 'insert', text: 'rất\nnghiêm ngặt' },
               ],
+            },
+            {
+              key: '6.1',
+              title: 'Nhà cung cấp dịch vụ',
+              status: 'modified',
+              changes: [{ op: 'insert', text: ' nghiêm ngặt' }],
+            },
+            {
+              key: 'cookie',
+              title: 'Cookie',
+              status: 'removed',
+              changes: [{ op: 'delete', text: '## Cookie' }],
             },
             {
               key: '12',
@@ -118,10 +130,13 @@ describe('describeDryRun', () => {
         'dry run: privacy would become v3 (material, against v2, effective 2026-12-01T00:00:00.000Z, notify yes)',
         'nothing was stored',
         '',
-        '[vi] 2 sections changed, +2 -1 lines',
+        '[vi] 4 sections changed, +3 -3 lines',
         '  modified  3. Quản lý',
         '            - "nghiêm ngặt"',
         '            + "rất nghiêm ngặt"',
+        '  modified  6.1 Nhà cung cấp dịch vụ',
+        '            + "nghiêm ngặt"',
+        '  removed   Cookie',
         '  added     12. Liên hệ',
         '',
         '[en] no changes',

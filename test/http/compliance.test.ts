@@ -113,7 +113,7 @@ describe('acknowledgment receipt', () => {
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.text).toContain('data-verified="true"');
     expect(html.text).toContain(v1.contentHashes.vi);
-    expect(html.text).toContain('quản lý nghiêm ngặt');
+    expect(html.text).toContain('Chúng tôi không bán dữ liệu cá nhân của quý khách cho bất kỳ ai.');
     expect(html.text).toContain('Firefox &lt;script&gt;');
     const json = await call(service, 'GET', '/users/dpo-1/acknowledgments/privacy/1/receipt?format=json', {
       token: app,

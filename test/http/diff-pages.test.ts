@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
-import { fixtureVi } from '../support/fixtures';
+import { edit, fixtureEn, fixtureEnV2, fixtureVi, fixtureViV2 } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
 const pub = TOKENS.publisher;
 const hostile = `<script>alert("x")</script> & 'quoted' "double"`;
 
-// v2 inserts a section after 4 and renumbers the rest; edits one word in section 3.
-const sections = fixtureVi.split(/\n(?=\d+\. )/);
-const inserted = `5. Chia sẻ thông tin với bên thứ ba\n\nTAGGER không chia sẻ Thông Tin Nhận Được với bên thứ ba khi chưa có sự đồng ý của khách hàng.\n`;
-const renumber = (s: string) => s.replace(/^(\d+)\. /, (_m, n: string) => `${Number(n) + 1}. `);
-const v2 = [...sections.slice(0, 5), inserted, ...sections.slice(5).map(renumber)]
-  .join('\n')
-  .replace('quản lý nghiêm ngặt', 'quản lý rất nghiêm ngặt');
+// v2 is the example's second revision: a new section 7 (later ones renumbered) and four edits, one of
+// them "12 tháng" → "18 tháng" in the retention table (examples/README.md).
+const v2 = fixtureViV2;
 
 beforeAll(async () => {
   service = await startTestService();
@@ -22,7 +18,7 @@ beforeAll(async () => {
   expect(
     (
       await publish({
-        texts: { vi: fixtureVi, en: 'Policy\n\n1. Data\n\nWe keep data safe.\n' },
+        texts: { vi: fixtureVi, en: fixtureEn },
         change: 'material',
       })
     ).status,
@@ -30,9 +26,9 @@ beforeAll(async () => {
   expect(
     (
       await publish({
-        texts: { vi: v2, en: 'Policy\n\n1. Data\n\nWe keep your data safe.\n' },
+        texts: { vi: v2, en: fixtureEnV2 },
         change: 'material',
-        summary: { vi: 'Thêm mục 5 về chia sẻ thông tin', en: 'New section 5' },
+        summary: { vi: 'Thêm mục 7 về dữ liệu của trẻ em', en: "New section 7 on children's data" },
       })
     ).status,
   ).toBe(201);
@@ -70,12 +66,24 @@ describe('GET /policies/{policyId}/diff', () => {
     expect(res.json).toMatchObject({ policyId: 'privacy', from: 1, to: 2, locale: 'vi' });
     const changed = res.json.sections.filter((s: { status: string }) => s.status !== 'unchanged');
     expect(changed.map((s: { status: string; title: string }) => `${s.status}:${s.title}`)).toEqual([
-      'modified:Quản lý Thông Tin Nhận Được',
-      'added:Chia sẻ thông tin với bên thứ ba',
+      'modified:Người phụ trách bảo vệ dữ liệu',
+      'added:Dữ liệu của trẻ em',
+      'added:Độ tuổi tối thiểu',
+      'added:Dữ liệu thu thập do nhầm lẫn',
+      'modified:Thời hạn lưu trữ',
+      'modified:Biện pháp kỹ thuật',
+      'modified:Cách thực hiện quyền',
     ]);
-    const edit = changed[0].changes.filter((c: { op: string }) => c.op !== 'equal');
-    expect(edit).toEqual([{ op: 'insert', text: 'rất ' }]);
-    expect(res.json.stats.sectionsChanged).toBe(2);
+    const retention = changed[4].changes.filter((c: { op: string }) => c.op !== 'equal');
+    expect(retention).toEqual([
+      { op: 'delete', text: '8' },
+      { op: 'insert', text: '9' },
+      { op: 'delete', text: '12' },
+      { op: 'insert', text: '18' },
+    ]);
+    expect(res.json.stats.sectionsChanged).toBe(7);
+    // The other 35 sections kept their content: renumbering alone changes none of them.
+    expect(res.json.sections.filter((s: { status: string }) => s.status === 'unchanged')).toHaveLength(35);
     for (const s of res.json.sections.filter((x: { status: string }) => x.status === 'unchanged'))
       expect(s.changes).toBeUndefined();
   });
@@ -90,11 +98,13 @@ describe('GET /policies/{policyId}/diff', () => {
     expect(unified.headers.get('content-type')).toMatch(/^text\/x-diff/);
     expect(unified.text).toContain('--- privacy/v1/en');
     expect(unified.text).toContain('+++ privacy/v2/en');
-    expect(unified.text).toContain('-We keep data safe.');
-    expect(unified.text).toContain('+We keep your data safe.');
+    expect(unified.text).toContain('\n-- Account data: 12 months after the account is closed\n');
+    expect(unified.text).toContain('\n+- Account data: 18 months after the account is closed\n');
+    expect(unified.text).toContain("\n+7. Children's data\n");
     const html = await call(service, 'GET', '/policies/privacy/diff?from=1&to=2&format=html');
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(html.text).toContain('<ins>rất </ins>');
+    expect(html.text).toContain('<del>12</del>');
+    expect(html.text).toContain('<ins>18</ins>');
   });
 
   it('rejects a bad format or version and 404s an unknown version', async () => {
@@ -110,8 +120,8 @@ describe('dry run', () => {
       token: pub,
       body: {
         texts: {
-          vi: v2.replace('rất nghiêm ngặt', 'cực kỳ nghiêm ngặt'),
-          en: 'Policy\n\n1. Data\n\nWe keep your data safe.\n',
+          vi: edit(v2, '18 tháng sau', '24 tháng sau'),
+          en: fixtureEnV2,
         },
         change: 'minor',
         dryRun: true,
@@ -130,18 +140,19 @@ describe('public pages', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.text).toContain('<html lang="vi">');
-    expect(res.text).toContain('Chia sẻ thông tin với bên thứ ba');
+    expect(res.text).toContain('Dữ liệu của trẻ em');
     expect(res.text).toContain('Lịch sử phiên bản');
     expect(res.text).toContain('href="/p/privacy?locale=en"');
     expect(res.text).not.toContain('<script');
     const en = await call(service, 'GET', '/p/privacy?locale=en');
-    expect(en.text).toContain('We keep your data safe.');
+    expect(en.text).toContain('require two-factor authentication for every staff account');
   });
 
   it('shows one version and 404s an unknown one as a page', async () => {
     const v1 = await call(service, 'GET', '/p/privacy/v/1');
     expect(v1.status).toBe(200);
-    expect(v1.text).toContain('quản lý nghiêm ngặt');
+    expect(v1.text).toContain('12 tháng sau khi tài khoản bị đóng');
+    expect(v1.text).not.toContain('Dữ liệu của trẻ em');
     const missing = await call(service, 'GET', '/p/privacy/v/7');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^text\/html/);
@@ -150,11 +161,11 @@ describe('public pages', () => {
   it('puts the summary and changed sections first on the redline page', async () => {
     const res = await call(service, 'GET', '/p/privacy/changes?from=1&to=2');
     expect(res.status).toBe(200);
-    const summaryAt = res.text.indexOf('Thêm mục 5 về chia sẻ thông tin');
+    const summaryAt = res.text.indexOf('Thêm mục 7 về dữ liệu của trẻ em');
     const firstSection = res.text.indexOf('<section class="change"');
     expect(summaryAt).toBeGreaterThan(0);
     expect(summaryAt).toBeLessThan(firstSection);
-    expect(res.text).toContain('<ins>rất </ins>');
+    expect(res.text).toContain('<ins>18</ins>');
     expect(res.text.match(/<details /g)?.length).toBeGreaterThan(8); // unchanged sections collapsed
   });
 

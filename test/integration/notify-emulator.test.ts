@@ -7,7 +7,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { changedSectionTitles, diffPolicyTexts } from '../../functions/domain/diff/index';
-import { fixtureEn, fixtureVi, fixtureViRevised } from '../support/fixtures';
+import { edit, fixtureEn, fixtureVi, fixtureViRevised } from '../support/fixtures';
 import { call, dumpTables, startTestService, TOKENS } from '../support/service';
 
 interface StoredEmail {
@@ -23,10 +23,14 @@ const LOCALES = ['vi', 'en', 'ja'] as const;
 const jaV1 =
   '個人情報保護方針\n\n1. 取得する情報\n\n当社は以下の情報を取得します。\n\n2. 利用目的\n\n当社はサービスの提供に利用します。\n';
 const jaV2 = jaV1.replace('サービスの提供に利用します。', 'サービスの提供および改善に利用します。');
-const enV2 = fixtureEn.replace('through this website', 'through this website and our mobile app');
+const enV2 = edit(
+  fixtureEn,
+  'and the screens you open,',
+  'the screens you open and the crash reports of the app,',
+);
 const summary = {
-  vi: 'Chúng tôi làm rõ cách quản lý Thông Tin Nhận Được.',
-  en: 'We now also collect information through our mobile app.',
+  vi: 'Chúng tôi làm rõ nghĩa vụ bảo mật của nhà cung cấp dịch vụ.',
+  en: 'We now also record the crash reports of the app.',
   ja: '利用目的に「改善」を追加しました。',
 };
 
@@ -153,7 +157,8 @@ describe('change notification against the SES emulator', () => {
       expect(email.body.html).toContain(`<html lang="${c.locale}">`);
       expect(email.body.html).not.toContain('<script>');
     }
-    expect(titles.en).toEqual(['How information is collected']);
+    expect(titles.vi).toEqual(['Nhà cung cấp dịch vụ']);
+    expect(titles.en).toEqual(['Data collected automatically']);
   });
 
   it('composes each locale’s content once, not once per recipient', () => {

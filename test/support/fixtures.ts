@@ -1,22 +1,28 @@
 import { readFileSync } from 'node:fs';
 
-export const fixtureVi = readFileSync(
-  new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url),
-  'utf8',
-);
+/** Reads one of the project's example policies (`examples/`, see examples/README.md). */
+export function example(name: string): string {
+  return readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+}
 
-export const fixtureEn = `PRIVACY POLICY
+/**
+ * `text` with the one occurrence of `from` replaced by `to`. Throws when `from` is missing or repeated, so
+ * an example edited later breaks the test that edits it instead of silently testing an unchanged text.
+ */
+export function edit(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0)
+    throw new Error(`edit: ${JSON.stringify(from)} must occur exactly once (found ${at < 0 ? 0 : '2+'})`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
 
-TAGGER Co., Ltd. ("TAGGER") uses customers' confidential information in accordance with this Privacy Policy.
+/** Sao Mai Digital's privacy policy, revision 1 (Vietnamese, plain text): preamble + 12 sections + 26 subsections. */
+export const fixtureVi = example('privacy-policy.vi.txt');
+/** The same policy in English. */
+export const fixtureEn = example('privacy-policy.en.txt');
+/** Revision 2 (examples/README.md lists its changes): new section 7, later ones renumbered, four edits. */
+export const fixtureViV2 = example('privacy-policy-v2.vi.txt');
+export const fixtureEnV2 = example('privacy-policy-v2.en.txt');
 
-1. Information TAGGER receives
-
-TAGGER receives the information below.
-
-2. How information is collected
-
-TAGGER collects information through this website.
-`;
-
-/** A revision of the fixture: one edited sentence in section 3. */
-export const fixtureViRevised = fixtureVi.replace('quản lý nghiêm ngặt', 'quản lý rất nghiêm ngặt');
+/** A revision of the fixture: two words inserted in one sentence of subsection 6.1 ("Nhà cung cấp dịch vụ"). */
+export const fixtureViRevised = edit(fixtureVi, 'có nghĩa vụ bảo mật.', 'có nghĩa vụ bảo mật nghiêm ngặt.');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,26 +8,36 @@ import {
 } from '../../functions/domain/diff/index';
 import { normalizeText } from '../../functions/domain/text';
 import { newOf, oldOf } from '../support/diff-ops';
+import { edit, fixtureVi, fixtureViV2 } from '../support/fixtures';
 
-const fixture = normalizeText(
-  readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8'),
-);
+const fixture = normalizeText(fixtureVi);
 
 const statuses = (d: PolicyDiff) => d.sections.map((s) => `${s.key}:${s.status}`);
 const changed = (d: PolicyDiff) => d.sections.filter((s) => s.status !== 'unchanged');
+const keysOf = (keys: string) => keys.split(' ');
 
-/** Adds `delta` to every top-level heading number ≥ `from`. */
+/** Adds `delta` to the number of every section heading (`7.` and its subsections `7.1`) numbered ≥ `from`. */
 function renumber(text: string, from: number, delta: number): string {
-  return text.replace(/^(\d+)\. /gm, (m, n: string) => (Number(n) >= from ? `${Number(n) + delta}. ` : m));
+  return text.replace(/^(\d+)(\.\d*) /gm, (m, n: string, rest: string) =>
+    Number(n) >= from ? `${Number(n) + delta}${rest} ` : m,
+  );
 }
 
-/** The fixture's section `n` (heading line to the next heading), as text. */
-function sectionText(text: string, n: number): string {
-  return splitSections(text).find((s) => s.key === String(n))!.text;
+/** The fixture's section `key` alone (heading line to the next heading, subsections excluded). */
+function sectionText(text: string, key: string): string {
+  return splitSections(text).find((s) => s.key === key)!.text;
+}
+
+/** Section `n` with all its subsections (`n.1`, `n.2`, …), as text. */
+function chapterText(text: string, n: number): string {
+  return splitSections(text)
+    .filter((s) => s.key === String(n) || s.key.startsWith(`${n}.`))
+    .map((s) => s.text)
+    .join('');
 }
 
 const NEW_SECTION =
-  '5. Quyền của khách hàng\n\nKhách hàng có quyền yêu cầu TAGGER xóa Thông Tin Nhận Được.\n\n';
+  '5. Quyền khiếu nại\n\nQuý khách có quyền khiếu nại với cơ quan bảo vệ dữ liệu cá nhân có thẩm quyền.\n\n';
 
 /** Every modified section's changes rebuild the old and the new section text exactly. */
 function expectChangesRebuildSections(oldText: string, newText: string, d: PolicyDiff) {
@@ -53,7 +62,7 @@ describe('diffPolicyTexts: identity and normalisation', () => {
   it('reports no changes for a text against itself (fixture)', () => {
     const d = diffPolicyTexts(fixture, fixture);
     expect(d.stats).toEqual({ linesAdded: 0, linesRemoved: 0, sectionsChanged: 0 });
-    expect(d.sections).toHaveLength(13);
+    expect(d.sections).toHaveLength(39);
     for (const s of d.sections) {
       expect(s.status).toBe('unchanged');
       expect(s).not.toHaveProperty('changes');
@@ -104,157 +113,228 @@ describe('diffPolicyTexts: identity and normalisation', () => {
 });
 
 describe('diffPolicyTexts: sections aligned by content, not by number (fixture)', () => {
+  const V1_KEYS =
+    'preamble 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2 3.3 4 4.1 4.2 4.3 5 5.1 5.2 6 6.1 6.2 6.3 7 7.1 8 8.1 8.2 9 9.1 9.2 10 10.1 10.2 10.3 11 11.1 11.2 12 12.1';
+
   it('inserting a section after 4 and renumbering the rest gives exactly one added section', () => {
-    const revised = renumber(fixture, 5, 1).replace('6. Cung cấp', `${NEW_SECTION}6. Cung cấp`);
+    const revised = renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`);
     const d = diffPolicyTexts(fixture, revised);
     expect(statuses(d)).toEqual([
-      'preamble:unchanged',
-      '1:unchanged',
-      '2:unchanged',
-      '3:unchanged',
-      '4:unchanged',
+      ...keysOf('preamble 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2 3.3 4 4.1 4.2 4.3').map((k) => `${k}:unchanged`),
       '5:added',
-      ...Array.from({ length: 8 }, (_, i) => `${i + 6}:unchanged`),
+      ...keysOf(
+        '6 6.1 6.2 7 7.1 7.2 7.3 8 8.1 9 9.1 9.2 10 10.1 10.2 11 11.1 11.2 11.3 12 12.1 12.2 13 13.1',
+      ).map((k) => `${k}:unchanged`),
     ]);
     expect(changed(d)).toEqual([
       {
         key: '5',
-        title: 'Quyền của khách hàng',
+        title: 'Quyền khiếu nại',
         status: 'added',
         changes: [{ op: 'insert', text: NEW_SECTION }],
       },
     ]);
-    // 4 new lines + 8 renumbered headings added; the 8 old headings removed.
-    expect(d.stats).toEqual({ linesAdded: 12, linesRemoved: 8, sectionsChanged: 1 });
-    expect(d.sections[6]).toEqual({
-      key: '6',
-      title: 'Cung cấp Thông Tin Nhận Được cho Bên thứ ba',
-      status: 'unchanged',
-    });
+    // 4 new lines + 24 renumbered headings (8 sections, 16 subsections) added; the 24 old headings removed.
+    expect(d.stats).toEqual({ linesAdded: 28, linesRemoved: 24, sectionsChanged: 1 });
+    expect(d.sections[16]).toEqual({ key: '6', title: 'Cơ sở pháp lý', status: 'unchanged' });
+    expect(d.sections[17]).toEqual({ key: '6.1', title: 'Sự đồng ý', status: 'unchanged' });
   });
 
   it('removing a section and renumbering gives exactly one removed section, where it was', () => {
-    const six = sectionText(fixture, 6);
-    const revised = renumber(fixture.replace(six, ''), 7, -1);
+    const seven = chapterText(fixture, 7);
+    const revised = renumber(fixture.replace(seven, ''), 8, -1);
     const d = diffPolicyTexts(fixture, revised);
     expect(statuses(d)).toEqual([
-      'preamble:unchanged',
-      ...Array.from({ length: 5 }, (_, i) => `${i + 1}:unchanged`),
-      '6:removed',
-      ...Array.from({ length: 6 }, (_, i) => `${i + 6}:unchanged`),
+      ...keysOf('preamble 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2 3.3 4 4.1 4.2 4.3 5 5.1 5.2 6 6.1 6.2 6.3').map(
+        (k) => `${k}:unchanged`,
+      ),
+      '7:removed',
+      '7.1:removed',
+      ...keysOf('7 7.1 7.2 8 8.1 8.2 9 9.1 9.2 9.3 10 10.1 10.2 11 11.1').map((k) => `${k}:unchanged`),
     ]);
     expect(changed(d)).toEqual([
       {
-        key: '6',
-        title: 'Ủy thác cho Bên thứ ba về việc xử lý Thông Tin Nhận Được',
+        key: '7',
+        title: 'Chuyển dữ liệu ra nước ngoài',
         status: 'removed',
-        changes: [{ op: 'delete', text: six }],
+        changes: [{ op: 'delete', text: sectionText(fixture, '7') }],
+      },
+      {
+        key: '7.1',
+        title: 'Nơi lưu trữ dữ liệu',
+        status: 'removed',
+        changes: [{ op: 'delete', text: sectionText(fixture, '7.1') }],
       },
     ]);
-    expect(d.stats.sectionsChanged).toBe(1);
+    expect(d.stats.sectionsChanged).toBe(2);
   });
 
   it('a moved (and renumbered) but otherwise identical section is unchanged, at its new position', () => {
-    const eight = sectionText(fixture, 8);
-    const eleven = sectionText(fixture, 11);
+    const eight = chapterText(fixture, 8);
+    const eleven = chapterText(fixture, 11);
     // Move 8 after 11: 9, 10, 11 become 8, 9, 10 and the moved section becomes 11.
-    const moved = fixture.replace(eight, '').replace(eleven, `${eleven}${eight}`);
-    const revised = moved
-      .replace(/^9\. /m, '8. ')
-      .replace(/^10\. /m, '9. ')
-      .replace(/^11\. /m, '10. ')
-      .replace(/^8\. Chỉnh sửa/m, '11. Chỉnh sửa');
+    const rest = renumber(renumber(fixture.replace(eight, ''), 9, -1), 11, 1); // 12 keeps its number
+    const ten = renumber(eleven, 11, -1);
+    const revised = edit(rest, ten, `${ten}${renumber(eight, 8, 3)}`);
     const d = diffPolicyTexts(fixture, revised);
     expect(d.stats.sectionsChanged).toBe(0);
-    expect(d.sections.map((s) => [s.key, s.status, s.title]).slice(8, 12)).toEqual([
-      ['8', 'unchanged', 'Quản lý và tính bảo mật thông tin cá nhân'],
-      ['9', 'unchanged', 'Cải thiện và cập nhật Chính sách bảo mật'],
-      ['10', 'unchanged', 'Thủ tục tiết lộ, chỉnh sửa và chấm dứt sử dụng thông tin cá nhân'],
-      ['11', 'unchanged', 'Chỉnh sửa thông tin cá nhân bởi TAGGER'],
+    expect(d.sections.map((s) => [s.key, s.status, s.title]).slice(24, 38)).toEqual([
+      ['8', 'unchanged', 'Bảo mật'],
+      ['8.1', 'unchanged', 'Biện pháp kỹ thuật'],
+      ['8.2', 'unchanged', 'Sự cố bảo mật'],
+      ['9', 'unchanged', 'Quyền của quý khách'],
+      ['9.1', 'unchanged', 'Truy cập và chỉnh sửa'],
+      ['9.2', 'unchanged', 'Xóa dữ liệu và phản đối'],
+      ['9.3', 'unchanged', 'Cách thực hiện quyền'],
+      ['10', 'unchanged', 'Thay đổi chính sách'],
+      ['10.1', 'unchanged', 'Thông báo mọi thay đổi'],
+      ['10.2', 'unchanged', 'Xác nhận phiên bản mới nhất'],
+      ['11', 'unchanged', 'Thời hạn lưu trữ dữ liệu'],
+      ['11.1', 'unchanged', 'Thời hạn lưu trữ'],
+      ['11.2', 'unchanged', 'Xóa dữ liệu'],
+      ['12', 'unchanged', 'Liên hệ'],
     ]);
   });
 
   it('editing one word gives one modified section with a word-level delete + insert of that word', () => {
-    const revised = fixture.replace('truy cập trái phép vào', 'truy cập bất hợp pháp vào');
+    const revised = edit(fixture, 'một sự cố rò rỉ gây', 'một sự cố lộ lọt gây');
     const d = diffPolicyTexts(fixture, revised);
     expect(d.stats).toEqual({ linesAdded: 1, linesRemoved: 1, sectionsChanged: 1 });
-    const [three] = changed(d);
-    expect(three).toMatchObject({ key: '3', title: 'Quản lý Thông Tin Nhận Được', status: 'modified' });
-    expect(three!.changes!.filter((c) => c.op !== 'equal')).toEqual([
-      { op: 'delete', text: 'trái phép' },
-      { op: 'insert', text: 'bất hợp pháp' },
+    const [incident] = changed(d);
+    expect(incident).toMatchObject({ key: '9.2', title: 'Sự cố bảo mật', status: 'modified' });
+    expect(incident!.changes!.filter((c) => c.op !== 'equal')).toEqual([
+      { op: 'delete', text: 'rò rỉ' },
+      { op: 'insert', text: 'lộ lọt' },
     ]);
-    expect(oldOf(three!.changes!)).toBe(sectionText(fixture, 3));
-    expect(newOf(three!.changes!)).toBe(sectionText(revised, 3));
+    expect(oldOf(incident!.changes!)).toBe(sectionText(fixture, '9.2'));
+    expect(newOf(incident!.changes!)).toBe(sectionText(revised, '9.2'));
   });
 
   it('a renumbered section with an edit is modified under its new key; the number change shows', () => {
-    const revised = renumber(fixture, 5, 1)
-      .replace('6. Cung cấp', `${NEW_SECTION}6. Cung cấp`)
-      .replace('rà soát trong', 'rà soát kỹ lưỡng trong'); // section 11, now 12
+    const revised = edit(
+      renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
+      'Chúng tôi trả lời trong vòng',
+      'Chúng tôi trả lời bằng văn bản trong vòng',
+    ); // subsection 10.3, now 11.3
     const d = diffPolicyTexts(fixture, revised);
     expect(changed(d).map((s) => [s.key, s.status])).toEqual([
       ['5', 'added'],
-      ['12', 'modified'],
+      ['11.3', 'modified'],
     ]);
     const edits = changed(d)[1]!.changes!.filter((c) => c.op !== 'equal');
     expect(edits.slice(0, 2)).toEqual([
-      { op: 'delete', text: '11' },
-      { op: 'insert', text: '12' },
+      { op: 'delete', text: '10' },
+      { op: 'insert', text: '11' },
     ]);
-    expect(edits.slice(2).map((c) => [c.op, c.text.trim()])).toEqual([['insert', 'kỹ lưỡng']]);
+    expect(edits.slice(2).map((c) => [c.op, c.text.trim()])).toEqual([['insert', 'bằng văn bản']]);
     expectChangesRebuildSections(fixture, revised, d);
   });
 
   it('a section both moved and edited is modified, reported at its new position', () => {
-    const two = sectionText(fixture, 2);
-    const ten = sectionText(fixture, 10);
-    const editedTwo = two.replace('Thu thập thông tin khi', 'Thu thập tự động thông tin khi');
+    const two = chapterText(fixture, 2);
+    const ten = chapterText(fixture, 10);
+    const editedTwo = edit(two, 'được đăng ký tại', 'được đăng ký kinh doanh tại');
     const revised = fixture.replace(two, '').replace(ten, `${ten}${editedTwo}`);
     const d = diffPolicyTexts(fixture, revised);
-    expect(changed(d).map((s) => [s.key, s.status])).toEqual([['2', 'modified']]);
-    expect(d.sections.map((s) => s.key)).toEqual([
-      'preamble',
-      '1',
-      '3',
-      '4',
-      '5',
-      '6',
-      '7',
-      '8',
-      '9',
-      '10',
-      '2',
-      '11',
-      '12',
+    expect(changed(d).map((s) => [s.key, s.status, s.title])).toEqual([
+      ['2.1', 'modified', 'Bên kiểm soát dữ liệu'],
     ]);
+    expect(d.sections.map((s) => s.key)).toEqual(
+      keysOf(
+        'preamble 1 1.1 1.2 3 3.1 3.2 3.3 4 4.1 4.2 4.3 5 5.1 5.2 6 6.1 6.2 6.3 7 7.1 8 8.1 8.2 9 9.1 9.2 10 10.1 10.2 10.3 2 2.1 2.2 11 11.1 11.2 12 12.1',
+      ),
+    );
+    expect([...d.sections.map((s) => s.key)].sort()).toEqual(keysOf(V1_KEYS).sort());
   });
 
   it('an edited title is a modification of the same section', () => {
-    const revised = fixture.replace('7. Sử dụng “Cookie”', '7. Sử dụng Cookie và công nghệ tương tự');
+    const revised = edit(fixture, '3. Dữ liệu chúng tôi thu thập', '3. Dữ liệu cá nhân chúng tôi thu thập');
     const d = diffPolicyTexts(fixture, revised);
     expect(changed(d).map((s) => [s.key, s.status, s.title])).toEqual([
-      ['7', 'modified', 'Sử dụng Cookie và công nghệ tương tự'],
+      ['3', 'modified', 'Dữ liệu cá nhân chúng tôi thu thập'],
     ]);
   });
 
   it('an edited preamble is the modified `preamble` section', () => {
-    const revised = fixture.replace('CHÍNH SÁCH BẢO MẬT', 'CHÍNH SÁCH BẢO MẬT THÔNG TIN');
+    const revised = edit(fixture, 'Chính sách bảo mật của', 'Chính sách bảo mật thông tin của');
     const d = diffPolicyTexts(fixture, revised);
     expect(changed(d).map((s) => [s.key, s.status, s.title])).toEqual([
-      ['preamble', 'modified', 'CHÍNH SÁCH BẢO MẬT THÔNG TIN'],
+      ['preamble', 'modified', 'Chính sách bảo mật thông tin của Công ty TNHH Sao Mai Digital'],
     ]);
   });
 
   it('lists the titles of changed sections in document order', () => {
-    const six = sectionText(fixture, 6);
+    const six = chapterText(fixture, 6);
     const revised = renumber(
-      fixture.replace('trái phép', 'bất hợp pháp').replace(six, `${six}${NEW_SECTION.replace('5.', '7.')}`),
+      edit(fixture, 'chúng tôi nhận họ tên', 'chúng tôi chỉ nhận họ tên').replace(
+        six,
+        `${six}${NEW_SECTION.replace('5.', '7.')}`,
+      ),
       7,
       1,
-    ).replace('8. Quyền', '7. Quyền');
+    ).replace('8. Quyền khiếu nại', '7. Quyền khiếu nại');
     const d = diffPolicyTexts(fixture, revised);
-    expect(changedSectionTitles(d)).toEqual(['Quản lý Thông Tin Nhận Được', 'Quyền của khách hàng']);
+    expect(changedSectionTitles(d)).toEqual(['Dữ liệu từ đối tác', 'Quyền khiếu nại']);
+  });
+});
+
+describe('diffPolicyTexts: the example second revision (examples/privacy-policy-v2.vi.txt)', () => {
+  const v2 = normalizeText(fixtureViV2);
+  const d = diffPolicyTexts(fixture, v2);
+
+  it('shows the inserted section 7 as added and the renumbered sections 8–13 matched to 7–12', () => {
+    expect(statuses(d)).toEqual([
+      ...keysOf('preamble 1 1.1 1.2 2 2.1').map((k) => `${k}:unchanged`),
+      '2.2:modified',
+      ...keysOf('3 3.1 3.2 3.3 4 4.1 4.2 4.3 5 5.1 5.2 6 6.1 6.2 6.3').map((k) => `${k}:unchanged`),
+      '7:added',
+      '7.1:added',
+      '7.2:added',
+      ...keysOf('8 8.1 9').map((k) => `${k}:unchanged`),
+      '9.1:modified',
+      ...keysOf('9.2 10').map((k) => `${k}:unchanged`),
+      '10.1:modified',
+      ...keysOf('10.2 11 11.1 11.2').map((k) => `${k}:unchanged`),
+      '11.3:modified',
+      ...keysOf('12 12.1 12.2 13 13.1').map((k) => `${k}:unchanged`),
+    ]);
+    expect(changedSectionTitles(d)).toEqual([
+      'Người phụ trách bảo vệ dữ liệu',
+      'Dữ liệu của trẻ em',
+      'Độ tuổi tối thiểu',
+      'Dữ liệu thu thập do nhầm lẫn',
+      'Thời hạn lưu trữ',
+      'Biện pháp kỹ thuật',
+      'Cách thực hiện quyền',
+    ]);
+    expect(d.stats.sectionsChanged).toBe(7);
+  });
+
+  it('shows each edit word by word: the renumbered heading, 12 → 18 months, 15 → 10 days, the new requirement', () => {
+    const edits = (key: string) =>
+      d.sections.find((s) => s.key === key)!.changes!.filter((c) => c.op !== 'equal');
+    expect(edits('2.2')).toEqual([
+      { op: 'delete', text: '12' },
+      { op: 'insert', text: '13' },
+    ]);
+    expect(edits('9.1')).toEqual([
+      { op: 'delete', text: '8' },
+      { op: 'insert', text: '9' },
+      { op: 'delete', text: '12' },
+      { op: 'insert', text: '18' },
+    ]);
+    expect(edits('10.1')).toEqual([
+      { op: 'delete', text: '9' },
+      { op: 'insert', text: '10' },
+      { op: 'insert', text: ', yêu cầu xác thực hai yếu tố cho mọi tài khoản nhân viên' },
+    ]);
+    expect(edits('11.3')).toEqual([
+      { op: 'delete', text: '10' },
+      { op: 'insert', text: '11' },
+      { op: 'delete', text: '15' },
+      { op: 'insert', text: '10' },
+    ]);
+    expectChangesRebuildSections(fixture, v2, d);
   });
 });
 
@@ -263,7 +343,7 @@ describe('diffPolicyTexts: properties on random revisions of the fixture', () =>
   const edit = fc.record({
     line: fc.nat({ max: lines.length - 1 }),
     kind: fc.constantFrom('word', 'delete', 'insert', 'rewrite'),
-    word: fc.constantFrom('dữ liệu', 'TAGGER', 'không', 'khách hàng', '5. Điều khoản mới', ''),
+    word: fc.constantFrom('dữ liệu', 'Sao Mai', 'không', 'quý khách', '5. Điều khoản mới', '5.1 Mục mới', ''),
   });
 
   it('modified sections rebuild both texts, added/removed carry the whole text, stats agree', () => {
@@ -294,9 +374,11 @@ describe('diffPolicyTexts: properties on random revisions of the fixture', () =>
 
 describe('diffPolicyTexts: determinism', () => {
   it('gives the same result for the same inputs, every time', () => {
-    const revised = renumber(fixture, 5, 1)
-      .replace('6. Cung cấp', `${NEW_SECTION}6. Cung cấp`)
-      .replace('trái phép', 'bất hợp pháp');
+    const revised = edit(
+      renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
+      'sự cố rò rỉ',
+      'sự cố lộ lọt',
+    );
     const first = JSON.stringify(diffPolicyTexts(fixture, revised));
     for (let k = 0; k < 3; k++) expect(JSON.stringify(diffPolicyTexts(fixture, revised))).toBe(first);
   });

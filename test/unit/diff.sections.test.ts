@@ -1,39 +1,42 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitSections } from '../../functions/domain/diff/index';
 import { normalizeText } from '../../functions/domain/text';
+import { fixtureVi } from '../support/fixtures';
 
-const fixture = normalizeText(
-  readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8'),
-);
+const fixture = normalizeText(fixtureVi);
 
 const keysAndTitles = (text: string) => splitSections(text).map((s) => [s.key, s.title]);
 
-describe('splitSections on the Vietnamese fixture', () => {
+describe('splitSections on the Vietnamese example (examples/privacy-policy.vi.txt)', () => {
   const sections = splitSections(fixture);
+  const byKey = (key: string) => sections.find((s) => s.key === key)!;
 
-  it('finds the preamble and the 12 numbered sections, keyed by their numbers', () => {
-    expect(sections.map((s) => s.key)).toEqual([
-      'preamble',
-      ...Array.from({ length: 12 }, (_, i) => String(i + 1)),
-    ]);
+  it('finds the preamble, the 12 numbered sections and their subsections, keyed by their numbers', () => {
+    expect(sections.map((s) => s.key)).toEqual(
+      'preamble 1 1.1 1.2 2 2.1 2.2 3 3.1 3.2 3.3 4 4.1 4.2 4.3 5 5.1 5.2 6 6.1 6.2 6.3 7 7.1 8 8.1 8.2 9 9.1 9.2 10 10.1 10.2 10.3 11 11.1 11.2 12 12.1'.split(
+        ' ',
+      ),
+    );
   });
 
-  it('titles sections by their heading text, without the number or a trailing colon', () => {
-    expect(sections[0]!.title).toBe('CHÍNH SÁCH BẢO MẬT');
+  it('titles sections by their heading text, without the number', () => {
+    expect(sections[0]!.title).toBe('Chính sách bảo mật của Công ty TNHH Sao Mai Digital');
     expect(sections[0]!.heading).toBeNull();
-    expect(sections[1]!.title).toBe('Thông tin TAGGER nhận được');
-    expect(sections[4]!.title).toBe('Mục đích sử dụng Thông Tin Nhận Được');
-    expect(sections[4]!.heading).toBe('4. Mục đích sử dụng Thông Tin Nhận Được:');
-    expect(sections[7]!.title).toBe('Sử dụng “Cookie”');
-    expect(sections[12]!.title).toBe('Bộ phận quản lý và địa chỉ liên hệ');
+    expect(sections[1]!.title).toBe('Phạm vi áp dụng');
+    expect(byKey('4').title).toBe('Mục đích sử dụng dữ liệu');
+    expect(byKey('4').heading).toBe('4. Mục đích sử dụng dữ liệu');
+    expect(byKey('8.1').title).toBe('Thời hạn lưu trữ');
+    expect(byKey('8.1').heading).toBe('8.1 Thời hạn lưu trữ');
+    expect(byKey('11.1').title).toBe('Thông báo mọi thay đổi');
+    expect(byKey('12').title).toBe('Liên hệ');
   });
 
-  it('keeps indented list items (` 1. …`) and mid-line numbers inside their section', () => {
-    const four = sections[4]!;
-    expect(four.body).toContain(' 1. Trả lời các yêu cầu từ khách hàng');
-    expect(four.body).toContain(' 7. Để giải quyết các vấn đề');
-    expect(sections[1]!.body).toContain('tại【4. Mục đích sử dụng');
+  it('keeps bullet items, table lines, mid-line numbers and the contact block inside their section', () => {
+    expect(byKey('3.1').body).toContain('- họ tên đầy đủ và ngày sinh;');
+    expect(byKey('8.1').body).toContain('- Dữ liệu tài khoản: 12 tháng sau khi tài khoản bị đóng');
+    expect(byKey('2.2').body).toContain('theo thông tin tại mục 12.');
+    expect(byKey('12.1').body).toContain('Email: privacy@saomai.example');
+    expect(byKey('12.1').body).toContain('Điện thoại: +84 28 3800 1234');
   });
 
   it('has texts that concatenate to the document, each text = heading line + body', () => {

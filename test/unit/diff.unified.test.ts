@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { applyPatch, parsePatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../functions/domain/diff/index';
 import { normalizeText } from '../../functions/domain/text';
+import { edit, fixtureVi, fixtureViV2 } from '../support/fixtures';
 
-const fixture = normalizeText(
-  readFileSync(new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url), 'utf8'),
-);
+const fixture = normalizeText(fixtureVi);
 const labels = { oldLabel: 'old', newLabel: 'new' };
 const numbered = (n: number, f: (i: number) => string = (i) => `line ${i}`) =>
   Array.from({ length: n }, (_, i) => `${f(i + 1)}\n`).join('');
@@ -59,12 +57,8 @@ describe('unifiedDiff', () => {
   });
 
   it('applies (jsdiff applyPatch) to reproduce the new text of a realistic revision', () => {
-    const revised = normalizeText(
-      fixture
-        .replace('trái phép', 'bất hợp pháp')
-        .replace('6. Ủy thác', '5a. Quyền của khách hàng\n\nNội dung mới.\n\n6. Ủy thác')
-        .replace(/^ 3\. Sở thích.*\n/m, ''),
-    );
+    // The example's second revision (a new section, renumbering, four edits) minus one bullet line.
+    const revised = normalizeText(edit(fixtureViV2, '- địa chỉ email và số điện thoại;\n', ''));
     const patch = unifiedDiff(fixture, revised, labels);
     expect(patch.startsWith('--- old\n+++ new\n@@ -')).toBe(true);
     for (const line of patch.split('\n').slice(2, -1))

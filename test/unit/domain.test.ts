@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
 import { canonicalLocale } from '../../functions/domain/ids';
 import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
 import { contentHash, isNfc, normalizeText } from '../../functions/domain/text';
 import { acknowledgmentStatus, policyView } from '../../functions/domain/timeline';
+import { fixtureVi } from '../support/fixtures';
 
-const fixture = readFileSync(
-  new URL('../../../shared/fixtures/privacy-policy.vi.txt', import.meta.url),
-  'utf8',
-);
+const fixture = fixtureVi;
 const now = new Date('2026-12-01T00:00:00.000Z');
 
 function publish(
@@ -85,7 +82,7 @@ describe('canonicalLocale', () => {
 describe('prepareRevision and the hash chain', () => {
   it('chains each revision to its predecessor', () => {
     const v1 = publish(null, { vi: fixture });
-    const v2 = publish(v1, { vi: `${fixture}\n11. Điều khoản mới\n` }, { change: 'minor' });
+    const v2 = publish(v1, { vi: `${fixture}\n13. Điều khoản mới\n` }, { change: 'minor' });
     expect(v1.version).toBe(1);
     expect(v1.previousHash).toBeNull();
     expect(v2.version).toBe(2);

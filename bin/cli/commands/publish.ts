@@ -138,6 +138,17 @@ function describePublished(r: Revision): string {
 
 const MAX_CHANGES_SHOWN = 6;
 
+/**
+ * How a section key is written before its title, as the policy writes its headings: `3. `, `3.1 `, `II. `.
+ * Slug keys (un-numbered Markdown headings) and the preamble have no number to show.
+ */
+function sectionLabel(key: string): string {
+  const base = key.replace(/#\d+$/, '');
+  if (/^(?:\d+|[IVXLCDM]+)$/.test(base)) return `${base}. `;
+  if (/^\d+(?:\.\d+)+$/.test(base)) return `${base} `;
+  return '';
+}
+
 export function describeDryRun(r: Revision): string {
   const base = r.baseVersion ? `against v${r.baseVersion}` : 'first revision';
   const lines = [
@@ -155,7 +166,7 @@ export function describeDryRun(r: Revision): string {
     lines.push(`[${locale}] ${sectionsChanged} ${plural} changed, +${linesAdded} -${linesRemoved} lines`);
     for (const section of diff.sections) {
       if (section.status === 'unchanged') continue;
-      const label = section.key === 'preamble' ? '' : `${section.key}. `;
+      const label = sectionLabel(section.key);
       lines.push(`  ${section.status.padEnd(8)}  ${label}${oneLine(section.title, 100)}`);
       if (section.status !== 'modified') continue;
       const edits = (section.changes ?? []).filter((c) => c.op !== 'equal');
