@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runBundleBench } from './bench/bundles';
+import { runCliBench } from './bench/cli';
 import type { BenchRecord } from './bench/common';
 import { runDiffBench } from './bench/diff';
 import { runNotifyBench } from './bench/notify';
@@ -18,6 +19,7 @@ const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['diff', runDiffBench],
   ['notifications', runNotifyBench],
   ['bundles', () => runBundleBench()],
+  ['cli', async () => runCliBench()],
 ];
 
 const only = process.argv.slice(2);

@@ -1,7 +1,8 @@
 /**
  * policyctl: the command line for legal staff and operators. It speaks only the public HTTP contract
- * (../shared/design/API.md), so it works the same against `npm start` and a deployed API.
+ * (docs/API.md), so it works the same against `npm start` and a deployed API.
  */
+import { version } from '../../package.json';
 import { parse, stringOption } from './args';
 import { ack } from './commands/ack';
 import { customersImport } from './commands/customers';
@@ -14,6 +15,7 @@ import { type Command, Context, type Io } from './context';
 import { CliError, EXIT, oneLine, usageError } from './errors';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
+export const VERSION = version;
 
 export const COMMANDS: Command[] = [
   publish,
@@ -33,18 +35,31 @@ const GLOBAL_OPTIONS = {
   token: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
-const GLOBAL_HELP = `Global options (anywhere on the line):
-  --endpoint URL   the API (env POLICY_API_URL; default ${DEFAULT_ENDPOINT})
-  --token T        bearer token (env POLICY_TOKEN; else POLICY_PUBLISHER_TOKEN or POLICY_APP_TOKEN,
-                   whichever role the command needs). Prefer the environment: arguments show in ps.
-  --json           machine-readable output on stdout
-  -h, --help       this help; policyctl <command> --help for one command
+/** Global options as [flag, help lines]: a command's help leaves out the ones it describes itself. */
+const GLOBAL_ENTRIES: [string, string][] = [
+  ['--endpoint', `  --endpoint URL   the API (env POLICY_API_URL; default ${DEFAULT_ENDPOINT})`],
+  [
+    '--token',
+    `  --token T        bearer token (env POLICY_TOKEN; else POLICY_PUBLISHER_TOKEN or POLICY_APP_TOKEN,
+                   whichever role the command needs). Prefer the environment: arguments show in ps.`,
+  ],
+  ['--json', '  --json           machine-readable output on stdout'],
+  ['--help', '  -h, --help       this help; policyctl <command> --help for one command'],
+  ['--version', "  --version        print policyctl's version"],
+];
 
-Exit codes: 0 done; 1 the API refused or could not be reached; 2 usage error (arguments, input
+const EXIT_HELP = `Exit codes: 0 done; 1 the API refused or could not be reached; 2 usage error (arguments, input
 files, missing token); 3 customers import rejected some rows; 4 notification --watch timed out;
 130 interrupted. Errors are one line on stderr: "error: ...".`;
+
+function globalHelp(describedByCommand = ''): string {
+  const documented = (flag: string) => new RegExp(`^ +(?:-\\w, )?${flag}\\b`, 'm').test(describedByCommand);
+  const entries = GLOBAL_ENTRIES.filter(([flag]) => !documented(flag)).map(([, text]) => text);
+  return `Global options (anywhere on the line):\n${entries.join('\n')}\n\n${EXIT_HELP}`;
+}
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -57,12 +72,15 @@ Usage: policyctl [global options] <command> [arguments] [options]
 Commands:
 ${lines.join('\n')}
 
-${GLOBAL_HELP}
+${globalHelp()}
 `;
 }
 
+/** `must this user acknowledge the policy (again)?` → `Must this user acknowledge the policy (again)?` */
+const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.?!]$/.test(s) ? '' : '.'}`;
+
 const commandHelp = (c: Command) =>
-  `Usage: policyctl ${c.usage}\n\n${c.summary}.\n\n${c.help}\n\n${GLOBAL_HELP}\n`;
+  `Usage: policyctl ${c.usage}\n\n${sentence(c.summary)}\n\n${c.help}\n\n${globalHelp(c.help)}\n`;
 
 /** Finds the command words; global options may precede them, anything else must follow. */
 function findCommand(argv: string[]): { command?: Command; rest: string[]; group?: string } {
@@ -72,7 +90,7 @@ function findCommand(argv: string[]): { command?: Command; rest: string[]; group
     if (arg.startsWith('-')) {
       const name = arg.replace(/^--?/, '').split('=')[0]!;
       if ((name === 'endpoint' || name === 'token') && !arg.includes('=')) i++;
-      else if (!['json', 'help', 'h', 'endpoint', 'token'].includes(name)) {
+      else if (!['json', 'help', 'h', 'version', 'endpoint', 'token'].includes(name)) {
         throw usageError(
           `unknown option ${arg.split('=')[0]} before the command (command options go after it; see policyctl --help)`,
         );
@@ -102,23 +120,31 @@ function findCommand(argv: string[]): { command?: Command; rest: string[]; group
   return { rest: argv };
 }
 
-const wantsHelp = (args: string[]) => {
+/** Whether one of `flags` is on the line (before a `--`, after which everything is an argument). */
+const hasFlag = (args: string[], ...flags: string[]) => {
   const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => flags.includes(a));
 };
+const wantsHelp = (args: string[]) => hasFlag(args, '--help', '-h');
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let commandName: string | undefined;
   try {
+    if (hasFlag(argv, '--version')) {
+      io.stdout.write(`policyctl ${VERSION}\n`);
+      return EXIT.OK;
+    }
     const { command, rest, group } = findCommand(argv);
     if (!command) {
       if (group && GROUPS.has(group)) {
         const subs = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
-        io.stdout.write(`${subs.map((c) => `policyctl ${c.usage}\n  ${c.summary}`).join('\n')}\n`);
+        io.stdout.write(
+          `${subs.map((c) => `Usage: policyctl ${c.usage}\n\n${sentence(c.summary)}`).join('\n\n')}\n`,
+        );
         return EXIT.OK;
       }
-      // Asked for: help on stdout. Nothing asked (no command): the same text as a usage error.
-      if (wantsHelp(rest)) {
+      // Asked for, or nothing at all on the line: help on stdout. Options but no command: a usage error.
+      if (wantsHelp(rest) || argv.length === 0) {
         io.stdout.write(mainHelp());
         return EXIT.OK;
       }

@@ -1,52 +1,112 @@
-/** The README's tour must work as written: it runs here, in bash, against a fresh local service. */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+/**
+ * The README's tour must work as written: the README shows examples/tour.sh word for word, and the script
+ * runs here, in bash, against a local service started on an empty data directory as the README says.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { call, startTestService } from '../support/service';
+import { expectTourShown, runTour } from '../support/tour';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const tour = /<!-- tour:start -->\s*```sh\n([\s\S]*?)```\s*<!-- tour:end -->/.exec(readme)?.[1] ?? '';
+const script = readFileSync(new URL('../../examples/tour.sh', import.meta.url), 'utf8');
+const tourBlock = /<!-- tour:start -->\s*```sh\n([\s\S]*?)```\s*<!-- tour:end -->/.exec(readme)?.[1];
 const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
 
-function runBash(script: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+describe('README tour text', () => {
+  it('is examples/tour.sh word for word, which stops at its first failing command', () => {
+    expect(tourBlock).toBe(script);
+    expect(script.split('\n').find((l) => l !== '' && !l.startsWith('#'))).toBe('set -euo pipefail');
+    expect(readme).toContain(
+      'DATA_DIR=$(mktemp -d) POLICY_APP_TOKEN=app-dev-token POLICY_PUBLISHER_TOKEN=pub-dev-token npm start',
+    );
   });
-}
+
+  it('reads only files that exist in the repository', () => {
+    const files = [...script.matchAll(/=(examples\/[\w./-]+)/g)].map((m) => m[1]!);
+    expect(new Set(files)).toEqual(
+      new Set([
+        'examples/privacy-policy.vi.txt',
+        'examples/privacy-policy.en.txt',
+        'examples/privacy-policy-v2.vi.txt',
+        'examples/privacy-policy-v2.en.txt',
+      ]),
+    );
+    for (const f of files) expect(readFileSync(join(root, f), 'utf8').length, f).toBeGreaterThan(1000);
+  });
+});
 
 describe.runIf(hasCurl)('README tour', () => {
-  let service: LocalService;
-  beforeAll(async () => {
-    service = await startTestService({ tokens: { app: ['app-dev-token'], publisher: ['pub-dev-token'] } });
+  const dirs: string[] = [];
+  let service: LocalService | undefined;
+  const start = async () => {
+    await service?.stop();
+    // `DATA_DIR=$(mktemp -d)`: a fresh, empty data directory on disk for every start.
+    const dataDir = mkdtempSync(join(tmpdir(), 'tour-data-'));
+    dirs.push(dataDir);
+    service = await startTestService({
+      dataDir,
+      tokens: { app: ['app-dev-token'], publisher: ['pub-dev-token'] },
+    });
+    return service;
+  };
+  afterAll(async () => {
+    await service?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
-  afterAll(async () => service?.stop());
 
-  it('runs end to end and shows what it says it shows', { timeout: 120_000 }, async () => {
-    expect(tour).toContain('npx policyctl publish privacy');
+  it('runs end to end and shows what it says it shows', { timeout: 180_000 }, async () => {
+    const s = await start();
     // Asynchronously: the service runs in this process and must keep answering while bash runs.
-    const run = await runBash(tour, { ...process.env, POLICY_API_URL: service.url, NO_COLOR: '1' });
-    expect(run.stderr).not.toMatch(/^error:/m);
-    expect(run.status).toBe(0);
-    const statuses = [...run.stdout.matchAll(/"reason":"(\w+)"/g)].map((m) => m[1]);
-    expect(statuses).toEqual(['NEVER_ACKNOWLEDGED', 'UP_TO_DATE', 'MATERIAL_CHANGE']);
-    expect(run.stdout).toMatch(/^\+.*quản lý rất nghiêm ngặt/m); // the unified diff
-    expect((await call(service, 'GET', '/policies/privacy')).json.latestVersion).toBe(2);
-    const progress = await call(service, 'GET', '/policies/privacy/revisions/2/notification', {
+    expectTourShown(await runTour(root, { ...process.env, POLICY_API_URL: s.url }));
+    expect((await call(s, 'GET', '/policies/privacy')).json.latestVersion).toBe(2);
+    const progress = await call(s, 'GET', '/policies/privacy/revisions/2/notification', {
       token: 'pub-dev-token',
     });
     expect(progress.json).toMatchObject({ status: 'completed', total: 1, sent: 1 });
+  });
+
+  it('stops at its first failing command: a refused publish, not a wall of 404s after it', {
+    timeout: 60_000,
+  }, async () => {
+    const s = service!;
+    const run = await runTour(root, {
+      ...process.env,
+      POLICY_API_URL: s.url,
+      POLICY_PUBLISHER_TOKEN: 'wrong-token',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.match(/^error:.*$/gm)).toEqual([expect.stringMatching(/^error: 401 UNAUTHENTICATED/)]);
+    expect(run.stdout).toBe(''); // no later command ran
+    expect((await call(s, 'GET', '/policies/privacy')).json.latestVersion).toBe(2);
+  });
+
+  it('runs again, with the same results, after a restart on a fresh data directory', {
+    timeout: 180_000,
+  }, async () => {
+    const s = await start();
+    expectTourShown(await runTour(root, { ...process.env, POLICY_API_URL: s.url }));
+  });
+
+  it('stops at a failing curl too, with the error body, before anything later runs', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await start();
+    // The publisher token works, the app token does not: the first app call (registering the customer)
+    // gets a 401 and the tour ends there, not in a wall of 401s.
+    const run = await runTour(root, {
+      ...process.env,
+      POLICY_API_URL: s.url,
+      POLICY_APP_TOKEN: 'wrong-token',
+    });
+    expect(run.status).toBe(22); // curl --fail-with-body
+    expect(run.stdout.match(/"code":"UNAUTHENTICATED"/g)).toHaveLength(1);
+    expect(run.stdout).not.toContain('"reason"');
+    expect((await call(s, 'GET', '/policies/privacy')).json.latestVersion).toBe(1);
   });
 });

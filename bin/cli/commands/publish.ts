@@ -54,8 +54,8 @@ Options:
 Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).
 
 Example:
-  policyctl publish privacy --text vi=./v3.vi.txt --text en=./v3.en.txt --material \\
-    --summary-file vi=./summary.vi.txt --effective-at 2026-12-01T00:00:00+07:00 --dry-run`,
+  policyctl publish privacy --text vi=examples/privacy-policy-v2.vi.txt \\
+    --text en=examples/privacy-policy-v2.en.txt --material --summary vi="Thêm mục 7" --dry-run`,
   options: {
     text: { type: 'string', multiple: true },
     material: { type: 'boolean' },
