@@ -1,6 +1,6 @@
 /**
- * The real binary (node bin/policyctl.mjs, through tsx) against a local service started here. Spawns
- * cost about half a second each, so every test spawns as few as it can.
+ * The real binary (node bin/policyctl.mjs, which runs the prebuilt bundle) against a local service
+ * started here. Spawns cost a few hundred milliseconds each, so every test spawns as few as it can.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

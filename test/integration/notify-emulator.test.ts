@@ -60,9 +60,9 @@ describe('change notification against the SES emulator', () => {
   beforeAll(async () => {
     service = await startTestService({
       sesMaxSendRate: 2_000,
-      sesFromAddress: 'privacy@tagger.example',
-      publicBaseUrl: 'https://policies.tagger.example',
-      orgContact: { name: 'TAGGER Co., Ltd.', phone: '+84 28 0000 0000', email: 'dpo@tagger.example' },
+      sesFromAddress: 'privacy@saomai.example',
+      publicBaseUrl: 'https://policies.saomai.example',
+      orgContact: { name: 'Sao Mai Digital Co., Ltd.', phone: '+84 28 0000 0000', email: 'dpo@saomai.example' },
       // Small pages so the fan-out takes several steps and pages end mid-batch.
       notifications: { sweepIntervalMs: 0, pageSize: 64 },
     });
@@ -145,15 +145,15 @@ describe('change notification against the SES emulator', () => {
     };
     for (const c of customers.filter((c) => c.fate === 'active')) {
       const email = emails.find((e) => e.destination.to.includes(c.email))!;
-      expect(email.from).toBe('privacy@tagger.example');
+      expect(email.from).toBe('privacy@saomai.example');
       expect(email.subject, c.userId).toMatch(bySubject[c.locale]);
       const text = email.body.text!;
       expect(text).toContain(summary[c.locale]);
       for (const title of titles[c.locale]) expect(text).toContain(`- ${title}`);
-      expect(text).toContain('https://policies.tagger.example/p/privacy/changes?from=1&to=2');
-      expect(text).toContain('https://policies.tagger.example/p/privacy/v/2');
-      expect(text).toContain('TAGGER Co., Ltd.');
-      expect(text).toContain('dpo@tagger.example');
+      expect(text).toContain('https://policies.saomai.example/p/privacy/changes?from=1&to=2');
+      expect(text).toContain('https://policies.saomai.example/p/privacy/v/2');
+      expect(text).toContain('Sao Mai Digital Co., Ltd.');
+      expect(text).toContain('dpo@saomai.example');
       expect(email.body.html).toContain(`<html lang="${c.locale}">`);
       expect(email.body.html).not.toContain('<script>');
     }

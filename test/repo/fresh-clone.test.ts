@@ -32,7 +32,7 @@ function freePort(): Promise<number> {
 }
 
 describe('the repository names nothing outside itself', () => {
-  it("has no tracked file outside .ci/ that names '../shared'", () => {
+  it('has no tracked file outside .ci/ that points into the shared folder beside the clone', () => {
     const r = git(['grep', '-n', String.raw`\.\./shared`, '--', '.', ':!.ci']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('');
