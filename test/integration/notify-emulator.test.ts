@@ -62,7 +62,11 @@ describe('change notification against the SES emulator', () => {
       sesMaxSendRate: 2_000,
       sesFromAddress: 'privacy@saomai.example',
       publicBaseUrl: 'https://policies.saomai.example',
-      orgContact: { name: 'Sao Mai Digital Co., Ltd.', phone: '+84 28 0000 0000', email: 'dpo@saomai.example' },
+      orgContact: {
+        name: 'Sao Mai Digital Co., Ltd.',
+        phone: '+84 28 0000 0000',
+        email: 'dpo@saomai.example',
+      },
       // Small pages so the fan-out takes several steps and pages end mid-batch.
       notifications: { sweepIntervalMs: 0, pageSize: 64 },
     });
