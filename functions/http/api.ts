@@ -50,7 +50,8 @@ export interface ApiResult {
 export type Operation<D> = (req: ApiRequest, deps: D) => Promise<ApiResult>;
 export type Operations<D> = Partial<Record<OperationName, Operation<D>>>;
 
-const statusOf: Record<ErrorCode, number> = {
+/** The status code of each error code (the OpenAPI generator documents errors with it too). */
+export const statusOf: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -23,6 +23,7 @@ export interface Route {
 
 export const routes = [
   { method: 'GET', path: '/health', role: 'public', fn: 'read', op: 'health' },
+  { method: 'GET', path: '/openapi.json', role: 'public', fn: 'read', op: 'openapi' },
   { method: 'GET', path: '/policies', role: 'public', fn: 'read', op: 'listPolicies' },
   { method: 'GET', path: '/policies/{policyId}', role: 'public', fn: 'read', op: 'getPolicy' },
   { method: 'GET', path: '/policies/{policyId}/revisions', role: 'public', fn: 'read', op: 'listRevisions' },
