@@ -11,7 +11,7 @@ import en from 'zod/v4/locales/en.js';
 
 config(en());
 
-export type { infer, ZodMiniObject, ZodMiniType } from 'zod/mini';
+export type { infer, input, ZodMiniObject, ZodMiniType } from 'zod/mini';
 export {
   _default,
   array,

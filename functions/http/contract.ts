@@ -217,8 +217,6 @@ export interface OperationContract {
    * `routeErrorCodes`: bad input, not found, authentication, body limits, INTERNAL_ERROR).
    */
   errors?: readonly ErrorCode[];
-  /** Repeating the request changes nothing more (the client retries it after 5xx); GET, PUT and DELETE always are. */
-  idempotent?: boolean;
 }
 
 export const pathParameters: Record<string, z.ZodMiniType> = {
@@ -430,7 +428,6 @@ export const contract = {
       channel: 'web',
       evidence: { ip: '203.0.113.7' },
     },
-    idempotent: true,
     responses: {
       201: json('recorded', acknowledgmentSchema, tourAck),
       200: json('already recorded: the first record, unchanged', acknowledgmentSchema),

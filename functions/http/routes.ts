@@ -19,6 +19,11 @@ export interface Route {
   op: string;
   /** A page for people (HTML): errors are answered as a small HTML page rather than JSON. */
   page?: boolean;
+  /**
+   * A POST that is safe to repeat (the repeat changes nothing): clients may retry it after a 5xx or a
+   * dropped connection, as they do every GET, PUT and DELETE.
+   */
+  idempotent?: boolean;
 }
 
 export const routes = [
@@ -69,6 +74,7 @@ export const routes = [
     role: 'app',
     fn: 'acknowledgments',
     op: 'acknowledge',
+    idempotent: true,
   },
   {
     method: 'GET',
