@@ -1,23 +1,23 @@
 /**
- * The OpenAPI document as the read function serves it at `GET /openapi.json`: the committed, generated
- * docs/openapi.json (a test keeps it equal to what functions/http/openapi.ts generates), so the Lambda
- * bundle carries neither zod's JSON Schema converter nor the contract, only the document.
+ * The OpenAPI document as the read function serves it at `GET /openapi.json`: the generated document
+ * (docs/openapi.json) as one string literal in openapi-document.generated.ts, written by `npm run openapi`
+ * and kept equal to the generator's output by a test. The Lambda bundle carries neither zod's JSON
+ * Schema converter nor the contract, and a string costs next to nothing to load, where the same document
+ * as an object literal added measurable import time.
  */
-import document from '../../docs/openapi.json';
-
-/** `servers` names the deployment's public base URL when there is one. */
-export function withServers<D extends object>(doc: D, publicBaseUrl: string | undefined) {
-  return publicBaseUrl ? { ...doc, servers: [{ url: publicBaseUrl.replace(/\/+$/, '') }] } : doc;
-}
+import documentText from './openapi-document.generated';
 
 const served = new Map<string, string>();
-/** The document as JSON text, built once per base URL. */
+
+/** The document as JSON text, with the deployment's public base URL as its `servers` entry when there is one. */
 export function servedDocument(publicBaseUrl: string | undefined): string {
-  const key = publicBaseUrl ?? '';
-  let text = served.get(key);
+  if (!publicBaseUrl) return documentText;
+  let text = served.get(publicBaseUrl);
   if (text === undefined) {
-    text = JSON.stringify(withServers(document, publicBaseUrl));
-    served.set(key, text);
+    // The generated document starts with `{"openapi":`: `servers` goes first without parsing it.
+    const servers = JSON.stringify([{ url: publicBaseUrl.replace(/\/+$/, '') }]);
+    text = `{"servers":${servers},${documentText.slice(1)}`;
+    served.set(publicBaseUrl, text);
   }
   return text;
 }

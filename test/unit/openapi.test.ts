@@ -10,6 +10,7 @@ import {
   buildOpenApiDocument,
   contractOf,
   generatedDocumentText,
+  generatedServedModule,
   routeErrorCodes,
 } from '../../functions/http/openapi';
 import { breakingChanges, isBreakingVersionBump } from '../../functions/http/openapi-compat';
@@ -41,8 +42,15 @@ describe('docs/openapi.json', () => {
       expect(breaking, 'breaking API changes need a new version (docs/API.md, Versioning)').toEqual([]);
   });
 
-  it('is exactly the generated document (regenerate with `npm run openapi`)', () => {
+  it('is exactly the generated document, as is the copy the read function serves (`npm run openapi`)', () => {
     expect(committedText === generatedDocumentText(), 'docs/openapi.json is stale: run npm run openapi').toBe(
+      true,
+    );
+    const servedModule = readFileSync(
+      new URL('../../functions/http/openapi-document.generated.ts', import.meta.url),
+      'utf8',
+    );
+    expect(servedModule === generatedServedModule(), 'the served copy is stale: run npm run openapi').toBe(
       true,
     );
   });
