@@ -64,6 +64,7 @@ export function routeErrorCodes(route: Route, entry: OperationContract = contrac
 const isJson = (r: SuccessResponse): r is JsonResponse => 'schema' in r;
 const textTypes = (r: SuccessResponse) => ('text' in r ? (r as TextResponse).text : []);
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const requestIdHeader = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
 
 /** Converts a registry of named zod schemas; references between them become `#/components/schemas/…`. */
 function convert(entries: [string, z.ZodMiniType][], io: 'input' | 'output'): Record<string, Json> {
@@ -152,6 +153,7 @@ export function buildOpenApiDocument(opts: DocumentOptions): Json {
       for (const type of textTypes(response)) content[type] = { schema: { type: 'string' } };
       responses[status] = {
         description: response.description,
+        headers: requestIdHeader,
         ...(Object.keys(content).length > 0 ? { content } : {}),
       };
     }
@@ -164,6 +166,7 @@ export function buildOpenApiDocument(opts: DocumentOptions): Json {
       responses[String(status)] = {
         description: codes.join(', '),
         'x-error-codes': codes,
+        headers: requestIdHeader,
         content: route.page
           ? { 'text/html': { schema: { type: 'string' } } }
           : { 'application/json': { schema: ref(errorSchema(codes)) } },
@@ -207,6 +210,12 @@ export function buildOpenApiDocument(opts: DocumentOptions): Json {
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+      headers: {
+        RequestId: {
+          description: 'The request’s id (API Gateway’s in AWS): quote it when reporting a problem.',
+          schema: { type: 'string' },
+        },
+      },
       securitySchemes: {
         bearer: {
           type: 'http',
