@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { runBundleBench } from './bench/bundles';
 import { runCliBench } from './bench/cli';
+import { runClientBench } from './bench/client';
 import type { BenchRecord } from './bench/common';
 import { runDiffBench } from './bench/diff';
 import { runNotifyBench } from './bench/notify';
@@ -16,6 +17,7 @@ process.env.LOG_LEVEL ??= 'error';
 
 const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['status and publish', runStatusBench],
+  ['typed client', runClientBench],
   ['diff', runDiffBench],
   ['notifications', runNotifyBench],
   ['bundles', () => runBundleBench()],

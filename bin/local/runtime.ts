@@ -111,7 +111,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const ackCatalog = catalog();
 
     const handlers = {
-      read: createReadHandler({ policies, catalog: readCatalog, clock }),
+      read: createReadHandler({ policies, catalog: readCatalog, clock, publicBaseUrl: opts.publicBaseUrl }),
       publish: createPublishHandler({
         policies,
         catalog: publishCatalog,

@@ -11,12 +11,13 @@ import en from 'zod/v4/locales/en.js';
 
 config(en());
 
-export type { infer, ZodMiniType } from 'zod/mini';
+export type { infer, input, ZodMiniObject, ZodMiniType } from 'zod/mini';
 export {
   _default,
   array,
   boolean,
   coerce,
+  discriminatedUnion,
   enum,
   int,
   iso,
@@ -26,14 +27,19 @@ export {
   maxLength,
   minimum,
   minLength,
+  nullable,
+  number,
   optional,
   pipe,
   record,
   refine,
   regex,
+  registry,
   strictObject,
   string,
+  toJSONSchema,
   transform,
+  unknown,
 } from 'zod/mini';
 
 /** `string()` matching `pattern`, with `message` when it does not. */

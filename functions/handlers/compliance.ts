@@ -25,8 +25,8 @@ import {
   policyDepsFromEnv,
 } from './wiring';
 
-const exportLimit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100);
-const receiptFormat = z._default(z.enum(['html', 'json']), 'html');
+export const exportLimit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100);
+export const receiptFormat = z._default(z.enum(['html', 'json']), 'html');
 
 export const complianceOperations: Operations<ComplianceDeps> = {
   exportAcknowledgments: async (req, deps) => {

@@ -5,6 +5,7 @@ import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
 import * as z from '../domain/schema';
 import { currentRevision, policyView } from '../domain/timeline';
 import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
+import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';
 import { compareRevisions } from '../usecases/diff';
 import {
@@ -25,7 +26,7 @@ export interface ReadDeps extends PolicyDeps {
   publicBaseUrl?: string | undefined;
 }
 
-const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
+export const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
 
 export function parseRevisionRef(value: string | undefined): number | 'current' | 'latest' {
   return value === 'current' || value === 'latest' ? value : parseVersion(value);
@@ -36,6 +37,13 @@ export const optionalLocale = (req: ApiRequest) =>
 
 export const readOperations: Operations<ReadDeps> = {
   health: async () => ({ status: 200, body: { status: 'ok' } }),
+
+  openapi: async (_req, deps) => ({
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    headers: { 'cache-control': 'public, max-age=300' },
+    body: servedDocument(deps.publicBaseUrl),
+  }),
 
   listPolicies: async (_req, deps) => ({ status: 200, body: { policies: await listPolicyViews(deps) } }),
 
@@ -120,7 +128,7 @@ export const readOperations: Operations<ReadDeps> = {
   },
 };
 
-const formatSchema = z._default(z.enum(['json', 'unified', 'html']), 'json');
+export const formatSchema = z._default(z.enum(['json', 'unified', 'html']), 'json');
 
 function diffRefs(req: ApiRequest) {
   return {

@@ -50,7 +50,8 @@ export interface ApiResult {
 export type Operation<D> = (req: ApiRequest, deps: D) => Promise<ApiResult>;
 export type Operations<D> = Partial<Record<OperationName, Operation<D>>>;
 
-const statusOf: Record<ErrorCode, number> = {
+/** The status code of each error code (the OpenAPI generator documents errors with it too). */
+export const statusOf: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -176,7 +177,7 @@ export function createApiHandler<D>(
         },
         deps,
       );
-      return encode(result);
+      return withRequestId(encode(result), requestId);
     } catch (e) {
       const failure =
         e instanceof DomainError
@@ -185,9 +186,17 @@ export function createApiHandler<D>(
       if (e instanceof DomainError)
         logger.info('request rejected', { requestId, op: route.op, code: e.code });
       else logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
-      return route.page ? asErrorPage(failure) : failure;
+      return withRequestId(route.page ? asErrorPage(failure) : failure, requestId);
     }
   };
+}
+
+/**
+ * Every answer names its request (API Gateway's request id in AWS): clients put it into their errors,
+ * and it is the key to the function's log lines.
+ */
+function withRequestId(response: ApiResponse, requestId: string): ApiResponse {
+  return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
 }
 
 /** People following a link get a small page rather than JSON; the status code is the same. */

@@ -19,10 +19,16 @@ export interface Route {
   op: string;
   /** A page for people (HTML): errors are answered as a small HTML page rather than JSON. */
   page?: boolean;
+  /**
+   * A POST that is safe to repeat (the repeat changes nothing): clients may retry it after a 5xx or a
+   * dropped connection, as they do every GET, PUT and DELETE.
+   */
+  idempotent?: boolean;
 }
 
 export const routes = [
   { method: 'GET', path: '/health', role: 'public', fn: 'read', op: 'health' },
+  { method: 'GET', path: '/openapi.json', role: 'public', fn: 'read', op: 'openapi' },
   { method: 'GET', path: '/policies', role: 'public', fn: 'read', op: 'listPolicies' },
   { method: 'GET', path: '/policies/{policyId}', role: 'public', fn: 'read', op: 'getPolicy' },
   { method: 'GET', path: '/policies/{policyId}/revisions', role: 'public', fn: 'read', op: 'listRevisions' },
@@ -68,6 +74,7 @@ export const routes = [
     role: 'app',
     fn: 'acknowledgments',
     op: 'acknowledge',
+    idempotent: true,
   },
   {
     method: 'GET',

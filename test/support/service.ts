@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type LocalOptions, type LocalService, startLocalService } from '../../bin/local/runtime';
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { checkAgainstDocument } from './openapi';
 
 export const TOKENS = { app: 'test-app-token', publisher: 'test-publisher-token' };
 
@@ -40,6 +41,14 @@ export async function call(
   }
   const res = await fetch(`${service.url}${path}`, { method, headers, body });
   const text = await res.text();
+  // Every response a test receives must be one the OpenAPI document describes (docs/API.md, versioning).
+  checkAgainstDocument({
+    method,
+    path,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    text,
+  });
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

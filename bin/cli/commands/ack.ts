@@ -1,7 +1,6 @@
-import type { Acknowledgment } from '../../../functions/ports';
+import type { AcknowledgeInput } from '../../../client';
 import { keyValues, listOption, parseInteger, positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
-import { seg } from '../http';
 
 export const ack: Command = {
   name: 'ack',
@@ -28,8 +27,8 @@ Needs an app token (--token, POLICY_TOKEN or POLICY_APP_TOKEN).`,
   async run(ctx, { values, positionals }) {
     const [userId, policyId, rawVersion] = positionalsExactly(positionals, ['userId', 'policyId', 'version']);
     const version = parseInteger(rawVersion!, '<version>', { min: 1 });
-    const body: Record<string, unknown> = {
-      policyId,
+    const body: AcknowledgeInput = {
+      policyId: policyId!,
       version,
       channel: stringOption(values, 'channel') ?? 'cli',
     };
@@ -39,10 +38,8 @@ Needs an app token (--token, POLICY_TOKEN or POLICY_APP_TOKEN).`,
     if (evidence.length > 0) body.evidence = Object.fromEntries(evidence);
 
     // Safe to retry: the API answers a repeated acknowledgment with the first record.
-    const res = await ctx
-      .client('app')
-      .request('POST', `/users/${seg(userId!)}/acknowledgments`, { body, retry: true });
-    const a = res.json as Acknowledgment;
+    const res = await ctx.client('app').call('acknowledge', { params: { userId: userId! }, body });
+    const a = res.data;
     if (ctx.json) {
       await ctx.printJson(a);
     } else {

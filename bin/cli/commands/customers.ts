@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { describeApiError } from '../../../client';
 import { intOption, positionalsExactly, stringOption } from '../args';
 import type { Command, Context } from '../context';
+import { ApiError, type CliApi } from '../context';
 import { type CsvRecord, CsvSyntaxError, csvRow, isBlank, parseCsv } from '../csv';
 import { CliError, EXIT, oneLine, usageError } from '../errors';
 import { readUtf8 } from '../files';
-import { type ApiClient, ApiError, describeApiError, seg } from '../http';
 import { Progress } from '../progress';
 
 const COLUMNS = ['userId', 'email', 'locale', 'name'] as const;
@@ -185,10 +186,10 @@ function headerColumns(header: CsvRecord, file: string): Map<Column, number> {
   return columns;
 }
 
-async function importRow(client: ApiClient, job: Job): Promise<'created' | 'updated' | Rejection> {
+async function importRow(client: CliApi, job: Job): Promise<'created' | 'updated' | Rejection> {
   try {
     // PUT is idempotent, so a retried request after a dropped connection registers the row once.
-    const res = await client.request('PUT', `/customers/${seg(job.userId)}`, { body: job.body, retry: true });
+    const res = await client.call('putCustomer', { params: { userId: job.userId }, body: job.body });
     return res.status === 201 ? 'created' : 'updated';
   } catch (e) {
     if (e instanceof ApiError && ROW_STATUSES.has(e.status)) {

@@ -1,7 +1,6 @@
 import { positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
 import { usageError } from '../errors';
-import { seg } from '../http';
 
 const FORMATS = ['unified', 'json', 'html'] as const;
 
@@ -35,8 +34,8 @@ Example:
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw usageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
     }
-    const res = await ctx.client('public').request('GET', `/policies/${seg(policyId!)}/diff`, {
-      retry: true,
+    const res = await ctx.client('public').call('diff', {
+      params: { policyId: policyId! },
       query: {
         from: stringOption(values, 'from'),
         to: stringOption(values, 'to'),
@@ -44,8 +43,9 @@ Example:
         format,
       },
     });
-    if (format === 'json') return ctx.printJson(res.json).then(() => 0);
-    const text = res.text.endsWith('\n') || res.text === '' ? res.text : `${res.text}\n`;
+    if (format === 'json') return ctx.printJson(res.data).then(() => 0);
+    const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
+    const text = body.endsWith('\n') || body === '' ? body : `${body}\n`;
     await ctx.out(format === 'unified' && useColor(ctx.io) ? colorize(text) : text);
     return 0;
   },

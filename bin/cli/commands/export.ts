@@ -8,7 +8,6 @@ import { intOption, positionalsExactly, stringOption } from '../args';
 import type { Command, Context } from '../context';
 import { csvRow } from '../csv';
 import { CliError, EXIT, usageError } from '../errors';
-import { seg } from '../http';
 
 export const CSV_COLUMNS = [
   'userId',
@@ -59,11 +58,11 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
       let cursor: string | undefined;
       do {
         if (ctx.io.signal?.aborted) throw new CliError('interrupted', EXIT.INTERRUPTED);
-        const res = await client.request('GET', `/policies/${seg(policyId!)}/acknowledgments`, {
+        const res = await client.call('exportAcknowledgments', {
+          params: { policyId: policyId! },
           query: { limit, cursor },
-          retry: true,
         });
-        const page = res.json as { acknowledgments?: unknown; nextCursor?: unknown };
+        const page = res.data as { acknowledgments?: unknown; nextCursor?: unknown };
         if (!Array.isArray(page?.acknowledgments))
           throw new CliError('unexpected answer from the export route');
         let chunk = '';

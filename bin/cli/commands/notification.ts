@@ -2,7 +2,6 @@ import type { NotificationProgress } from '../../../functions/domain/notificatio
 import { flag, numberOption, parseInteger, positionalsExactly } from '../args';
 import type { Command } from '../context';
 import { CliError, EXIT } from '../errors';
-import { seg } from '../http';
 import { Progress } from '../progress';
 
 const FINAL = new Set(['completed', 'not_requested']);
@@ -34,9 +33,8 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
     const intervalMs = (numberOption(values, 'interval', 0.1) ?? 1) * 1000;
     const timeoutS = numberOption(values, 'timeout', 0);
     const client = ctx.client('publisher');
-    const path = `/policies/${seg(policyId!)}/revisions/${version}/notification`;
     const fetchStatus = async () =>
-      (await client.request('GET', path, { retry: true })).json as NotificationProgress;
+      (await client.call('notificationStatus', { params: { policyId: policyId!, version } })).data;
 
     let s = await fetchStatus();
     if (flag(values, 'watch')) {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { RequestOf } from '../../../client';
 import { flag, intOption, keyValues, listOption, positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
 import { oneLine, usageError } from '../errors';
 import { readUtf8 } from '../files';
-import { seg } from '../http';
 
 interface DiffOp {
   op: 'equal' | 'insert' | 'delete';
@@ -117,8 +117,12 @@ Example:
     const dryRun = flag(values, 'dry-run');
     if (dryRun) body.dryRun = true;
 
-    const res = await client.request('POST', `/policies/${seg(policyId!)}/revisions`, { body });
-    const revision = res.json as Revision;
+    // The body is checked by the API (its errors name the field); the CLI only assembles it.
+    const res = await client.call('publishRevision', {
+      params: { policyId: policyId! },
+      body: body as RequestOf<'publishRevision'>['body'],
+    });
+    const revision = res.data as Revision;
     if (ctx.json) await ctx.printJson(revision);
     else await ctx.out(dryRun ? describeDryRun(revision) : describePublished(revision));
     return 0;

@@ -1,18 +1,6 @@
+import type { AcknowledgmentStatus } from '../../../client';
 import { positionalsExactly } from '../args';
 import type { Command } from '../context';
-import { seg } from '../http';
-
-interface Status {
-  userId: string;
-  policyId: string;
-  mustAcknowledge: boolean;
-  reason: string;
-  currentVersion: number | null;
-  requiredVersion: number | null;
-  acknowledgedVersion: number | null;
-  acknowledgedAt: string | null;
-  upcoming: { version: number; effectiveAt: string } | null;
-}
 
 export const status: Command = {
   name: 'status',
@@ -30,17 +18,14 @@ Needs an app token (--token, POLICY_TOKEN or POLICY_APP_TOKEN).`,
   options: {},
   async run(ctx, { positionals }) {
     const [userId, policyId] = positionalsExactly(positionals, ['userId', 'policyId']);
-    const res = await ctx
-      .client('app')
-      .request('GET', `/users/${seg(userId!)}/policies/${seg(policyId!)}/status`, { retry: true });
-    const s = res.json as Status;
-    if (ctx.json) await ctx.printJson(s);
-    else await ctx.out(describeStatus(s));
+    const s = await ctx.client('app').call('status', { params: { userId: userId!, policyId: policyId! } });
+    if (ctx.json) await ctx.printJson(s.data);
+    else await ctx.out(describeStatus(s.data));
     return 0;
   },
 };
 
-function describeStatus(s: Status): string {
+function describeStatus(s: AcknowledgmentStatus): string {
   const acked = s.acknowledgedVersion
     ? `acknowledged v${s.acknowledgedVersion} at ${s.acknowledgedAt}`
     : 'never acknowledged';
