@@ -19,8 +19,9 @@ export function teardown() {
     readFileSync(join(dir!, f), 'utf8').split('\n').filter(Boolean).map(Number),
   );
   const total = counts.reduce((a, b) => a + b, 0);
-  console.log(
-    `openapi: ${total} HTTP responses from ${counts.length} test files validated against docs/openapi.json`,
+  // On stderr: the summary reporter's `N passed, N failed` stays the last line of stdout.
+  process.stderr.write(
+    `openapi: ${total} HTTP responses from ${counts.length} test files validated against docs/openapi.json\n`,
   );
   rmSync(dir, { recursive: true, force: true });
 }
