@@ -21,6 +21,7 @@ import { createComplianceHandler } from '../../functions/handlers/compliance';
 import { createCustomersHandler } from '../../functions/handlers/customers';
 import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
+import type { ApiEvent } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
@@ -110,8 +111,13 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const readCatalog = catalog();
     const ackCatalog = catalog();
 
+    // Feed links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
+    let readHandler: ReturnType<typeof createReadHandler> | undefined;
     const handlers = {
-      read: createReadHandler({ policies, catalog: readCatalog, clock }),
+      read: (event: ApiEvent) => {
+        if (!readHandler) throw new Error('the read function is not ready');
+        return readHandler(event);
+      },
       publish: createPublishHandler({
         policies,
         catalog: publishCatalog,
@@ -150,6 +156,12 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         }),
     );
     const url = `http://127.0.0.1:${port}`;
+    readHandler = createReadHandler({
+      policies,
+      catalog: readCatalog,
+      clock,
+      publicBaseUrl: opts.publicBaseUrl ?? url,
+    });
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
     const notifications = startNotificationPipeline(
