@@ -71,6 +71,8 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
+const DEFAULT_ORG: OrgContact = { name: 'Example Co.', phone: null, email: null };
+
 const randomToken = (role: string) => `${role}_${randomBytes(18).toString('base64url')}`;
 
 export async function startLocalService(opts: LocalOptions = {}): Promise<LocalService> {
@@ -161,6 +163,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
       catalog: readCatalog,
       clock,
       publicBaseUrl: opts.publicBaseUrl ?? url,
+      orgName: (opts.orgContact ?? DEFAULT_ORG).name,
     });
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
@@ -171,7 +174,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         from: opts.sesFromAddress ?? 'privacy@example.com',
         sesMaxSendRate: opts.sesMaxSendRate ?? 14,
         publicBaseUrl: opts.publicBaseUrl ?? url,
-        org: opts.orgContact ?? { name: 'Example Co.', phone: null, email: null },
+        org: opts.orgContact ?? DEFAULT_ORG,
         sesClient,
         ...opts.notifications,
       },

@@ -27,6 +27,8 @@ export interface ReadDeps extends PolicyDeps {
    * is cached publicly.
    */
   publicBaseUrl: string;
+  /** The organisation (ORG_NAME): the feed's author. */
+  orgName: string;
 }
 
 const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
@@ -119,7 +121,7 @@ export const readOperations: Operations<ReadDeps> = {
       status: 200,
       contentType: 'application/atom+xml; charset=utf-8',
       headers: { 'cache-control': 'public, max-age=300' },
-      body: renderAtomFeed({ policyId, revisions, baseUrl }),
+      body: renderAtomFeed({ policyId, revisions, baseUrl, author: deps.orgName }),
     };
   },
 };
@@ -199,5 +201,9 @@ export function publicBaseUrlFromEnv(): string {
 
 export const createReadHandler = (deps: ReadDeps) => createApiHandler('read', readOperations, deps);
 export const handler = lazyHandler(() =>
-  createReadHandler({ ...policyDepsFromEnv(), publicBaseUrl: publicBaseUrlFromEnv() }),
+  createReadHandler({
+    ...policyDepsFromEnv(),
+    publicBaseUrl: publicBaseUrlFromEnv(),
+    orgName: requiredEnv('ORG_NAME'),
+  }),
 );
