@@ -80,18 +80,13 @@ type ValueSchema = Parameters<typeof zodRecord>[1];
 
 /**
  * zod's `record()` read as a null-prototype object: keys such as `constructor` or `toString` are plain
- * data (never inherited members), and `__proto__`, which zod would silently drop, is refused with its path.
+ * data, never inherited members. (`__proto__`, which zod would silently drop, is refused before any
+ * schema runs: see `parseWith`.) The transform is on the output side only, so the request schema's input
+ * side stays a plain record for JSON Schema generation.
  */
 export const record = <K extends KeySchema, V extends ValueSchema>(key: K, value: V) =>
   pipe(
-    pipe(
-      transform((input: unknown, ctx) => {
-        if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__'))
-          ctx.issues.push({ code: 'custom', message: 'reserved key', input, path: ['__proto__'] });
-        return input;
-      }),
-      zodRecord(key, value),
-    ),
+    zodRecord(key, value),
     transform((parsed) => Object.assign(Object.create(null), parsed) as typeof parsed),
   );
 
