@@ -53,8 +53,8 @@ export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL
 
 /** Grants per route-table `fn`. Add an entry here when the route table names a new function. */
 export const apiFunctionGrants: Record<string, Grants> = {
-  /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves. */
-  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL'] },
+  /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves, ORG_NAME authors the feed. */
+  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite' },
     sendsTo: ['fanout'],

@@ -5,6 +5,8 @@
  * that record malformed (the rest of the file still parses). An unterminated quote swallows the rest of
  * the file, so it fails the whole parse.
  */
+import { csvField } from '../../functions/domain/csv';
+
 export interface CsvRecord {
   /** 1-based record number: the header is record 1, as a spreadsheet numbers its rows. */
   row: number;
@@ -112,13 +114,9 @@ function nextDelimiter(text: string, from: number): number {
 /** A record that holds nothing: an empty line (or only separators). */
 export const isBlank = (record: CsvRecord) => !record.error && record.fields.every((f) => f === '');
 
-/** One CSV record with CRLF, quoting only the fields that need it. */
+/** One CSV record with CRLF, quoting only the fields that need it and neutralising formulas. */
 export function csvRow(values: readonly (string | number | boolean | null | undefined)[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField };

@@ -4,7 +4,13 @@
  * calls the very Lambda handler for the route's function.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ApiEvent,
@@ -40,8 +46,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** What the event needs of a request: a node:http IncomingMessage, or an in-process request (tests). */
+export interface RequestInfo {
+  headers: IncomingHttpHeaders;
+  httpVersion: string;
+  socket: { remoteAddress?: string | undefined };
+}
+
 export function toApiEvent(
-  req: IncomingMessage,
+  req: RequestInfo,
   url: URL,
   route: Route,
   pathParameters: Record<string, string>,
@@ -93,14 +106,42 @@ function send(res: ServerResponse, response: ApiResponse) {
   res.end(response.body);
 }
 
+/**
+ * Routes one request the way API Gateway would (route match, token → role, event) and calls the route's
+ * function. The HTTP server calls it for every request; tests and the fuzz suite call it in-process.
+ */
+export async function dispatch(
+  handlers: ApiHandlers,
+  tokens: TokenSet,
+  req: RequestInfo & { method: string; url: string },
+  body: Buffer,
+): Promise<ApiResponse> {
+  const url = new URL(req.url, 'http://localhost');
+  const match = matchRoute(req.method, url.pathname);
+  if (match.kind !== 'found') return unmatchedResponse(match);
+  if (body.length > MAX_BODY_BYTES)
+    return errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const authorization = req.headers.authorization;
+  const role = match.route.role === 'public' ? null : resolveRole(authorization, tokens);
+  const event = toApiEvent(req, url, match.route, match.pathParameters, body, role);
+  return handlers[match.route.fn](event);
+}
+
 export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const match = matchRoute(req.method ?? 'GET', url.pathname);
-      if (match.kind !== 'found') {
+      if (matchRoute(req.method ?? 'GET', url.pathname).kind !== 'found') {
         req.resume();
-        return send(res, unmatchedResponse(match));
+        return send(
+          res,
+          await dispatch(
+            handlers,
+            tokens,
+            { ...requestInfo(req), method: req.method ?? 'GET', url: req.url ?? '/' },
+            Buffer.alloc(0),
+          ),
+        );
       }
       let body: Buffer;
       try {
@@ -115,14 +156,26 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
         }
         throw e;
       }
-      const role = match.route.role === 'public' ? null : resolveRole(req.headers.authorization, tokens);
-      const event = toApiEvent(req, url, match.route, match.pathParameters, body, role);
-      send(res, await handlers[match.route.fn](event));
+      send(
+        res,
+        await dispatch(
+          handlers,
+          tokens,
+          { ...requestInfo(req), method: req.method ?? 'GET', url: req.url ?? '/' },
+          body,
+        ),
+      );
     } catch {
       send(res, errorResponse('INTERNAL_ERROR', 'internal error'));
     }
   });
 }
+
+const requestInfo = (req: IncomingMessage): RequestInfo => ({
+  headers: req.headers,
+  httpVersion: req.httpVersion,
+  socket: { remoteAddress: req.socket.remoteAddress },
+});
 
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -21,10 +21,11 @@ import { createComplianceHandler } from '../../functions/handlers/compliance';
 import { createCustomersHandler } from '../../functions/handlers/customers';
 import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
+import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
-import { createLocalServer, listen } from './http-server';
+import { createLocalServer, dispatch, listen } from './http-server';
 import {
   type NotificationOptions,
   type NotificationPipeline,
@@ -67,8 +68,23 @@ export interface LocalService {
   tokens: { app: string; publisher: string };
   /** The local notification pipeline: queues, `drain()`, `sweep()`, the SES events handler. */
   notifications: NotificationPipeline;
+  /**
+   * One request in-process: the same route match, token check, API Gateway event and handler as a
+   * request to `url`, without a socket (the fuzz suite sends thousands).
+   */
+  handle(request: InProcessRequest): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
+
+export interface InProcessRequest {
+  method: string;
+  /** Path and query string, as on the wire (`/policies/x/revisions?limit=1`). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+const DEFAULT_ORG: OrgContact = { name: 'Example Co.', phone: null, email: null };
 
 const randomToken = (role: string) => `${role}_${randomBytes(18).toString('base64url')}`;
 
@@ -110,8 +126,13 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const readCatalog = catalog();
     const ackCatalog = catalog();
 
+    // Feed links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
+    let readHandler: ReturnType<typeof createReadHandler> | undefined;
     const handlers = {
-      read: createReadHandler({ policies, catalog: readCatalog, clock, publicBaseUrl: opts.publicBaseUrl }),
+      read: (event: ApiEvent) => {
+        if (!readHandler) throw new Error('the read function is not ready');
+        return readHandler(event);
+      },
       publish: createPublishHandler({
         policies,
         catalog: publishCatalog,
@@ -140,7 +161,8 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
       app: opts.tokens?.app?.[0] ?? randomToken('app'),
       publisher: opts.tokens?.publisher?.[0] ?? randomToken('pub'),
     };
-    const server: Server = createLocalServer(handlers, { app: [tokens.app], publisher: [tokens.publisher] });
+    const tokenSet = { app: [tokens.app], publisher: [tokens.publisher] };
+    const server: Server = createLocalServer(handlers, tokenSet);
     const port = await listen(server, opts.port ?? 0);
     closers.push(
       () =>
@@ -150,6 +172,13 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         }),
     );
     const url = `http://127.0.0.1:${port}`;
+    readHandler = createReadHandler({
+      policies,
+      catalog: readCatalog,
+      clock,
+      publicBaseUrl: opts.publicBaseUrl ?? url,
+      orgName: (opts.orgContact ?? DEFAULT_ORG).name,
+    });
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
     const notifications = startNotificationPipeline(
@@ -159,7 +188,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         from: opts.sesFromAddress ?? 'privacy@example.com',
         sesMaxSendRate: opts.sesMaxSendRate ?? 14,
         publicBaseUrl: opts.publicBaseUrl ?? url,
-        org: opts.orgContact ?? { name: 'Example Co.', phone: null, email: null },
+        org: opts.orgContact ?? DEFAULT_ORG,
         sesClient,
         ...opts.notifications,
       },
@@ -175,6 +204,13 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
       tables,
       tokens,
       notifications,
+      handle: (request) => {
+        const headers: Record<string, string> = { host: new URL(url).host };
+        for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
+        const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body);
+        const info = { headers, httpVersion: '1.1', socket: { remoteAddress: '127.0.0.1' } };
+        return dispatch(handlers, tokenSet, { ...info, method: request.method, url: request.path }, body);
+      },
       stop: async () => {
         for (const close of closers.reverse()) await close();
       },

@@ -1,7 +1,10 @@
 import { validationFailed } from './errors';
 
-export const POLICY_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const USER_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** Unanchored sources, for patterns that embed an id (storage keys, cursors). */
+export const POLICY_ID_SOURCE = '[a-z0-9][a-z0-9-]{0,63}';
+export const USER_ID_SOURCE = '[A-Za-z0-9._:@-]{1,128}';
+export const POLICY_ID = new RegExp(`^${POLICY_ID_SOURCE}$`);
+export const USER_ID = new RegExp(`^${USER_ID_SOURCE}$`);
 /** BCP 47 language tag, the shapes used in practice: language[-script][-region][-variant]. */
 export const LOCALE = /^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$/;
 

@@ -39,6 +39,19 @@ export const MAX_LOCALES = 8;
 export const EFFECTIVE_AT_SKEW_MS = 5 * 60 * 1000;
 
 /**
+ * How far ahead `effectiveAt` may lie. Revisions are immutable and each must not take effect before the
+ * latest, so a date in year 9999 would leave the policy unable to take any further revision.
+ */
+export const EFFECTIVE_AT_HORIZON_YEARS = 5;
+
+/** The latest instant `effectiveAt` may name for a revision published at `now`. */
+export function effectiveAtHorizon(now: Date): Date {
+  const horizon = new Date(now.getTime());
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + EFFECTIVE_AT_HORIZON_YEARS);
+  return horizon;
+}
+
+/**
  * The chain hash: binds a revision to its predecessor so that rewriting any stored revision (or a
  * text, through its content hash) breaks every hash after it.
  */
@@ -117,6 +130,11 @@ export function prepareRevision(args: {
   const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now;
   if (effectiveAt.getTime() < now.getTime() - EFFECTIVE_AT_SKEW_MS)
     details.push({ path: 'effectiveAt', message: 'effectiveAt must not be in the past' });
+  if (effectiveAt.getTime() > effectiveAtHorizon(now).getTime())
+    details.push({
+      path: 'effectiveAt',
+      message: `effectiveAt must lie at most ${EFFECTIVE_AT_HORIZON_YEARS} years ahead (${effectiveAtHorizon(now).toISOString()})`,
+    });
   if (latest && effectiveAt.getTime() < Date.parse(latest.effectiveAt))
     details.push({
       path: 'effectiveAt',

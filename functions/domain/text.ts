@@ -6,15 +6,53 @@ export const MAX_TEXT_BYTES = 256 * 1024;
  * The one normal form every text is stored and hashed in, so that the same words always have the same
  * hash whatever editor, OS or input method produced them: Unicode NFC, LF line ends, no trailing
  * whitespace on any line, exactly one final newline.
+ *
+ * One pass over the characters, no regex: a pattern such as `/\s+$/` backtracks quadratically on a long
+ * run of whitespace followed by anything else, and one such line froze the event loop for seconds.
  */
 export function normalizeText(text: string): string {
-  const lines = text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/\s+$/u, ''));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const nfc = text.normalize('NFC');
+  const lines: string[] = [];
+  let start = 0;
+  // End of the line's content without its trailing whitespace, found while scanning forwards.
+  let contentEnd = 0;
+  for (let i = 0; i < nfc.length; i++) {
+    const c = nfc.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) {
+      lines.push(nfc.slice(start, contentEnd));
+      if (c === 0x0d && nfc.charCodeAt(i + 1) === 0x0a) i++;
+      start = i + 1;
+      contentEnd = start;
+    } else if (!isWhitespace(c)) {
+      contentEnd = i + 1;
+    }
+  }
+  lines.push(nfc.slice(start, contentEnd));
+  let end = lines.length;
+  while (end > 0 && lines[end - 1] === '') end--;
+  lines.length = end;
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Exactly the characters JavaScript's `\s` matches (ECMAScript WhiteSpace and LineTerminator): tab, VT,
+ * FF, space, NBSP, U+1680, U+2000-U+200A, U+2028/U+2029, U+202F, U+205F, U+3000 and the BOM. CR and LF
+ * end lines before this is asked.
+ */
+export function isWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
  * Lambda REQUEST authorizer of the HTTP API (simple responses). Resolves the bearer token to a role
  * with the same `resolveRole` the local server uses, against tokens kept in a Secrets Manager secret
  * (`{"app": [...], "publisher": [...]}`, each also accepted as a single string), cached in memory for
- * TOKEN_CACHE_TTL_MS.
+ * TOKEN_CACHE_TTL_MS. When the secret cannot be read once that time is up, it fails closed.
  *
  * It authorizes every request and reports the role in the context — `none` for a missing or unknown
  * token — so the API function answers API.md's 401 UNAUTHENTICATED / 403 FORBIDDEN JSON itself rather
@@ -60,15 +60,47 @@ export function secretsManagerTokens(
   };
 }
 
+/** CloudWatch namespace and name of the metric the fail-closed path emits (alarm on Sum >= 1). */
+export const METRIC_NAMESPACE = 'PolicyNotify';
+export const SECRET_UNAVAILABLE_METRIC = 'AuthorizerSecretUnavailable';
+
+/** No token matches an empty set: every request is unauthenticated. */
+const NO_TOKENS: TokenSet = { app: [], publisher: [] };
+
 /**
- * Serves tokens from memory for `ttlMs`, then reloads. Concurrent callers share one load; when a reload
- * fails, the previous tokens stay in use until a later reload succeeds, so a Secrets Manager hiccup
- * does not lock everyone out. Without any tokens yet, the failure propagates (API Gateway answers 500).
+ * One CloudWatch embedded-metric-format line: CloudWatch Logs turns it into a metric without any API
+ * call, so it works even when the function has lost its other AWS access.
+ */
+export function emitSecretUnavailable(write: (line: string) => void, at: number) {
+  write(
+    JSON.stringify({
+      _aws: {
+        Timestamp: at,
+        CloudWatchMetrics: [
+          {
+            Namespace: METRIC_NAMESPACE,
+            Dimensions: [['service']],
+            Metrics: [{ Name: SECRET_UNAVAILABLE_METRIC, Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'authorizer',
+      [SECRET_UNAVAILABLE_METRIC]: 1,
+    }),
+  );
+}
+
+/**
+ * Serves tokens from memory for `ttlMs`, then reloads; concurrent callers share one load. It fails
+ * closed: when the secret cannot be read and the cached copy is older than its TTL (or there is none),
+ * no token is accepted, so a token that was revoked while the secret was unreadable is never honoured
+ * (every request gets 401), and each such refusal emits the `AuthorizerSecretUnavailable` metric.
  */
 export function cachedTokens(
   load: () => Promise<TokenSet>,
   ttlMs: number,
   now: () => number = Date.now,
+  writeMetric: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): () => Promise<TokenSet> {
   let cached: { tokens: TokenSet; expiresAt: number } | undefined;
   let inflight: Promise<TokenSet> | undefined;
@@ -80,9 +112,9 @@ export function cachedTokens(
         return tokens;
       })
       .catch((e: unknown) => {
-        if (!cached) throw e;
-        logger.warn('token reload failed; keeping the previous tokens', describeError(e));
-        return cached.tokens;
+        logger.error('the API token secret cannot be read; refusing every token', describeError(e));
+        emitSecretUnavailable(writeMetric, now());
+        return NO_TOKENS;
       })
       .finally(() => {
         inflight = undefined;

@@ -36,7 +36,7 @@ export const publishSchema = z.strictObject({
 /** `vi-vn` and `vi-VN` are one locale: keys are canonicalised, and a clash is the caller's mistake. */
 function canonicalKeys(record: Record<string, string> | undefined, path: string) {
   if (!record) return undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(record)) {
     const locale = canonicalLocale(key);
     if (locale in out)

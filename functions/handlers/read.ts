@@ -19,11 +19,17 @@ import {
 import { CONSOLE_CSP, consoleScript, renderConsole } from '../views/console';
 import { pageHeaders } from '../views/html';
 import { renderAtomFeed, renderChangesPage, renderTextPage } from '../views/pages';
-import { lazyHandler, policyDepsFromEnv } from './wiring';
+import { lazyHandler, policyDepsFromEnv, requiredEnv } from './wiring';
 
 export interface ReadDeps extends PolicyDeps {
-  /** Absolute base of links in the Atom feed; derived from the request's host when unset. */
-  publicBaseUrl?: string | undefined;
+  /**
+   * Absolute base of links in the Atom feed: PUBLIC_BASE_URL in AWS, the listening address locally.
+   * Never taken from a request header (Host, X-Forwarded-Host): the client controls those, and the feed
+   * is cached publicly.
+   */
+  publicBaseUrl: string;
+  /** The organisation (ORG_NAME): the feed's author. */
+  orgName: string;
 }
 
 export const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
@@ -118,12 +124,12 @@ export const readOperations: Operations<ReadDeps> = {
     const policyId = assertPolicyId(req.params.policyId);
     const revisions = await deps.catalog.revisions(policyId);
     if (revisions.length === 0) throw notFound(`policy ${policyId} does not exist`);
-    const baseUrl = deps.publicBaseUrl ?? requestBaseUrl(req);
+    const baseUrl = deps.publicBaseUrl;
     return {
       status: 200,
       contentType: 'application/atom+xml; charset=utf-8',
       headers: { 'cache-control': 'public, max-age=300' },
-      body: renderAtomFeed({ policyId, revisions, baseUrl }),
+      body: renderAtomFeed({ policyId, revisions, baseUrl, author: deps.orgName }),
     };
   },
 };
@@ -182,15 +188,30 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
   };
 }
 
-/** `https://host` of the request as the client addressed it (API Gateway and the local server both set host). */
-function requestBaseUrl(req: ApiRequest): string {
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
-  const proto =
-    req.headers['x-forwarded-proto'] ?? (/^(localhost|127\.|\[::1\])/.test(host) ? 'http' : 'https');
-  return `${proto.split(',')[0]!.trim()}://${host}`;
+/**
+ * PUBLIC_BASE_URL, required in AWS: without it links would have to come from request headers. Checked
+ * when the function starts, so a misconfigured deployment fails at once with the variable's name.
+ */
+export function publicBaseUrlFromEnv(): string {
+  const value = requiredEnv('PUBLIC_BASE_URL');
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new Error(`environment variable PUBLIC_BASE_URL must be an absolute http(s) URL, got "${value}"`);
+  let base = value;
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  return base;
 }
 
 export const createReadHandler = (deps: ReadDeps) => createApiHandler('read', readOperations, deps);
 export const handler = lazyHandler(() =>
-  createReadHandler({ ...policyDepsFromEnv(), publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined }),
+  createReadHandler({
+    ...policyDepsFromEnv(),
+    publicBaseUrl: publicBaseUrlFromEnv(),
+    orgName: requiredEnv('ORG_NAME'),
+  }),
 );

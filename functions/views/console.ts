@@ -4,6 +4,7 @@
  * sessionStorage for the tab's life). Every value from the API is put into the page with textContent
  * or DOM properties, never as HTML.
  */
+import { csvField } from '../domain/csv';
 import { layout } from './html';
 
 export const CONSOLE_CSP =
@@ -290,7 +291,8 @@ export const consoleScript = String.raw`'use strict';
     } catch (e) { setStatus('acks-status', e.message, true); }
   }
 
-  const csvCell = (v) => { const s = typeof v === 'string' ? v : JSON.stringify(v); return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; };
+  const csvField = ${csvField.toString()};
+  const csvCell = (v) => csvField(typeof v === 'string' ? v : JSON.stringify(v));
   async function exportCsv() {
     const policyId = $('policy-id').value;
     const columns = ['userId', 'policyId', 'version', 'locale', 'contentHash', 'acknowledgedAt', 'channel', 'receiptId', 'evidence'];

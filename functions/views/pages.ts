@@ -157,10 +157,45 @@ ${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, 
   });
 }
 
-const xml = (value: string) => escapeHtml(value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+/**
+ * Text fit for XML 1.0 (escaped, and without the characters XML 1.0 forbids: C0 controls other than
+ * tab/LF/CR, lone surrogates, U+FFFE and U+FFFF). The input rule keeps them out of new revisions; this
+ * keeps the feed well-formed whatever the store holds.
+ */
+export const xml = (value: string) => escapeHtml(withoutXmlIllegal(value));
 
-/** An Atom feed of a policy's revisions, newest first, each linking to its redline. */
-export function renderAtomFeed(args: { policyId: string; revisions: Revision[]; baseUrl: string }): string {
+export function withoutXmlIllegal(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let legal = true;
+    if (c < 0x20) legal = c === 0x09 || c === 0x0a || c === 0x0d;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else legal = false;
+    } else if (c >= 0xdc00 && c <= 0xdfff) legal = false;
+    else if (c === 0xfffe || c === 0xffff) legal = false;
+    if (!legal) {
+      out += text.slice(copied, i);
+      copied = i + 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * An Atom feed (RFC 4287) of a policy's revisions, newest first, each linking to its redline. The
+ * organisation is the feed's author; `xml:lang` is the newest revision's default locale, and each entry's
+ * its own revision's.
+ */
+export function renderAtomFeed(args: {
+  policyId: string;
+  revisions: Revision[];
+  baseUrl: string;
+  author: string;
+}): string {
   const { policyId, baseUrl } = args;
   const newest = [...args.revisions].reverse();
   const updated = newest[0]?.publishedAt ?? new Date(0).toISOString();
@@ -170,7 +205,7 @@ export function renderAtomFeed(args: { policyId: string; revisions: Revision[]; 
       const link =
         r.version > 1 ? changesPath(policyId, r.version - 1, r.version) : versionPath(policyId, r.version);
       const summary = r.summary[r.defaultLocale] ?? Object.values(r.summary)[0] ?? '';
-      return `<entry>
+      return `<entry xml:lang="${xml(r.defaultLocale)}">
 <id>${xml(`${baseUrl}${versionPath(policyId, r.version)}`)}</id>
 <title>${xml(`${policyId} — ${s.version} ${r.version} (${r.change === 'material' ? s.material : s.minor})`)}</title>
 <updated>${xml(r.publishedAt)}</updated>
@@ -182,10 +217,11 @@ export function renderAtomFeed(args: { policyId: string; revisions: Revision[]; 
     })
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xml(newest[0]?.defaultLocale ?? 'en')}">
 <id>${xml(`${baseUrl}${policyPath(policyId)}`)}</id>
 <title>${xml(`${policyId}: revisions`)}</title>
 <updated>${xml(updated)}</updated>
+<author><name>${xml(args.author)}</name></author>
 <link rel="self" type="application/atom+xml" href="${xml(`${baseUrl}${policyPath(policyId)}/feed.atom`)}"/>
 <link rel="alternate" type="text/html" href="${xml(`${baseUrl}${policyPath(policyId)}`)}"/>
 ${entries}

@@ -188,8 +188,8 @@ describe('public pages', () => {
   it('publishes an Atom feed of revisions, newest first', async () => {
     const res = await call(service, 'GET', '/p/privacy/feed.atom');
     expect(res.headers.get('content-type')).toMatch(/^application\/atom\+xml/);
-    expect(res.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
-    const entries = [...res.text.matchAll(/<entry>[\s\S]*?<\/entry>/g)].map((m) => m[0]);
+    expect(res.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="');
+    const entries = [...res.text.matchAll(/<entry[\s>][\s\S]*?<\/entry>/g)].map((m) => m[0]);
     expect(entries).toHaveLength(2);
     expect(entries[0]).toContain(`${service.url}/p/privacy/changes?from=1&amp;to=2`);
     expect(entries[1]).toContain(`${service.url}/p/privacy/v/1`);

@@ -6,8 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   cachedTokens,
   createAuthorizer,
+  METRIC_NAMESPACE,
   NO_ROLE,
   parseTokenSet,
+  SECRET_UNAVAILABLE_METRIC,
   secretsManagerTokens,
 } from '../../functions/handlers/authorizer';
 import type { TokenSet } from '../../functions/http/auth';
@@ -126,19 +128,66 @@ describe('authorizer', () => {
       expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     });
 
-    it('keeps the previous tokens when a reload fails', async () => {
+    it('refuses every token and emits AuthorizerSecretUnavailable once the cache is older than its TTL and the secret is unreadable (issue 12 finding 8)', async () => {
       let now = 0;
-      const authorize = authorizer(1_000, () => now);
-      await authorize(event({ authorization: `Bearer ${APP}` }));
-      secretsManager.on(GetSecretValueCommand).rejects(new Error('throttled'));
+      const lines: string[] = [];
       vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-      now += 5_000;
+      const authorize = createAuthorizer(
+        cachedTokens(
+          secretsManagerTokens(new SecretsManagerClient({}), SECRET_ARN),
+          1_000,
+          () => now,
+          (line) => lines.push(line),
+        ),
+      );
       expect((await authorize(event({ authorization: `Bearer ${APP}` }))).context.role).toBe('app');
+      secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
+      now = 999;
+      expect((await authorize(event({ authorization: `Bearer ${APP}` }))).context.role).toBe('app');
+      expect(lines).toEqual([]);
+      now = 1_000;
+      expect((await authorize(event({ authorization: `Bearer ${APP}` }))).context.role).toBe(NO_ROLE);
+      expect((await authorize(event({ authorization: `Bearer ${PUBLISHER}` }))).context.role).toBe(NO_ROLE);
+      now = 24 * 3600 * 1000;
+      expect((await authorize(event({ authorization: `Bearer ${PUBLISHER}` }))).context.role).toBe(NO_ROLE);
+      expect(lines).toHaveLength(3);
+      const metric = JSON.parse(lines[0]!);
+      expect(metric).toMatchObject({
+        _aws: {
+          Timestamp: 1_000,
+          CloudWatchMetrics: [
+            {
+              Namespace: METRIC_NAMESPACE,
+              Metrics: [{ Name: SECRET_UNAVAILABLE_METRIC, Unit: 'Count' }],
+              Dimensions: [['service']],
+            },
+          ],
+        },
+        service: 'authorizer',
+        AuthorizerSecretUnavailable: 1,
+      });
+      secretsManager.on(GetSecretValueCommand).resolves(secretString({ app: [APP], publisher: [PUBLISHER] }));
+      expect((await authorize(event({ authorization: `Bearer ${APP}` }))).context.role).toBe('app');
+      expect(lines).toHaveLength(3);
     });
 
-    it('fails the invocation when the secret cannot be read and nothing is cached', async () => {
+    it('refuses every token, rather than failing the invocation, when nothing is cached and the secret is unreadable', async () => {
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDenied'));
-      await expect(authorizer()(event({ authorization: `Bearer ${APP}` }))).rejects.toThrow('AccessDenied');
+      const authorize = createAuthorizer(
+        cachedTokens(
+          secretsManagerTokens(new SecretsManagerClient({}), SECRET_ARN),
+          60_000,
+          () => 5,
+          (line) => lines.push(line),
+        ),
+      );
+      await expect(authorize(event({ authorization: `Bearer ${APP}` }))).resolves.toEqual({
+        isAuthorized: true,
+        context: { role: NO_ROLE },
+      });
+      expect(lines.map((l) => JSON.parse(l).AuthorizerSecretUnavailable)).toEqual([1]);
     });
   });
 

@@ -1,10 +1,30 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { POLICY_ID_SOURCE, USER_ID_SOURCE } from '../../domain/ids';
 import type { Acknowledgment, AcknowledgmentStore, Page } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionalFailure, queryAll } from './client';
+import {
+  type CursorShape,
+  decodeCursor,
+  encodeCursor,
+  exactly,
+  isConditionalFailure,
+  matches,
+  queryAll,
+} from './client';
 import { pad } from './policy-store';
 
 const userPk = (userId: string) => `USER#${userId}`;
 const ackSk = (policyId: string, version: number) => `ACK#${policyId}#${pad(version)}`;
+
+/** The LastEvaluatedKey of the byPolicy index: the item's keys and the index's, nothing else. */
+const policyPageCursor = (policyId: string): CursorShape => ({
+  pk: matches(ACK_PK),
+  sk: matches(ACK_SK),
+  gsi1pk: exactly(`POLICY#${policyId}`),
+  gsi1sk: matches(ACK_GSI1SK),
+});
+const ACK_PK = new RegExp(`^USER#${USER_ID_SOURCE}$`);
+const ACK_SK = new RegExp(`^ACK#${POLICY_ID_SOURCE}#[0-9]{10}$`);
+const ACK_GSI1SK = new RegExp(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,12}Z#${USER_ID_SOURCE}#[0-9]{10}$`);
 
 const toAck = (item: Record<string, unknown>): Acknowledgment => {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
@@ -78,7 +98,7 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
         KeyConditionExpression: 'gsi1pk = :p',
         ExpressionAttributeValues: { ':p': gsi1pk },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk }),
+        ExclusiveStartKey: decodeCursor(cursor, policyPageCursor(policyId)),
       }),
     );
     return { items: (out.Items ?? []).map(toAck), nextCursor: encodeCursor(out.LastEvaluatedKey) };

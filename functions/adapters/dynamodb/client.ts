@@ -26,7 +26,9 @@ export function createDynamoClient(opts: DynamoEndpoint = {}): DynamoDBClient {
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
+    // Keys such as `constructor` in a stored record (evidence, texts) would make the marshaller take the
+    // object for a class instance and throw; with this it is marshalled as the plain map it is.
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
 }
 
@@ -34,29 +36,56 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
 
 /**
- * Cursors are opaque to clients. A malformed one, or one that points into another partition than the
- * request's (`expected`), is the caller's error: 400, never a DynamoDB validation fault.
+ * The exact key a cursor must decode to: each attribute's check, by name. No other attribute may be
+ * present. `expected` values fix an attribute to one string (the partition the request pages through).
  */
-export function decodeCursor(
-  cursor: string | null,
-  expected: Record<string, string> = {},
-): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
+export type CursorShape = Record<string, (value: string) => boolean>;
+
+/** Far above any key this service writes (a 128-character user id in three attributes). */
+export const MAX_CURSOR_CHARS = 2048;
+
+const invalidCursor = (message: string) =>
+  validationFailed('cursor is not valid', [{ path: 'cursor', message }]);
+
+/**
+ * Cursors are opaque to clients, and checked against their exact shape and size before DynamoDB sees
+ * them: a forged cursor (missing or extra attributes, wrong types, empty or oversize values, another
+ * partition than the request's) is the caller's error, 400 `VALIDATION_FAILED` with path `cursor`,
+ * never a DynamoDB ValidationException answered as 500.
+ */
+export function decodeCursor(cursor: string | null, shape: CursorShape): Record<string, string> | undefined {
+  if (cursor === null) return undefined;
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_CHARS || !BASE64URL.test(cursor))
+    throw invalidCursor(
+      `not a cursor this service issued (at most ${MAX_CURSOR_CHARS} base64url characters)`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    parsed = null;
+    throw invalidCursor('not a cursor this service issued');
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalidCursor('not a cursor this service issued');
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  const names = Object.keys(shape);
   const ok =
-    parsed !== null &&
-    typeof parsed === 'object' &&
-    !Array.isArray(parsed) &&
-    Object.values(parsed).every((v) => typeof v === 'string' || typeof v === 'number') &&
-    Object.entries(expected).every(([k, v]) => (parsed as Record<string, unknown>)[k] === v);
-  if (!ok) throw validationFailed('cursor is not valid', [{ path: 'cursor', message: 'invalid cursor' }]);
-  return parsed as Record<string, unknown>;
+    entries.length === names.length &&
+    entries.every(([name, value]) => {
+      const check = Object.hasOwn(shape, name) ? shape[name] : undefined;
+      return check !== undefined && typeof value === 'string' && value.length > 0 && check(value);
+    });
+  if (!ok) throw invalidCursor('not a cursor of this list');
+  return Object.fromEntries(entries) as Record<string, string>;
 }
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A check that accepts exactly `value`. */
+export const exactly = (value: string) => (candidate: string) => candidate === value;
+
+/** A check that accepts strings matching `pattern` (callers pass anchored, linear patterns). */
+export const matches = (pattern: RegExp) => (candidate: string) => pattern.test(candidate);
 
 export const isConditionalFailure = (e: unknown) =>
   e instanceof Error && e.name === 'ConditionalCheckFailedException';

@@ -9,9 +9,11 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { USER_ID_SOURCE } from '../../domain/ids';
 import type { Customer, CustomerStore, Page } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
+import { decodeCursor, encodeCursor, isConditionalFailure, matches } from './client';
 
+const CUSTOMER_PK = new RegExp(`^CUSTOMER#${USER_ID_SOURCE}$`);
 const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
 
 const toCustomer = (item: Record<string, unknown>): Customer => {
@@ -84,7 +86,7 @@ export class DynamoCustomerStore implements CustomerStore {
       new ScanCommand({
         TableName: this.table,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
+        ExclusiveStartKey: decodeCursor(cursor, { pk: matches(CUSTOMER_PK) }),
         FilterExpression: '#s = :active',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':active': 'active' },

@@ -82,13 +82,21 @@ function isCandidate(line: string): boolean {
 }
 
 function titleOf(rawTitle: string, headingLine: string): string {
-  const strip = (s: string) =>
-    s
-      .trim()
-      .replace(/[ \t]*[:：]+$/u, '')
-      .trim();
+  const strip = (s: string) => withoutTrailingColons(s.trim()).trim();
   const title = strip(rawTitle);
   return title !== '' ? title : strip(headingLine);
+}
+
+/**
+ * `title:` → `title` (ASCII or fullwidth colons and the blanks before them). A loop: the regex
+ * `/[ \t]*[:：]+$/` backtracks quadratically on a long run of blanks (issue 12).
+ */
+function withoutTrailingColons(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ':' || s[end - 1] === '：')) end--;
+  if (end === s.length) return s;
+  while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
+  return s.slice(0, end);
 }
 
 /** Drops leading blank lines and trailing whitespace: the part of a body that carries content. */
