@@ -11,10 +11,9 @@ import {
   int,
   maximum,
   minimum,
-  pipe,
+  overwrite,
   refine,
   regex,
-  transform,
   record as zodRecord,
   string as zodString,
 } from 'zod/mini';
@@ -87,13 +86,12 @@ type ValueSchema = Parameters<typeof zodRecord>[1];
 /**
  * zod's `record()` read as a null-prototype object: keys such as `constructor` or `toString` are plain
  * data, never inherited members. (`__proto__`, which zod would silently drop, is refused before any
- * schema runs: see `parseWith`.) The transform is on the output side only, so the request schema's input
- * side stays a plain record for JSON Schema generation.
+ * schema runs: see `parseWith`.) An `overwrite` check, not a transform: the type is unchanged, so JSON Schema
+ * generation (docs/openapi.json) still describes the record in input and output mode.
  */
 export const record = <K extends KeySchema, V extends ValueSchema>(key: K, value: V) =>
-  pipe(
-    zodRecord(key, value),
-    transform((parsed) => Object.assign(Object.create(null), parsed) as typeof parsed),
+  zodRecord(key, value).check(
+    overwrite((parsed) => Object.assign(Object.create(null), parsed) as typeof parsed),
   );
 
 /** `string()` (valid Unicode) matching `pattern`, with `message` when it does not. */
