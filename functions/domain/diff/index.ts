@@ -22,11 +22,12 @@
  * insert-all), never approximated silently and never decided by a timer.
  */
 
+import { type DocumentFormat, documentModel } from '../document';
 import { isNfc, normalizeText } from '../text';
 import { alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
 import { diffInterned, internLines, lineStarts, localIds, relativeStarts, scanLines } from './lines';
-import { type SectionInfo, splitSectionsDetailed } from './sections';
+import { type SectionInfo, sectionInfos } from './sections';
 import type { DiffOp, PolicyDiff, SectionDiff } from './types';
 import { formatUnified } from './unified';
 import { diffTextLines } from './words';
@@ -51,12 +52,30 @@ function prepare(raw: string): { text: string; starts: Int32Array } {
   return { text, starts: lineStarts(text) };
 }
 
-export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
-  const { text: a, starts: oldStarts } = prepare(oldText);
-  const { text: b, starts: newStarts } = prepare(newText);
+/** The formats of the two texts compared (each defaults to `text`). */
+export interface DiffFormats {
+  old?: DocumentFormat;
+  new?: DocumentFormat;
+}
+
+/**
+ * Section-by-section, word-by-word diff of two policy texts, run on their reader texts (see
+ * `DocumentModel.reader`): a Markdown edit that only changes markup changes no word and is reported as
+ * `formattingChanged` on the section, and `stats.formattingOnly` when nothing else changed.
+ */
+export function diffPolicyTexts(
+  oldText: string,
+  newText: string,
+  formats: DocumentFormat | DiffFormats = {},
+): PolicyDiff {
+  const f = typeof formats === 'string' ? { old: formats, new: formats } : formats;
+  const oldDoc = documentModel(prepare(oldText).text, f.old ?? 'text');
+  const newDoc = documentModel(prepare(newText).text, f.new ?? 'text');
+  const a = oldDoc.reader;
+  const b = newDoc.reader;
   const budget = new WorkBudget(TOTAL_WORK);
 
-  const lines = internLines(a, b, oldStarts, newStarts);
+  const lines = internLines(a, b, oldDoc.readerStarts, newDoc.readerStarts);
   let linesAdded = 0;
   let linesRemoved = 0;
   if (a !== b) {
@@ -66,8 +85,8 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
     }
   }
 
-  const oldSecs = splitSectionsDetailed(a, lines.oldStarts);
-  const newSecs = splitSectionsDetailed(b, lines.newStarts);
+  const oldSecs = sectionInfos(oldDoc);
+  const newSecs = sectionInfos(newDoc);
   const remap = new Int32Array(lines.idCount).fill(-1);
   const sectionChanges = (o: SectionInfo, n: SectionInfo): DiffOp[] => {
     const ids = localIds(
@@ -79,6 +98,9 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
     const newStarts = relativeStarts(lines.newStarts, n.fromLine, n.toLine);
     return diffTextLines(o.text, oldStarts, ids.a, n.text, newStarts, ids.b, ids.idCount, budget);
   };
+  // Markup of a section changed while its reader text did not (source compared without edge blank lines).
+  const markupChanged = (o: SectionInfo, n: SectionInfo) =>
+    oldDoc.source.slice(o.srcFrom, o.srcTo).trim() !== newDoc.source.slice(n.srcFrom, n.srcTo).trim();
   const sections: SectionDiff[] = [];
   for (const entry of alignSections(oldSecs, newSecs, lines, budget)) {
     const o = entry.old === undefined ? undefined : oldSecs[entry.old];
@@ -97,14 +119,23 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
         status: 'added',
         changes: [{ op: 'insert', text: n.text }],
       });
-    } else if (entry.status === 'modified' && o !== undefined && n !== undefined) {
-      sections.push({ key: n.key, title: n.title, status: 'modified', changes: sectionChanges(o, n) });
-    } else if (n !== undefined) {
-      sections.push({ key: n.key, title: n.title, status: 'unchanged' });
+    } else if (o !== undefined && n !== undefined) {
+      const changes = o.text === n.text ? undefined : sectionChanges(o, n);
+      const sec: SectionDiff = {
+        key: n.key,
+        title: n.title,
+        status: changes === undefined ? 'unchanged' : 'modified',
+      };
+      if (o.key !== n.key) sec.oldKey = o.key;
+      if (changes !== undefined) sec.changes = changes;
+      else if (markupChanged(o, n)) sec.formattingChanged = true;
+      sections.push(sec);
     }
   }
   const sectionsChanged = sections.filter((s) => s.status !== 'unchanged').length;
-  return { stats: { linesAdded, linesRemoved, sectionsChanged }, sections };
+  const stats: PolicyDiff['stats'] = { linesAdded, linesRemoved, sectionsChanged };
+  if (sectionsChanged === 0 && oldDoc.source !== newDoc.source) stats.formattingOnly = true;
+  return { stats, sections };
 }
 
 /** Unified diff (3 lines of context) of the two normalised texts; '' when they are equal. */
