@@ -26,8 +26,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { parseDocument } from '../../functions/domain/document/index';
 import { diffPolicyTexts, type PolicyDiff } from '../../functions/domain/diff/index';
+import { parseDocument } from '../../functions/domain/document/index';
 import { MAX_TEXT_BYTES, normalizeText, utf8Bytes } from '../../functions/domain/text';
 import { type BenchRecord, percentile, round } from './common';
 
@@ -111,7 +111,13 @@ export function corpusPairs(dir: string): {
         const diff = diffPolicyTexts(texts[k - 1]!, texts[k]!, 'markdown');
         const diffMs = performance.now() - t0;
         const git = gitWordChange(a, b);
-        pairs.push({ name: `${name} v${k}→v${k + 1}`, reported: reportedChange(diff), git: git.chars, diffMs, gitMs: git.ms });
+        pairs.push({
+          name: `${name} v${k}→v${k + 1}`,
+          reported: reportedChange(diff),
+          git: git.chars,
+          diffMs,
+          gitMs: git.ms,
+        });
       }
     }
   } finally {
@@ -146,7 +152,11 @@ export async function runCorpusBench(): Promise<BenchRecord[]> {
     { name: 'corpus.changeRatio.max', value: round(r[r.length - 1] ?? Number.NaN), unit: 'ratio' },
     { name: 'corpus.changeRatio.unmatched', value: unmatched, unit: 'count' },
     { name: 'corpus.headingRecall.p10', value: round(percentile(recall, 10)), unit: 'ratio' },
-    { name: 'corpus.diffMs.p95', value: round(percentile(sorted(pairs.map((p) => p.diffMs)), 95)), unit: 'ms' },
+    {
+      name: 'corpus.diffMs.p95',
+      value: round(percentile(sorted(pairs.map((p) => p.diffMs)), 95)),
+      unit: 'ms',
+    },
     { name: 'corpus.gitMs.p95', value: round(percentile(sorted(pairs.map((p) => p.gitMs)), 95)), unit: 'ms' },
     { name: 'corpus.parseMs.p95', value: round(percentile(sorted(parseMs), 95)), unit: 'ms' },
   ];

@@ -24,13 +24,13 @@
 
 import { type DocumentFormat, documentModel } from '../document';
 import { isNfc, normalizeText } from '../text';
-import { alignSections } from './align';
+import { type AlignedSection, alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
 import { diffInterned, internLines, lineStarts, localIds, relativeStarts, scanLines } from './lines';
 import { type SectionInfo, sectionInfos } from './sections';
 import type { DiffOp, PolicyDiff, SectionDiff } from './types';
 import { formatUnified } from './unified';
-import { diffTextLines } from './words';
+import { diffText, diffTextLines, mergeOps } from './words';
 
 export { splitSections } from './sections';
 export { tokenize } from './tokens';
@@ -101,8 +101,16 @@ export function diffPolicyTexts(
   // Markup of a section changed while its reader text did not (source compared without edge blank lines).
   const markupChanged = (o: SectionInfo, n: SectionInfo) =>
     oldDoc.source.slice(o.srcFrom, o.srcTo).trim() !== newDoc.source.slice(n.srcFrom, n.srcTo).trim();
+  const aligned = alignSections(oldSecs, newSecs, lines, budget);
   const sections: SectionDiff[] = [];
-  for (const entry of alignSections(oldSecs, newSecs, lines, budget)) {
+  for (let e = 0; e < aligned.length; ) {
+    const group = changedGroup(aligned, e);
+    if (group > e + 1) {
+      sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, budget));
+      e = group;
+      continue;
+    }
+    const entry = aligned[e++]!;
     const o = entry.old === undefined ? undefined : oldSecs[entry.old];
     const n = entry.new === undefined ? undefined : newSecs[entry.new];
     if (entry.status === 'removed' && o !== undefined) {
@@ -136,6 +144,120 @@ export function diffPolicyTexts(
   const stats: PolicyDiff['stats'] = { linesAdded, linesRemoved, sectionsChanged };
   if (sectionsChanged === 0 && oldDoc.source !== newDoc.source) stats.formattingOnly = true;
   return { stats, sections };
+}
+
+/**
+ * End of the run of changed entries starting at `from` that mixes added or removed sections with others
+ * in document order on both sides (a section split in two, two merged, text moved across a heading):
+ * such a run is diffed as one text, so moved words are not reported twice. `from + 1` when there is none.
+ */
+function changedGroup(aligned: readonly AlignedSection[], from: number): number {
+  let end = from;
+  let addedOrRemoved = false;
+  let lastOld = -1;
+  let lastNew = -1;
+  while (end < aligned.length && aligned[end]!.status !== 'unchanged') {
+    const a = aligned[end]!;
+    if ((a.old !== undefined && a.old < lastOld) || (a.new !== undefined && a.new < lastNew)) break;
+    if (a.status !== 'modified') addedOrRemoved = true;
+    lastOld = a.old ?? lastOld;
+    lastNew = a.new ?? lastNew;
+    end++;
+  }
+  return addedOrRemoved && end - from >= 2 ? end : from + 1;
+}
+
+/**
+ * Diffs a run of changed sections as one text, then cuts the ops at the section boundaries of both
+ * sides: a new section that keeps no text is `added`, an old one none of whose text is kept is
+ * `removed` (placed where its text was deleted), the others are `modified` with their share of the ops
+ * (deletions of partly kept old sections go with the new section that keeps the rest of them).
+ */
+function diffGroup(
+  group: readonly AlignedSection[],
+  oldSecs: readonly SectionInfo[],
+  newSecs: readonly SectionInfo[],
+  budget: WorkBudget,
+): SectionDiff[] {
+  const olds = group.flatMap((a) => (a.old === undefined ? [] : [oldSecs[a.old]!]));
+  const news = group.flatMap((a) => (a.new === undefined ? [] : [newSecs[a.new]!]));
+  const ops = diffText(olds.map((s) => s.text).join(''), news.map((s) => s.text).join(''), budget);
+  const ends = (secs: readonly SectionInfo[]) => {
+    let total = 0;
+    return secs.map((s) => (total += s.text.length));
+  };
+  const oldEnds = ends(olds);
+  const newEnds = ends(news);
+  type Piece = { op: DiffOp['op']; text: string; old: number; new: number; atEnd: boolean };
+  const pieces: Piece[] = [];
+  let oi = 0;
+  let ni = 0;
+  let oldPos = 0;
+  let newPos = 0;
+  for (const op of ops) {
+    let rest = op.text;
+    while (rest !== '') {
+      while (oi < olds.length - 1 && oldPos >= oldEnds[oi]!) oi++;
+      while (ni < news.length - 1 && newPos >= newEnds[ni]!) ni++;
+      let len = rest.length;
+      if (op.op !== 'insert') len = Math.min(len, (oldEnds[oi] ?? oldPos + len) - oldPos);
+      if (op.op !== 'delete') len = Math.min(len, (newEnds[ni] ?? newPos + len) - newPos);
+      len = Math.max(1, len);
+      pieces.push({
+        op: op.op,
+        text: rest.slice(0, len),
+        old: oi,
+        new: ni,
+        atEnd: newPos >= (newEnds[news.length - 1] ?? 0),
+      });
+      if (op.op !== 'insert') oldPos += len;
+      if (op.op !== 'delete') newPos += len;
+      rest = rest.slice(len);
+    }
+  }
+  const oldKept = new Uint8Array(olds.length);
+  const newKept = new Uint8Array(news.length);
+  // The new section that last kept text of each old section, where the old section's deletions go.
+  const home = new Int32Array(olds.length).fill(-1);
+  for (const p of pieces) {
+    if (p.op !== 'equal') continue;
+    oldKept[p.old] = 1;
+    newKept[p.new] = 1;
+    if (home[p.old] === -1) home[p.old] = p.new;
+  }
+  const perNew: DiffOp[][] = news.map(() => []);
+  const removedBefore: number[][] = Array.from({ length: news.length + 1 }, () => []);
+  for (const p of pieces) {
+    if (p.op === 'delete' && oldKept[p.old] === 0) {
+      const at = p.atEnd ? news.length : p.new;
+      const list = removedBefore[at]!;
+      if (!list.includes(p.old)) list.push(p.old);
+      continue;
+    }
+    const target = p.op === 'delete' && home[p.old]! >= 0 ? home[p.old]! : p.new;
+    perNew[target]!.push({ op: p.op, text: p.text });
+  }
+  const out: SectionDiff[] = [];
+  const removed = (k: number): SectionDiff => ({
+    key: olds[k]!.key,
+    title: olds[k]!.title,
+    status: 'removed',
+    changes: [{ op: 'delete', text: olds[k]!.text }],
+  });
+  for (let j = 0; j < news.length; j++) {
+    for (const k of removedBefore[j]!) out.push(removed(k));
+    const n = news[j]!;
+    const changes = mergeOps(perNew[j]!);
+    if (newKept[j] === 0 && changes.every((c) => c.op === 'insert')) {
+      out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
+    } else if (changes.every((c) => c.op === 'equal')) {
+      out.push({ key: n.key, title: n.title, status: 'unchanged' });
+    } else {
+      out.push({ key: n.key, title: n.title, status: 'modified', changes });
+    }
+  }
+  for (const k of removedBefore[news.length]!) out.push(removed(k));
+  return out;
 }
 
 /** Unified diff (3 lines of context) of the two normalised texts; '' when they are equal. */
