@@ -128,7 +128,7 @@ export function diffPolicyTexts(
         changes: [{ op: 'insert', text: n.text }],
       });
     } else if (o !== undefined && n !== undefined) {
-      const changes = o.text === n.text ? undefined : sectionChanges(o, n);
+      const changes = entry.status === 'modified' ? sectionChanges(o, n) : undefined;
       const sec: SectionDiff = {
         key: n.key,
         title: n.title,
@@ -136,7 +136,7 @@ export function diffPolicyTexts(
       };
       if (o.key !== n.key) sec.oldKey = o.key;
       if (changes !== undefined) sec.changes = changes;
-      else if (markupChanged(o, n)) sec.formattingChanged = true;
+      else if (o.text === n.text && markupChanged(o, n)) sec.formattingChanged = true;
       sections.push(sec);
     }
   }
@@ -148,7 +148,7 @@ export function diffPolicyTexts(
 
 /**
  * End of the run of changed entries starting at `from` that mixes added or removed sections with others
- * in document order on both sides (a section split in two, two merged, text moved across a heading):
+ * in one contiguous stretch of both documents (a section split in two, two merged, text moved across a heading):
  * such a run is diffed as one text, so moved words are not reported twice. `from + 1` when there is none.
  */
 function changedGroup(aligned: readonly AlignedSection[], from: number): number {
@@ -158,7 +158,9 @@ function changedGroup(aligned: readonly AlignedSection[], from: number): number 
   let lastNew = -1;
   while (end < aligned.length && aligned[end]!.status !== 'unchanged') {
     const a = aligned[end]!;
-    if ((a.old !== undefined && a.old < lastOld) || (a.new !== undefined && a.new < lastNew)) break;
+    // Contiguous on both sides: the run is one stretch of each document.
+    if (a.old !== undefined && lastOld !== -1 && a.old !== lastOld + 1) break;
+    if (a.new !== undefined && lastNew !== -1 && a.new !== lastNew + 1) break;
     if (a.status !== 'modified') addedOrRemoved = true;
     lastOld = a.old ?? lastOld;
     lastNew = a.new ?? lastNew;
@@ -217,25 +219,44 @@ function diffGroup(
   }
   const oldKept = new Uint8Array(olds.length);
   const newKept = new Uint8Array(news.length);
-  // The new section that last kept text of each old section, where the old section's deletions go.
-  const home = new Int32Array(olds.length).fill(-1);
   for (const p of pieces) {
     if (p.op !== 'equal') continue;
     oldKept[p.old] = 1;
     newKept[p.new] = 1;
-    if (home[p.old] === -1) home[p.old] = p.new;
   }
-  const perNew: DiffOp[][] = news.map(() => []);
+  // Each new section takes a contiguous stretch of the ops, so both its sides are contiguous text; a
+  // deletion right at a section boundary that continues the previous section's old text stays with it.
+  const perNew: Array<Array<DiffOp & { old: number }>> = news.map(() => []);
   const removedBefore: number[][] = Array.from({ length: news.length + 1 }, () => []);
+  // An old section none of whose text is kept is `removed` when it sits between new sections; inside one
+  // new section its deletion stays part of that section's change (so the section's old side stays whole).
+  const prevNew = new Int32Array(pieces.length).fill(-1);
+  const nextNew = new Int32Array(pieces.length).fill(-1);
+  for (let k = 0, last = -1; k < pieces.length; k++) {
+    prevNew[k] = last;
+    if (pieces[k]!.op !== 'delete') last = pieces[k]!.new;
+  }
+  for (let k = pieces.length - 1, next = -1; k >= 0; k--) {
+    nextNew[k] = next;
+    if (pieces[k]!.op !== 'delete') next = pieces[k]!.new;
+  }
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    if (p.op === 'delete' && oldKept[p.old] === 0 && prevNew[k] !== -1 && prevNew[k] === nextNew[k])
+      oldKept[p.old] = 2;
+  }
   for (const p of pieces) {
     if (p.op === 'delete' && oldKept[p.old] === 0) {
-      const at = p.atEnd ? news.length : p.new;
-      const list = removedBefore[at]!;
+      const list = removedBefore[p.atEnd ? news.length : p.new]!;
       if (!list.includes(p.old)) list.push(p.old);
       continue;
     }
-    const target = p.op === 'delete' && home[p.old]! >= 0 ? home[p.old]! : p.new;
-    perNew[target]!.push({ op: p.op, text: p.text });
+    let target = p.new;
+    if (p.op === 'delete' && p.new > 0 && perNew[p.new]!.length === 0) {
+      const last = perNew[p.new - 1]!.at(-1);
+      if (last !== undefined && last.old === p.old) target = p.new - 1;
+    }
+    perNew[target]!.push({ op: p.op, text: p.text, old: p.old });
   }
   const out: SectionDiff[] = [];
   const removed = (k: number): SectionDiff => ({
@@ -247,7 +268,7 @@ function diffGroup(
   for (let j = 0; j < news.length; j++) {
     for (const k of removedBefore[j]!) out.push(removed(k));
     const n = news[j]!;
-    const changes = mergeOps(perNew[j]!);
+    const changes = mergeOps(perNew[j]!.map(({ op, text }) => ({ op, text })));
     if (newKept[j] === 0 && changes.every((c) => c.op === 'insert')) {
       out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
     } else if (changes.every((c) => c.op === 'equal')) {

@@ -141,15 +141,15 @@ function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, ou
   const { starts: sb, ids: b } = tokenizeInterned(newChunk, interner, bitsNew);
   // Tokenising and interning cost far more per token than a Myers step.
   budget.spend(chars + 16 * (a.length + b.length));
+  const small = a.length * b.length <= WEIGHTED_CELLS;
   // NaN (too many distinct words to estimate) is not below the threshold: such regions get a token diff.
-  if (estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
+  if (!small && estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
     out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
   }
-  const matchA =
-    a.length * b.length <= WEIGHTED_CELLS
-      ? weightedMatch(oldChunk, sa, a, b, budget)
-      : diffSequences(a, b, interner.size, budget, WORD_WINDOW_WORK).matchA;
+  const matchA = small
+    ? weightedMatch(oldChunk, sa, a, b, budget)
+    : diffSequences(a, b, interner.size, budget, WORD_WINDOW_WORK).matchA;
   for (const run of runsFromMatches(a.length, b.length, matchA)) {
     if (run.op === 'insert')
       out.push({ op: 'insert', text: newChunk.slice(sb[run.b]!, sb[run.b + run.count]!) });

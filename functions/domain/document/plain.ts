@@ -15,8 +15,6 @@ interface Candidate {
   match: HeadingMatch | null;
   /** Key and title of a heading recognised by its looks (`looksLikeTitleLine`), when `match` is null. */
   looks?: string;
-  /** Whether body text (a non-blank line that is no candidate) lies between this and the next candidate. */
-  bodyAfter: boolean;
 }
 
 const isBlankLine = (text: string, from: number, to: number) => {
@@ -37,8 +35,8 @@ const isBlankLine = (text: string, from: number, to: number) => {
  * - is all capitals or short Title Case, stands between blank lines, is not the document's first line
  *   and is followed by more text.
  *
- * Lists are not headings: within a list-like family (`1.`, `1)`, `A.`, `(a)` …), items that follow each
- * other with nothing but blank lines between them, and a numbering that restarts at 1 after that family
+ * Lists are not headings: within a list-like family (`1.`, `1)`, `A.`, `(a)` …), items numbered in
+ * sequence on adjacent lines, and a numbering that restarts at 1 after that family
  * already numbered a heading, are list items — each family is judged on its own, so one kind of heading
  * never changes how the others are read.
  */
@@ -63,7 +61,7 @@ export function plainSections(text: string, starts: Int32Array): DocSection[] {
     const line = lineAt(k);
     const match = matchHeading(line, true);
     if (match !== null) {
-      candidates.push({ line: k, match, bodyAfter: false });
+      candidates.push({ line: k, match });
       continue;
     }
     if (k > firstNonBlank && blank(k - 1) && blank(k + 1) && looksLikeTitleLine(line)) {
@@ -71,29 +69,21 @@ export function plainSections(text: string, starts: Int32Array): DocSection[] {
       let next = k + 1;
       while (next < lineCount && blank(next)) next++;
       if (next < lineCount && starts[next + 1]! - starts[next]! > len) {
-        candidates.push({ line: k, match: null, looks: line.trim(), bodyAfter: false });
+        candidates.push({ line: k, match: null, looks: line.trim() });
       }
     }
   }
-  for (let x = 0; x < candidates.length; x++) {
-    const to = x + 1 < candidates.length ? candidates[x + 1]!.line : lineCount;
-    for (let k = candidates[x]!.line + 1; k < to; k++) {
-      if (!blank(k)) {
-        candidates[x]!.bodyAfter = true;
-        break;
-      }
-    }
-  }
-
   const headings: Array<{ line: number; key: string; title: string }> = [];
   const lastOrdinal = new Map<string, number>();
   const isListLike = (c: Candidate | undefined) => c?.match?.family.listLike === true;
+  // Consecutive items on adjacent lines (`1. Name` / `2. E-mail`) are a list: headings have a body, or
+  // at least a blank line, after them.
   const sameRun = (x: Candidate, y: Candidate | undefined) =>
     y !== undefined &&
     isListLike(x) &&
     isListLike(y) &&
     x.match!.family === y.match!.family &&
-    !x.bodyAfter &&
+    y.line === x.line + 1 &&
     ordinal(y.match!.key) === ordinal(x.match!.key) + 1;
   let listFamily: string | null = null;
   let listNext = 0;
