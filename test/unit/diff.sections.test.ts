@@ -109,8 +109,8 @@ describe('splitSections heading styles', () => {
       ['cookie', 'Cookie'],
       ['cookie#2', 'Cookie'],
     ]);
-    // The list is a list (markers resolved in the reader text), not two sections.
-    expect(sections[1]!.body).toBe('Họ tên\nEmail\n');
+    // The list is a list (read with its numbers, as rendered), not two sections.
+    expect(sections[1]!.body).toBe('1. Họ tên\n2. Email\n');
   });
 
   it('is not fooled by sentences: indented items, `10 apples`, `Section mix…`, long lines, `#tag`', () => {

@@ -128,7 +128,10 @@ export function diffPolicyTexts(
         changes: [{ op: 'insert', text: n.text }],
       });
     } else if (o !== undefined && n !== undefined) {
-      const changes = entry.status === 'modified' ? sectionChanges(o, n) : undefined;
+      let changes = entry.status === 'modified' ? sectionChanges(o, n) : undefined;
+      // Only line breaks or spaces moved (a paragraph split, list items joined): markup, not words.
+      const spacing = changes !== undefined && onlyWhitespace(changes);
+      if (spacing) changes = undefined;
       const sec: SectionDiff = {
         key: n.key,
         title: n.title,
@@ -136,7 +139,7 @@ export function diffPolicyTexts(
       };
       if (o.key !== n.key) sec.oldKey = o.key;
       if (changes !== undefined) sec.changes = changes;
-      else if (o.text === n.text && markupChanged(o, n)) sec.formattingChanged = true;
+      else if (spacing || (o.text === n.text && markupChanged(o, n))) sec.formattingChanged = true;
       sections.push(sec);
     }
   }
@@ -271,14 +274,21 @@ function diffGroup(
     const changes = mergeOps(perNew[j]!.map(({ op, text }) => ({ op, text })));
     if (newKept[j] === 0 && changes.every((c) => c.op === 'insert')) {
       out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
-    } else if (changes.every((c) => c.op === 'equal')) {
-      out.push({ key: n.key, title: n.title, status: 'unchanged' });
+    } else if (onlyWhitespace(changes)) {
+      const sec: SectionDiff = { key: n.key, title: n.title, status: 'unchanged' };
+      if (changes.some((c) => c.op !== 'equal')) sec.formattingChanged = true;
+      out.push(sec);
     } else {
       out.push({ key: n.key, title: n.title, status: 'modified', changes });
     }
   }
   for (const k of removedBefore[news.length]!) out.push(removed(k));
   return out;
+}
+
+/** No insert or delete carries anything but whitespace. */
+function onlyWhitespace(ops: readonly DiffOp[]): boolean {
+  return ops.every((op) => op.op === 'equal' || op.text.trim() === '');
 }
 
 /** Unified diff (3 lines of context) of the two normalised texts; '' when they are equal. */

@@ -100,6 +100,8 @@ export function parseMarkdown(source: string): DocumentModel {
   let listDepth = 0;
   let quoteDepth = 0;
   let itemPending = false;
+  let itemPrefix = '';
+  const ordinals: number[] = [];
   const push = (block: Omit<DocBlock, 'line' | 'lines'>, text: string) => {
     const parts = text.split('\n').map((l) => l.trimEnd());
     blocks.push({ ...block, line: lines.length, lines: parts.length });
@@ -122,12 +124,17 @@ export function parseMarkdown(source: string): DocumentModel {
     const t = tokens[k]!;
     switch (t.type) {
       case 'bullet_list_open':
+        listDepth++;
+        ordinals.push(-1);
+        break;
       case 'ordered_list_open':
         listDepth++;
+        ordinals.push(Number(t.attrGet('start') ?? 1));
         break;
       case 'bullet_list_close':
       case 'ordered_list_close':
         listDepth--;
+        ordinals.pop();
         break;
       case 'blockquote_open':
         quoteDepth++;
@@ -135,9 +142,15 @@ export function parseMarkdown(source: string): DocumentModel {
       case 'blockquote_close':
         quoteDepth--;
         break;
-      case 'list_item_open':
+      case 'list_item_open': {
         itemPending = true;
+        // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
+        // paragraph and `1. Scope` written as a list read the same; bullets are markup.
+        const n = ordinals[ordinals.length - 1] ?? -1;
+        itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
+        if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
         break;
+      }
       case 'heading_open': {
         parserHeadings++;
         const inline = tokens[k + 1]!;
@@ -158,7 +171,10 @@ export function parseMarkdown(source: string): DocumentModel {
             break;
           }
         }
-        push({ kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, token: k - 1 }, text);
+        push(
+          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, token: k - 1 },
+          item ? itemPrefix + text : text,
+        );
         break;
       }
       case 'fence':
