@@ -3,7 +3,7 @@
  * versions, and an Atom feed. Pure functions from data to HTML/XML; no script runs on any page.
  */
 import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
-import { type DocumentModel, documentModel, headingId } from '../domain/document';
+import { type DocumentModel, documentModel, headingId, plainText } from '../domain/document';
 import type { Revision } from '../domain/revision';
 import type { PolicyView } from '../domain/timeline';
 import { escapeAttr, escapeHtml, layout } from './html';
@@ -140,7 +140,7 @@ export function renderChangesPage(input: ChangesPageInput): string {
     to.summary[locale] ?? (locale === to.defaultLocale ? undefined : to.summary[to.defaultLocale]);
   const summary = `<section class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h">${escapeHtml(s.whatChanged)}</h2>
-${summaryText ? `<p class="text">${escapeHtml(summaryText)}</p>` : ''}
+${summaryText ? `<p class="text">${escapeHtml((to.format ?? 'text') === 'markdown' ? plainText(summaryText) : summaryText)}</p>` : ''}
 ${
   changed.length > 0
     ? `<p><strong>${escapeHtml(s.changedSections)}:</strong></p><ul>${changed

@@ -223,7 +223,8 @@ function diffGroup(
   const oldKept = new Uint8Array(olds.length);
   const newKept = new Uint8Array(news.length);
   for (const p of pieces) {
-    if (p.op !== 'equal') continue;
+    // Only kept words count: a shared line break does not make a new section an edit of an old one.
+    if (p.op !== 'equal' || p.text.trim() === '') continue;
     oldKept[p.old] = 1;
     newKept[p.new] = 1;
   }
@@ -272,7 +273,7 @@ function diffGroup(
     for (const k of removedBefore[j]!) out.push(removed(k));
     const n = news[j]!;
     const changes = mergeOps(perNew[j]!.map(({ op, text }) => ({ op, text })));
-    if (newKept[j] === 0 && changes.every((c) => c.op === 'insert')) {
+    if (newKept[j] === 0 && changes.every((c) => c.op !== 'delete')) {
       out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
     } else if (onlyWhitespace(changes)) {
       const sec: SectionDiff = { key: n.key, title: n.title, status: 'unchanged' };
