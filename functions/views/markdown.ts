@@ -144,13 +144,9 @@ export function renderBlockChanges(
     const block = model === undefined ? undefined : blockAt(model, row.line);
     const unchanged = row.pieces.every((p) => p.op === 'equal');
     if (row.pieces.length === 0) continue;
-    if (
-      unchanged &&
-      model !== undefined &&
-      block !== undefined &&
-      block.lines === 1 &&
-      block.kind !== 'code'
-    ) {
+    const formatted =
+      block !== undefined && block.lines === 1 && block.kind !== 'code' && block.kind !== 'row';
+    if (unchanged && model !== undefined && formatted) {
       out.push(wrap(block, inlineHtml(model, block)));
     } else {
       out.push(wrap(block, row.pieces.map(opHtml).join(''), row.side === 'old' ? 'md-gone' : ''));

@@ -153,6 +153,10 @@ describe.runIf(hasChromium)('Markdown policy pages in a real browser', () => {
       expect.arrayContaining([expect.stringContaining('Sharing')]),
     );
     expect(await page.locator('section.change .md-li').count()).toBe(0);
+    // Unchanged blocks of a changed section are shown too (formatted), not only the changed ones.
+    expect(await page.locator('section.change .md-tr').allTextContents()).toEqual(
+      expect.arrayContaining(['Data | Kept for', 'Account | while your account exists']),
+    );
     expect(await page.locator('body').textContent()).not.toContain('**');
     expect(dialogs).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'markdown-redline.png'), fullPage: true });
