@@ -104,7 +104,7 @@ export function diffPolicyTexts(
   const aligned = alignSections(oldSecs, newSecs, lines, budget);
   const sections: SectionDiff[] = [];
   for (let e = 0; e < aligned.length; ) {
-    const group = changedGroup(aligned, e);
+    const group = changedGroup(aligned, e, oldSecs, newSecs);
     if (group > e + 1) {
       sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, budget));
       e = group;
@@ -154,17 +154,31 @@ export function diffPolicyTexts(
  * in one contiguous stretch of both documents (a section split in two, two merged, text moved across a heading):
  * such a run is diffed as one text, so moved words are not reported twice. `from + 1` when there is none.
  */
-function changedGroup(aligned: readonly AlignedSection[], from: number): number {
+/** Most sections diffed as one run (splits and merges involve a few; a rewrite is left per section). */
+const MAX_GROUP = 12;
+const MAX_GROUP_CHARS = 64 * 1024;
+
+function changedGroup(
+  aligned: readonly AlignedSection[],
+  from: number,
+  oldSecs: readonly SectionInfo[],
+  newSecs: readonly SectionInfo[],
+): number {
   let end = from;
   let addedOrRemoved = false;
+  let chars = 0;
   let lastOld = -1;
   let lastNew = -1;
-  while (end < aligned.length && aligned[end]!.status !== 'unchanged') {
+  while (end < aligned.length && end - from < MAX_GROUP && aligned[end]!.status !== 'unchanged') {
     const a = aligned[end]!;
     // Contiguous on both sides: the run is one stretch of each document.
     if (a.old !== undefined && lastOld !== -1 && a.old !== lastOld + 1) break;
     if (a.new !== undefined && lastNew !== -1 && a.new !== lastNew + 1) break;
     if (a.status !== 'modified') addedOrRemoved = true;
+    chars +=
+      (a.old === undefined ? 0 : oldSecs[a.old]!.text.length) +
+      (a.new === undefined ? 0 : newSecs[a.new]!.text.length);
+    if (chars > MAX_GROUP_CHARS) break;
     lastOld = a.old ?? lastOld;
     lastNew = a.new ?? lastNew;
     end++;

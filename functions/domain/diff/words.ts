@@ -102,11 +102,22 @@ const regionInterner = new SpanInterner();
 const bitsOld = new Uint32Array(32);
 const bitsNew = new Uint32Array(32);
 
-/** Largest changed region (both sides, after trimming) that is diffed token by token at all. */
-export const MAX_TOKEN_REGION = 1_000_000;
+/**
+ * Largest changed region (both sides, after trimming its common prefix and suffix) that is diffed token
+ * by token; a larger one is reported as replaced.
+ */
+export const MAX_TOKEN_REGION = REGION_CHAR_LIMIT;
+
+/** The same for a region that is one line on each side. */
+export const MAX_LINE_REGION = 1_000_000;
 
 /** Token windows up to this many cells (old × new tokens) get the exact weighted LCS. */
-const WEIGHTED_CELLS = 12_000;
+const WEIGHTED_CELLS = 2_500;
+
+/** Regions of at most this many tokens skip the word-set similarity shortcut. */
+const FEW_TOKENS = 40;
+
+let dpScratch = new Float64Array(1024);
 
 /**
  * Token-level diff of one changed region, appended to `out`. The common prefix and suffix (ending on
@@ -129,7 +140,14 @@ function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, ou
     return;
   }
   const chars = oldChunk.length + newChunk.length;
-  if (chars > MAX_TOKEN_REGION || budget.exhausted) {
+  // One long line on each side (a converter's one-line paragraph) cannot be split further by the line
+  // diff: it gets a token diff up to a larger size (work stays bounded by the budget).
+  const lineBreak = (t: string) => {
+    const at = t.indexOf('\n');
+    return at !== -1 && at < t.length - 1;
+  };
+  const oneLine = !lineBreak(oldChunk) && !lineBreak(newChunk);
+  if (chars > (oneLine ? MAX_LINE_REGION : MAX_TOKEN_REGION) || budget.exhausted) {
     out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
   }
@@ -143,7 +161,8 @@ function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, ou
   budget.spend(chars + 16 * (a.length + b.length));
   const small = a.length * b.length <= WEIGHTED_CELLS;
   // NaN (too many distinct words to estimate) is not below the threshold: such regions get a token diff.
-  if (!small && estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
+  // A few tokens (a date, a figure) are always diffed: their word sets say little.
+  if (a.length + b.length > FEW_TOKENS && estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
     out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
   }
@@ -175,7 +194,8 @@ function weightedMatch(
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = isSpaceAt(oldChunk, sa[i]!) ? 0.01 : sa[i + 1]! - sa[i]!;
   // dp[i][j]: best weight of a common subsequence of a[i..] and b[j..].
-  const dp = new Float64Array((n + 1) * (m + 1));
+  if (dpScratch.length < (n + 1) * (m + 1)) dpScratch = new Float64Array((n + 1) * (m + 1));
+  const dp = dpScratch.fill(0, 0, (n + 1) * (m + 1));
   const at = (i: number, j: number) => i * (m + 1) + j;
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
