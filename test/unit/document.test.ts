@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
@@ -281,5 +282,27 @@ describe('plainText', () => {
     expect(plainText('**4.1** _Cookies_ and [our policy](https://x.test) &amp; `code` 1\\. <b>x</b>')).toBe(
       '4.1 Cookies and our policy & code 1. <b>x</b>',
     );
+  });
+});
+
+describe('the example policies (examples/)', () => {
+  const read = (name: string) =>
+    normalizeText(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+  const changes = (oldName: string, newName: string, format: 'markdown' | 'text') =>
+    diffPolicyTexts(read(oldName), read(newName), format)
+      .sections.filter((s) => s.status !== 'unchanged')
+      .map((s) => [s.key, s.status, s.title]);
+
+  it.each(['en', 'vi'])('reads the %s policy the same from Markdown and from plain text', (lang) => {
+    const md = splitSections(read(`privacy-policy.${lang}.md`), 'markdown').map((s) => [s.key, s.title]);
+    const txt = splitSections(read(`privacy-policy.${lang}.txt`), 'text').map((s) => [s.key, s.title]);
+    expect(md.length).toBeGreaterThan(20);
+    expect(md.slice(1)).toEqual(txt.slice(1));
+    const mdChanges = changes(`privacy-policy.${lang}.md`, `privacy-policy-v2.${lang}.md`, 'markdown');
+    expect(mdChanges).toEqual(changes(`privacy-policy.${lang}.txt`, `privacy-policy-v2.${lang}.txt`, 'text'));
+    // v2 inserts section 7 (with 7.1 and 7.2) and renumbers the rest: nothing else is added or removed.
+    expect(
+      mdChanges.filter(([, status]) => status !== 'modified').map(([key, status]) => `${key}:${status}`),
+    ).toEqual(['7:added', '7.1:added', '7.2:added']);
   });
 });
