@@ -7,6 +7,7 @@ import { runBundleBench } from './bench/bundles';
 import { runCliBench } from './bench/cli';
 import { runClientBench } from './bench/client';
 import type { BenchRecord } from './bench/common';
+import { runCorpusBench } from './bench/corpus';
 import { runDiffBench } from './bench/diff';
 import { runNotifyBench } from './bench/notify';
 import { runStatusBench } from './bench/status';
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['status and publish', runStatusBench],
   ['typed client', runClientBench],
   ['diff', runDiffBench],
+  ['corpus', runCorpusBench],
   ['notifications', runNotifyBench],
   ['bundles', () => runBundleBench()],
   ['cli', async () => runCliBench()],

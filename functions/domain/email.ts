@@ -10,6 +10,7 @@
 
 import { wordingFor } from './email-templates';
 import type { ChangeKind } from './revision';
+import { withoutTrailingSlashes } from './text';
 
 export interface OrgContact {
   name: string;
@@ -92,7 +93,7 @@ export const isSafeAddress = (address: string) =>
   address.length <= 254 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) && ADDRESS.test(address);
 
 export function noticeLinks(publicBaseUrl: string, policyId: string, version: number) {
-  const base = publicBaseUrl.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(publicBaseUrl);
   const p = encodeURIComponent(policyId);
   return {
     redline: version > 1 ? `${base}/p/${p}/changes?from=${version - 1}&to=${version}` : null,

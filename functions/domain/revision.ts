@@ -17,6 +17,8 @@ export interface Revision {
   previousHash: string | null;
   summary: Record<string, string>;
   notify: boolean;
+  /** How the texts are written (all locales alike); absent on revisions stored before formats existed. */
+  format?: 'markdown' | 'text';
 }
 
 export interface PublishInput {

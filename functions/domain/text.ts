@@ -83,3 +83,10 @@ export function canonicalJson(value: unknown): string {
       : v,
   );
 }
+
+/** `url` without its trailing slashes (a linear scan: a regex like /\/+$/ backtracks on long runs). */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
+  return url.slice(0, end);
+}

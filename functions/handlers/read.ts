@@ -155,7 +155,9 @@ function changesPage(policyId: string, c: Awaited<ReturnType<typeof compareRevis
       to: c.to,
       locale: c.locale,
       diff: c.diff,
-      newSections: splitSections(c.newText),
+      newSections: splitSections(c.newText, c.to.format ?? 'text'),
+      oldText: c.oldText,
+      newText: c.newText,
     }),
   };
 }

@@ -65,12 +65,19 @@ export const policyViewSchema = z.strictObject({
 
 const diffOp = z.strictObject({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
 const diffShape = {
-  stats: z.strictObject({ linesAdded: int(), linesRemoved: int(), sectionsChanged: int() }),
+  stats: z.strictObject({
+    linesAdded: int(),
+    linesRemoved: int(),
+    sectionsChanged: int(),
+    formattingOnly: z.optional(z.literal(true)),
+  }),
   sections: z.array(
     z.strictObject({
       key: z.string(),
+      oldKey: z.optional(z.string()),
       title: z.string(),
       status: z.enum(['added', 'removed', 'modified', 'unchanged']),
+      formattingChanged: z.optional(z.literal(true)),
       changes: z.optional(z.array(diffOp)),
     }),
   ),

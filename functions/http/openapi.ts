@@ -4,9 +4,11 @@
  * writes it to docs/openapi.json, which the read function serves at `GET /openapi.json`; a test fails
  * when the committed file differs from what this generates.
  */
+
 import { readFileSync } from 'node:fs';
 import type { ErrorCode } from '../domain/errors';
 import * as z from '../domain/schema';
+import { withoutTrailingSlashes } from '../domain/text';
 import { statusOf } from './api';
 import {
   contract,
@@ -206,7 +208,7 @@ export function buildOpenApiDocument(opts: DocumentOptions): Json {
         '`Allow` header; an unknown path 404 NOT_FOUND. `x-role` names the role an operation needs ' +
         '(`public`, `app` or `publisher`); tokens of another role get 403.',
     },
-    ...(opts.publicBaseUrl ? { servers: [{ url: opts.publicBaseUrl.replace(/\/+$/, '') }] } : {}),
+    ...(opts.publicBaseUrl ? { servers: [{ url: withoutTrailingSlashes(opts.publicBaseUrl) }] } : {}),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),

@@ -5,6 +5,7 @@
  * Schema converter nor the contract, and a string costs next to nothing to load, where the same document
  * as an object literal added measurable import time.
  */
+import { withoutTrailingSlashes } from '../domain/text';
 import documentText from './openapi-document.generated';
 
 const served = new Map<string, string>();
@@ -15,7 +16,7 @@ export function servedDocument(publicBaseUrl: string | undefined): string {
   let text = served.get(publicBaseUrl);
   if (text === undefined) {
     // The generated document starts with `{"openapi":`: `servers` goes first without parsing it.
-    const servers = JSON.stringify([{ url: publicBaseUrl.replace(/\/+$/, '') }]);
+    const servers = JSON.stringify([{ url: withoutTrailingSlashes(publicBaseUrl) }]);
     text = `{"servers":${servers},${documentText.slice(1)}`;
     served.set(publicBaseUrl, text);
   }

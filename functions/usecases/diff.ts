@@ -39,7 +39,8 @@ export async function compareRevisions(
     from.version === to.version ? textIn(deps, to, locale) : textIn(deps, from, locale),
     textIn(deps, to, locale),
   ]);
-  return { from, to, locale, oldText, newText, diff: diffPolicyTexts(oldText, newText) };
+  const formats = { old: from.format ?? 'text', new: to.format ?? 'text' } as const;
+  return { from, to, locale, oldText, newText, diff: diffPolicyTexts(oldText, newText, formats) };
 }
 
 export { splitSections };

@@ -60,7 +60,8 @@ export class NoticeCache {
         : Promise.resolve(''),
       this.text(revision.policyId, revision.contentHashes[locale]!),
     ]);
-    return changedSectionTitles(diffPolicyTexts(oldText, newText));
+    const formats = { old: previous.format ?? 'text', new: revision.format ?? 'text' } as const;
+    return changedSectionTitles(diffPolicyTexts(oldText, newText, formats));
   }
 
   private async text(policyId: string, hash: string): Promise<string> {

@@ -40,6 +40,20 @@ a { color: var(--accent); }
 .badge.modified { color: var(--accent); }
 nav.langs a, nav.langs strong { margin-right: .75rem; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.doc { overflow-wrap: anywhere; }
+.doc table { border-collapse: collapse; display: block; overflow-x: auto; }
+.doc th, .doc td { border: 1px solid var(--line); padding: .3rem .5rem; vertical-align: top; text-align: left; }
+.doc blockquote, .doc .md-q { border-left: 3px solid var(--line); margin-left: 0; padding-left: .75rem; color: var(--muted); }
+.doc pre, .doc .md-code { white-space: pre-wrap; background: #f5f7fa; padding: .5rem; border-radius: .25rem; }
+.doc p { margin: .5rem 0; }
+.doc .md-h { font-weight: 700; margin-top: 1rem; }
+.doc .md-h1, .doc .md-h2 { font-size: 1.1rem; }
+.doc .md-li { margin: .2rem 0 .2rem 1.25rem; position: relative; }
+.doc .md-li::before { content: "•"; position: absolute; left: -.9rem; color: var(--muted); }
+.doc .md-d2 { margin-left: 2.5rem; } .doc .md-d3 { margin-left: 3.75rem; } .doc .md-d4, .doc .md-d5, .doc .md-d6 { margin-left: 5rem; }
+.doc .md-tr { margin: 0; padding: .2rem .4rem; border-bottom: 1px solid var(--line); }
+.doc .md-th { font-weight: 600; }
+.doc .md-gone { background: var(--del); }
 .summary { background: #f5f7fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; }
 section.change { border-top: 1px solid var(--line); padding-top: .5rem; }
 ins { background: var(--ins); color: var(--ins-ink); text-decoration: underline; }

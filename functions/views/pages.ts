@@ -3,9 +3,11 @@
  * versions, and an Atom feed. Pure functions from data to HTML/XML; no script runs on any page.
  */
 import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
+import { type DocumentModel, documentModel, headingId, plainText } from '../domain/document';
 import type { Revision } from '../domain/revision';
 import type { PolicyView } from '../domain/timeline';
 import { escapeAttr, escapeHtml, layout } from './html';
+import { renderBlockChanges, renderMarkdown } from './markdown';
 import { formatDate, languageName, type PageStrings, stringsFor } from './strings';
 
 const enc = encodeURIComponent;
@@ -78,7 +80,11 @@ export function renderTextPage(input: TextPageInput): string {
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${escapeHtml(formatDate(r.effectiveAt, locale))} · ${escapeHtml(s.published)}: ${escapeHtml(formatDate(r.publishedAt, locale))}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
   const body = `${upcoming}
-<article class="text" lang="${escapeAttr(locale)}">${escapeHtml(input.text)}</article>
+${
+  (r.format ?? 'text') === 'markdown'
+    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(documentModel(input.text, 'markdown'))}</article>`
+    : `<article class="text" lang="${escapeAttr(locale)}">${escapeHtml(input.text)}</article>`
+}
 ${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
   const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(`${policyPath(view.policyId)}/feed.atom`)}">${escapeHtml(s.feed)}</a>`;
   return layout({ lang: locale, title, header, body, footer });
@@ -96,6 +102,13 @@ function renderOps(ops: DiffOp[]): string {
     .join('');
 }
 
+/** The document model of a compared Markdown text (undefined for plain text: rendered as today). */
+function modelOf(text: string | undefined, r: Revision): DocumentModel | undefined {
+  return text !== undefined && (r.format ?? 'text') === 'markdown'
+    ? documentModel(text, 'markdown')
+    : undefined;
+}
+
 export interface ChangesPageInput {
   policyId: string;
   from: Revision;
@@ -104,6 +117,12 @@ export interface ChangesPageInput {
   diff: PolicyDiff;
   /** Sections of the newer text, to show unchanged ones (collapsed). */
   newSections: Section[];
+  /**
+   * The compared texts (normalised), for rendering Markdown revisions as formatted blocks; without them
+   * (or for plain text) sections are shown as pre-wrapped text.
+   */
+  oldText?: string;
+  newText?: string;
 }
 
 /** The redline: summary first, then every changed section marked, unchanged ones collapsed. */
@@ -121,7 +140,7 @@ export function renderChangesPage(input: ChangesPageInput): string {
     to.summary[locale] ?? (locale === to.defaultLocale ? undefined : to.summary[to.defaultLocale]);
   const summary = `<section class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h">${escapeHtml(s.whatChanged)}</h2>
-${summaryText ? `<p class="text">${escapeHtml(summaryText)}</p>` : ''}
+${summaryText ? `<p class="text">${escapeHtml((to.format ?? 'text') === 'markdown' ? plainText(summaryText) : summaryText)}</p>` : ''}
 ${
   changed.length > 0
     ? `<p><strong>${escapeHtml(s.changedSections)}:</strong></p><ul>${changed
@@ -130,18 +149,37 @@ ${
             `<li><a href="#${anchor(i)}">${escapeHtml(sectionTitle(sec.title, sec.key))}</a> <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span></li>`,
         )
         .join('')}</ul>`
-    : `<p>${escapeHtml(s.noChanges)}</p>`
+    : `<p>${escapeHtml(diff.stats.formattingOnly ? s.formattingOnly : s.noChanges)}</p>`
 }
 <p class="meta">${escapeHtml(s.effectiveFrom)}: ${escapeHtml(formatDate(to.effectiveAt, locale))} · +${diff.stats.linesAdded} / −${diff.stats.linesRemoved}</p>
 </section>`;
 
+  const oldModel = modelOf(input.oldText, from);
+  const newModel = modelOf(input.newText, to);
+  const startLine = (model: DocumentModel | undefined, key: string | undefined) =>
+    model?.sections.find((x) => x.key === key)?.fromLine ?? 0;
+  const body = (ops: DiffOp[], sec: PolicyDiff['sections'][number]) => {
+    if (oldModel === undefined && newModel === undefined) {
+      return `<div class="text" lang="${escapeAttr(locale)}">${renderOps(ops)}</div>`;
+    }
+    const oldKey = sec.status === 'removed' ? sec.key : (sec.oldKey ?? sec.key);
+    const html = renderBlockChanges(
+      ops,
+      oldModel,
+      startLine(oldModel, oldKey),
+      sec.status === 'removed' ? undefined : newModel,
+      startLine(newModel, sec.key),
+    );
+    return `<div class="doc" lang="${escapeAttr(locale)}">${html}</div>`;
+  };
   const sections = diff.sections
     .map((sec, i) => {
-      const heading = `${escapeHtml(sectionTitle(sec.title, sec.key))} <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span>`;
+      const heading = `${escapeHtml(sectionTitle(sec.title, sec.key))} <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span>${sec.formattingChanged ? ` <span class="badge">${escapeHtml(s.formattingChanged)}</span>` : ''}`;
       if (sec.status === 'unchanged') {
-        return `<details id="${anchor(i)}"><summary>${heading}</summary><div class="text" lang="${escapeAttr(locale)}">${escapeHtml(textByKey.get(sec.key) ?? '')}</div></details>`;
+        const text = textByKey.get(sec.key) ?? '';
+        return `<details id="${anchor(i)}"><summary>${heading}</summary>${body(text === '' ? [] : [{ op: 'equal', text }], sec)}</details>`;
       }
-      return `<section class="change" id="${anchor(i)}"><h2>${heading}</h2><div class="text" lang="${escapeAttr(locale)}">${renderOps(sec.changes ?? [])}</div></section>`;
+      return `<section class="change" id="${anchor(i)}"><h2 id="${escapeAttr(headingId(sec.key))}">${heading}</h2>${body(sec.changes ?? [], sec)}</section>`;
     })
     .join('\n');
 

@@ -14,6 +14,8 @@ export interface PageStrings {
   summary: string;
   changedSections: string;
   noChanges: string;
+  formattingChanged: string;
+  formattingOnly: string;
   unchanged: string;
   added: string;
   removed: string;
@@ -43,6 +45,8 @@ const en: PageStrings = {
   summary: 'Summary',
   changedSections: 'Changed sections',
   noChanges: 'No differences in this language.',
+  formattingChanged: 'formatting only',
+  formattingOnly: 'Only the formatting changed (headings, lists, emphasis); no word did.',
   unchanged: 'unchanged',
   added: 'added',
   removed: 'removed',
@@ -72,6 +76,8 @@ const vi: PageStrings = {
   summary: 'Tóm tắt',
   changedSections: 'Các mục đã thay đổi',
   noChanges: 'Không có khác biệt trong ngôn ngữ này.',
+  formattingChanged: 'chỉ đổi định dạng',
+  formattingOnly: 'Chỉ định dạng thay đổi (tiêu đề, danh sách, chữ nhấn mạnh); không từ nào thay đổi.',
   unchanged: 'không đổi',
   added: 'thêm mới',
   removed: 'đã bỏ',
@@ -101,6 +107,8 @@ const ja: PageStrings = {
   summary: '概要',
   changedSections: '変更された条項',
   noChanges: 'この言語では差分はありません。',
+  formattingChanged: '書式のみ',
+  formattingOnly: '書式（見出し・リスト・強調）のみが変更され、文言は変わっていません。',
   unchanged: '変更なし',
   added: '追加',
   removed: '削除',

@@ -76,8 +76,8 @@ describe('GET /policies/{policyId}/diff', () => {
     ]);
     const retention = changed[4].changes.filter((c: { op: string }) => c.op !== 'equal');
     expect(retention).toEqual([
-      { op: 'delete', text: '8' },
-      { op: 'insert', text: '9' },
+      { op: 'delete', text: '8.1' },
+      { op: 'insert', text: '9.1' },
       { op: 'delete', text: '12' },
       { op: 'insert', text: '18' },
     ]);

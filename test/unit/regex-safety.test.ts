@@ -59,10 +59,8 @@ const all = ['functions', 'bin'].flatMap((dir) => sourceFiles(join(root, dir))).
  * Patterns that never see request input, each with the reason. Keyed by file and source, so the same
  * pattern applied to user input elsewhere is still checked.
  */
-const configurationOnly: Record<string, { source: string; why: string }[]> = {
-  'functions/domain/email.ts': [{ source: '\\/+$', why: 'trims PUBLIC_BASE_URL (deployment configuration)' }],
-  'bin/cli/http.ts': [{ source: '\\/+$', why: "trims the operator's --endpoint URL on their own machine" }],
-};
+// None today: URL trimming went to a loop (`withoutTrailingSlashes`).
+const configurationOnly: Record<string, { source: string; why: string }[]> = {};
 const exempt = (f: Found) =>
   configurationOnly[f.where.split(':')[0]!]?.some((e) => e.source === f.regex.source) ?? false;
 

@@ -261,10 +261,10 @@ class SimilarityCache {
   }
 
   /** Weight from titles and common lines only (0 when those do not make the pair eligible). */
-  /** 1 when both sections have the same non-empty title. */
+  /** 1 when both sections have the same non-empty normalised title. */
   private titleBonus(i: number, j: number): number {
-    const title = this.oldSecs[i]!.title;
-    return title !== '' && title === this.newSecs[j]!.title ? 1 : 0;
+    const title = this.oldSecs[i]!.rawTitle;
+    return title !== '' && title === this.newSecs[j]!.rawTitle ? 1 : 0;
   }
 
   lineWeight(i: number, j: number): number {

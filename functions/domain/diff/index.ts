@@ -22,14 +22,15 @@
  * insert-all), never approximated silently and never decided by a timer.
  */
 
+import { type DocumentFormat, documentModel } from '../document';
 import { isNfc, normalizeText } from '../text';
-import { alignSections } from './align';
+import { type AlignedSection, alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
 import { diffInterned, internLines, lineStarts, localIds, relativeStarts, scanLines } from './lines';
-import { type SectionInfo, splitSectionsDetailed } from './sections';
+import { type SectionInfo, sectionInfos } from './sections';
 import type { DiffOp, PolicyDiff, SectionDiff } from './types';
 import { formatUnified } from './unified';
-import { diffTextLines } from './words';
+import { diffText, diffTextLines, mergeOps } from './words';
 
 export { splitSections } from './sections';
 export { tokenize } from './tokens';
@@ -51,12 +52,30 @@ function prepare(raw: string): { text: string; starts: Int32Array } {
   return { text, starts: lineStarts(text) };
 }
 
-export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
-  const { text: a, starts: oldStarts } = prepare(oldText);
-  const { text: b, starts: newStarts } = prepare(newText);
+/** The formats of the two texts compared (each defaults to `text`). */
+export interface DiffFormats {
+  old?: DocumentFormat;
+  new?: DocumentFormat;
+}
+
+/**
+ * Section-by-section, word-by-word diff of two policy texts, run on their reader texts (see
+ * `DocumentModel.reader`): a Markdown edit that only changes markup changes no word and is reported as
+ * `formattingChanged` on the section, and `stats.formattingOnly` when nothing else changed.
+ */
+export function diffPolicyTexts(
+  oldText: string,
+  newText: string,
+  formats: DocumentFormat | DiffFormats = {},
+): PolicyDiff {
+  const f = typeof formats === 'string' ? { old: formats, new: formats } : formats;
+  const oldDoc = documentModel(prepare(oldText).text, f.old ?? 'text');
+  const newDoc = documentModel(prepare(newText).text, f.new ?? 'text');
+  const a = oldDoc.reader;
+  const b = newDoc.reader;
   const budget = new WorkBudget(TOTAL_WORK);
 
-  const lines = internLines(a, b, oldStarts, newStarts);
+  const lines = internLines(a, b, oldDoc.readerStarts, newDoc.readerStarts);
   let linesAdded = 0;
   let linesRemoved = 0;
   if (a !== b) {
@@ -66,8 +85,8 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
     }
   }
 
-  const oldSecs = splitSectionsDetailed(a, lines.oldStarts);
-  const newSecs = splitSectionsDetailed(b, lines.newStarts);
+  const oldSecs = sectionInfos(oldDoc);
+  const newSecs = sectionInfos(newDoc);
   const remap = new Int32Array(lines.idCount).fill(-1);
   const sectionChanges = (o: SectionInfo, n: SectionInfo): DiffOp[] => {
     const ids = localIds(
@@ -79,8 +98,19 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
     const newStarts = relativeStarts(lines.newStarts, n.fromLine, n.toLine);
     return diffTextLines(o.text, oldStarts, ids.a, n.text, newStarts, ids.b, ids.idCount, budget);
   };
+  // Markup of a section changed while its reader text did not (source compared without edge blank lines).
+  const markupChanged = (o: SectionInfo, n: SectionInfo) =>
+    oldDoc.source.slice(o.srcFrom, o.srcTo).trim() !== newDoc.source.slice(n.srcFrom, n.srcTo).trim();
+  const aligned = alignSections(oldSecs, newSecs, lines, budget);
   const sections: SectionDiff[] = [];
-  for (const entry of alignSections(oldSecs, newSecs, lines, budget)) {
+  for (let e = 0; e < aligned.length; ) {
+    const group = changedGroup(aligned, e, oldSecs, newSecs);
+    if (group > e + 1) {
+      sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, budget));
+      e = group;
+      continue;
+    }
+    const entry = aligned[e++]!;
     const o = entry.old === undefined ? undefined : oldSecs[entry.old];
     const n = entry.new === undefined ? undefined : newSecs[entry.new];
     if (entry.status === 'removed' && o !== undefined) {
@@ -97,14 +127,183 @@ export function diffPolicyTexts(oldText: string, newText: string): PolicyDiff {
         status: 'added',
         changes: [{ op: 'insert', text: n.text }],
       });
-    } else if (entry.status === 'modified' && o !== undefined && n !== undefined) {
-      sections.push({ key: n.key, title: n.title, status: 'modified', changes: sectionChanges(o, n) });
-    } else if (n !== undefined) {
-      sections.push({ key: n.key, title: n.title, status: 'unchanged' });
+    } else if (o !== undefined && n !== undefined) {
+      let changes = entry.status === 'modified' ? sectionChanges(o, n) : undefined;
+      // Only line breaks or spaces moved (a paragraph split, list items joined): markup, not words.
+      const spacing = changes !== undefined && onlyWhitespace(changes);
+      if (spacing) changes = undefined;
+      const sec: SectionDiff = {
+        key: n.key,
+        title: n.title,
+        status: changes === undefined ? 'unchanged' : 'modified',
+      };
+      if (o.key !== n.key) sec.oldKey = o.key;
+      if (changes !== undefined) sec.changes = changes;
+      else if (spacing || (o.text === n.text && markupChanged(o, n))) sec.formattingChanged = true;
+      sections.push(sec);
     }
   }
   const sectionsChanged = sections.filter((s) => s.status !== 'unchanged').length;
-  return { stats: { linesAdded, linesRemoved, sectionsChanged }, sections };
+  const stats: PolicyDiff['stats'] = { linesAdded, linesRemoved, sectionsChanged };
+  if (sectionsChanged === 0 && oldDoc.source !== newDoc.source) stats.formattingOnly = true;
+  return { stats, sections };
+}
+
+/**
+ * End of the run of changed entries starting at `from` that mixes added or removed sections with others
+ * in one contiguous stretch of both documents (a section split in two, two merged, text moved across a heading):
+ * such a run is diffed as one text, so moved words are not reported twice. `from + 1` when there is none.
+ */
+/** Most sections diffed as one run (splits and merges involve a few; a rewrite is left per section). */
+const MAX_GROUP = 12;
+const MAX_GROUP_CHARS = 64 * 1024;
+
+function changedGroup(
+  aligned: readonly AlignedSection[],
+  from: number,
+  oldSecs: readonly SectionInfo[],
+  newSecs: readonly SectionInfo[],
+): number {
+  let end = from;
+  let addedOrRemoved = false;
+  let chars = 0;
+  let lastOld = -1;
+  let lastNew = -1;
+  while (end < aligned.length && end - from < MAX_GROUP && aligned[end]!.status !== 'unchanged') {
+    const a = aligned[end]!;
+    // Contiguous on both sides: the run is one stretch of each document.
+    if (a.old !== undefined && lastOld !== -1 && a.old !== lastOld + 1) break;
+    if (a.new !== undefined && lastNew !== -1 && a.new !== lastNew + 1) break;
+    if (a.status !== 'modified') addedOrRemoved = true;
+    chars +=
+      (a.old === undefined ? 0 : oldSecs[a.old]!.text.length) +
+      (a.new === undefined ? 0 : newSecs[a.new]!.text.length);
+    if (chars > MAX_GROUP_CHARS) break;
+    lastOld = a.old ?? lastOld;
+    lastNew = a.new ?? lastNew;
+    end++;
+  }
+  return addedOrRemoved && end - from >= 2 ? end : from + 1;
+}
+
+/**
+ * Diffs a run of changed sections as one text, then cuts the ops at the section boundaries of both
+ * sides: a new section that keeps no text is `added`, an old one none of whose text is kept is
+ * `removed` (placed where its text was deleted), the others are `modified` with their share of the ops
+ * (deletions of partly kept old sections go with the new section that keeps the rest of them).
+ */
+function diffGroup(
+  group: readonly AlignedSection[],
+  oldSecs: readonly SectionInfo[],
+  newSecs: readonly SectionInfo[],
+  budget: WorkBudget,
+): SectionDiff[] {
+  const olds = group.flatMap((a) => (a.old === undefined ? [] : [oldSecs[a.old]!]));
+  const news = group.flatMap((a) => (a.new === undefined ? [] : [newSecs[a.new]!]));
+  const ops = diffText(olds.map((s) => s.text).join(''), news.map((s) => s.text).join(''), budget);
+  const ends = (secs: readonly SectionInfo[]) => {
+    let total = 0;
+    return secs.map((s) => (total += s.text.length));
+  };
+  const oldEnds = ends(olds);
+  const newEnds = ends(news);
+  type Piece = { op: DiffOp['op']; text: string; old: number; new: number; atEnd: boolean };
+  const pieces: Piece[] = [];
+  let oi = 0;
+  let ni = 0;
+  let oldPos = 0;
+  let newPos = 0;
+  for (const op of ops) {
+    let rest = op.text;
+    while (rest !== '') {
+      while (oi < olds.length - 1 && oldPos >= oldEnds[oi]!) oi++;
+      while (ni < news.length - 1 && newPos >= newEnds[ni]!) ni++;
+      let len = rest.length;
+      if (op.op !== 'insert') len = Math.min(len, (oldEnds[oi] ?? oldPos + len) - oldPos);
+      if (op.op !== 'delete') len = Math.min(len, (newEnds[ni] ?? newPos + len) - newPos);
+      len = Math.max(1, len);
+      pieces.push({
+        op: op.op,
+        text: rest.slice(0, len),
+        old: oi,
+        new: ni,
+        atEnd: newPos >= (newEnds[news.length - 1] ?? 0),
+      });
+      if (op.op !== 'insert') oldPos += len;
+      if (op.op !== 'delete') newPos += len;
+      rest = rest.slice(len);
+    }
+  }
+  const oldKept = new Uint8Array(olds.length);
+  const newKept = new Uint8Array(news.length);
+  for (const p of pieces) {
+    // Only kept words count: a shared line break does not make a new section an edit of an old one.
+    if (p.op !== 'equal' || p.text.trim() === '') continue;
+    oldKept[p.old] = 1;
+    newKept[p.new] = 1;
+  }
+  // Each new section takes a contiguous stretch of the ops, so both its sides are contiguous text; a
+  // deletion right at a section boundary that continues the previous section's old text stays with it.
+  const perNew: Array<Array<DiffOp & { old: number }>> = news.map(() => []);
+  const removedBefore: number[][] = Array.from({ length: news.length + 1 }, () => []);
+  // An old section none of whose text is kept is `removed` when it sits between new sections; inside one
+  // new section its deletion stays part of that section's change (so the section's old side stays whole).
+  const prevNew = new Int32Array(pieces.length).fill(-1);
+  const nextNew = new Int32Array(pieces.length).fill(-1);
+  for (let k = 0, last = -1; k < pieces.length; k++) {
+    prevNew[k] = last;
+    if (pieces[k]!.op !== 'delete') last = pieces[k]!.new;
+  }
+  for (let k = pieces.length - 1, next = -1; k >= 0; k--) {
+    nextNew[k] = next;
+    if (pieces[k]!.op !== 'delete') next = pieces[k]!.new;
+  }
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    if (p.op === 'delete' && oldKept[p.old] === 0 && prevNew[k] !== -1 && prevNew[k] === nextNew[k])
+      oldKept[p.old] = 2;
+  }
+  for (const p of pieces) {
+    if (p.op === 'delete' && oldKept[p.old] === 0) {
+      const list = removedBefore[p.atEnd ? news.length : p.new]!;
+      if (!list.includes(p.old)) list.push(p.old);
+      continue;
+    }
+    let target = p.new;
+    if (p.op === 'delete' && p.new > 0 && perNew[p.new]!.length === 0) {
+      const last = perNew[p.new - 1]!.at(-1);
+      if (last !== undefined && last.old === p.old) target = p.new - 1;
+    }
+    perNew[target]!.push({ op: p.op, text: p.text, old: p.old });
+  }
+  const out: SectionDiff[] = [];
+  const removed = (k: number): SectionDiff => ({
+    key: olds[k]!.key,
+    title: olds[k]!.title,
+    status: 'removed',
+    changes: [{ op: 'delete', text: olds[k]!.text }],
+  });
+  for (let j = 0; j < news.length; j++) {
+    for (const k of removedBefore[j]!) out.push(removed(k));
+    const n = news[j]!;
+    const changes = mergeOps(perNew[j]!.map(({ op, text }) => ({ op, text })));
+    if (newKept[j] === 0 && changes.every((c) => c.op !== 'delete')) {
+      out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
+    } else if (onlyWhitespace(changes)) {
+      const sec: SectionDiff = { key: n.key, title: n.title, status: 'unchanged' };
+      if (changes.some((c) => c.op !== 'equal')) sec.formattingChanged = true;
+      out.push(sec);
+    } else {
+      out.push({ key: n.key, title: n.title, status: 'modified', changes });
+    }
+  }
+  for (const k of removedBefore[news.length]!) out.push(removed(k));
+  return out;
+}
+
+/** No insert or delete carries anything but whitespace. */
+function onlyWhitespace(ops: readonly DiffOp[]): boolean {
+  return ops.every((op) => op.op === 'equal' || op.text.trim() === '');
 }
 
 /** Unified diff (3 lines of context) of the two normalised texts; '' when they are equal. */

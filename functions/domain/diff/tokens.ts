@@ -59,6 +59,60 @@ function ensureScratch(size: number): Int32Array {
   return scratch;
 }
 
+/** Separators that stay inside a number between two digits: `15.47`, `1,000`, `2026-01-05`, `10:30`, `31/12`. */
+const isNumberJoiner = (c: number) => c === 46 || c === 44 || c === 58 || c === 47 || c === 45;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const EMAIL_AT = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
+const URL_AT = /(?:https?:\/\/|www\.)[^\s<>"'`]+/iy;
+
+/** Class of the token found by the last `tokenEnd` call. */
+let lastClass = 0;
+
+/**
+ * End of the token that starts at `i` (see the module comment), and its class in `lastClass`. Besides
+ * letter/digit runs, whitespace runs and single symbols, these are single tokens, so that a changed
+ * figure reads as one replaced value (`15.5` → `15.47`), not as changed digits:
+ * - numbers with inner separators between digits: `15.47`, `1,000.50`, `2026-01-05`, `10:30`, `31/12/2026`;
+ * - URLs (`https://…`, `http://…`, `www.…`) up to the next space, without trailing punctuation;
+ * - e-mail addresses.
+ */
+function tokenEnd(text: string, i: number, n: number): number {
+  let code = text.charCodeAt(i);
+  let info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+  const cls = info & 3;
+  lastClass = cls;
+  const start = i;
+  i += info > 3 ? 2 : 1;
+  if (cls === OTHER) return i;
+  if (cls === WORD && (code === 104 || code === 72 || code === 119 || code === 87)) {
+    URL_AT.lastIndex = start;
+    if (URL_AT.test(text)) {
+      let end = URL_AT.lastIndex;
+      while (end > start && /[.,;:!?)\]}’”*_]/.test(text[end - 1]!)) end--;
+      if (end > start + 4) return end;
+    }
+  }
+  for (;;) {
+    while (i < n) {
+      code = text.charCodeAt(i);
+      info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+      if ((info & 3) !== cls) break;
+      i += info > 3 ? 2 : 1;
+    }
+    if (cls !== WORD || i >= n) return i;
+    const c = text.charCodeAt(i);
+    if (isNumberJoiner(c) && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (c === 64 /* @ */ || c === 46 || c === 45 || c === 95 || c === 43) {
+      EMAIL_AT.lastIndex = start;
+      if (EMAIL_AT.test(text)) return EMAIL_AT.lastIndex;
+    }
+    return i;
+  }
+}
+
 /** Start offsets of the tokens of `text`, plus `text.length` as a final sentinel. */
 export function tokenBoundaries(text: string): Int32Array {
   const n = text.length;
@@ -67,18 +121,7 @@ export function tokenBoundaries(text: string): Int32Array {
   let i = 0;
   while (i < n) {
     starts[count++] = i;
-    let code = text.charCodeAt(i);
-    let info =
-      code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
-    const cls = info & 3;
-    i += info > 3 ? 2 : 1;
-    if (cls === OTHER) continue;
-    while (i < n) {
-      code = text.charCodeAt(i);
-      info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
-      if ((info & 3) !== cls) break;
-      i += info > 3 ? 2 : 1;
-    }
+    i = tokenEnd(text, i, n);
   }
   starts[count++] = n;
   return starts.slice(0, count);
@@ -111,30 +154,21 @@ export function tokenizeInterned(text: string, sink: TokenSink, bits: Uint32Arra
   let i = 0;
   while (i < n) {
     const start = i;
-    let code = text.charCodeAt(i);
-    let info =
-      code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
-    const cls = info & 3;
-    let h = Math.imul(0x811c9dc5 ^ code, 0x01000193);
-    if (info > 3) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
-    i += info > 3 ? 2 : 1;
-    if (cls !== OTHER) {
-      while (i < n) {
-        code = text.charCodeAt(i);
-        info =
-          code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
-        if ((info & 3) !== cls) break;
-        h = Math.imul(h ^ code, 0x01000193);
-        if (info > 3) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
-        i += info > 3 ? 2 : 1;
-      }
-    }
-    if (cls === WORD) bits[(h >>> 5) & 31]! |= 1 << (h & 31);
+    i = tokenEnd(text, i, n);
+    let h = 0x811c9dc5;
+    for (let k = start; k < i; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+    if (lastClass === WORD) bits[(h >>> 5) & 31]! |= 1 << (h & 31);
     starts[count] = start;
     ids[count++] = sink.add(side, text, start, i, h);
   }
   starts[count] = n;
   return { starts: starts.slice(0, count + 1), ids: ids.slice(0, count) };
+}
+
+/** Whitespace token? (for weighting matches: spaces are cheap to match, words are what counts) */
+export function isSpaceAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return (infoAt(text, i, code) & 3) === SPACE;
 }
 
 /** Estimated word-set Jaccard index of two word bitmaps (see `WordFingerprint.estimate`). */

@@ -5,6 +5,10 @@ export interface SectionDiff {
   key: string;
   title: string;
   status: 'added' | 'removed' | 'modified' | 'unchanged';
+  /** The old version's key of a modified or unchanged section, when it differs (renumbered). */
+  oldKey?: string;
+  /** Set on an unchanged section whose markup changed (heading style, list markers…) but not its words. */
+  formattingChanged?: true;
   /**
    * Word-level changes of the section's full text (heading included):
    * - `modified`: equal/delete/insert ops; equal+delete texts concatenate to the old section text,
@@ -23,6 +27,8 @@ export interface PolicyDiff {
     linesRemoved: number;
     /** Sections whose status is not `unchanged`. */
     sectionsChanged: number;
+    /** Set when the texts differ but no section changed a word: the edit only changed markup. */
+    formattingOnly?: true;
   };
   sections: SectionDiff[];
 }

@@ -1,7 +1,7 @@
 import { LINE_WINDOW_WORK, TOTAL_WORK, WORD_WINDOW_WORK, WorkBudget } from './budget';
-import { internLines, lineSlice, runsFromMatches, SpanInterner } from './lines';
+import { internLines, isJsWhitespace, lineSlice, runsFromMatches, SpanInterner } from './lines';
 import { diffSequences } from './sequence';
-import { estimateSimilarity, isWordUnit, tokenizeInterned } from './tokens';
+import { estimateSimilarity, isSpaceAt, tokenizeInterned } from './tokens';
 import type { DiffOp } from './types';
 
 /**
@@ -102,11 +102,53 @@ const regionInterner = new SpanInterner();
 const bitsOld = new Uint32Array(32);
 const bitsNew = new Uint32Array(32);
 
-/** Token-level diff of one changed region, appended to `out`. */
+/**
+ * Largest changed region (both sides, after trimming its common prefix and suffix) that is diffed token
+ * by token; a larger one is reported as replaced.
+ */
+export const MAX_TOKEN_REGION = REGION_CHAR_LIMIT;
+
+/** The same for a region that is one line on each side. */
+export const MAX_LINE_REGION = 1_000_000;
+
+/** Token windows up to this many cells (old × new tokens) get the exact weighted LCS. */
+const WEIGHTED_CELLS = 2_500;
+
+/** Regions of at most this many tokens skip the word-set similarity shortcut. */
+const FEW_TOKENS = 40;
+
+let dpScratch = new Float64Array(1024);
+
+/**
+ * Token-level diff of one changed region, appended to `out`. The common prefix and suffix (ending on
+ * whitespace) are set aside first, so the work follows the size of the change, not of the region: a
+ * one-word edit in a 200 KB paragraph tokenises a few bytes.
+ */
 function refineRegion(oldChunk: string, newChunk: string, budget: WorkBudget, out: DiffOp[]): void {
+  const [p, s] = commonEnds(oldChunk, newChunk);
+  if (p > 0) out.push({ op: 'equal', text: oldChunk.slice(0, p) });
+  const oldMid = oldChunk.slice(p, oldChunk.length - s);
+  const newMid = newChunk.slice(p, newChunk.length - s);
+  refineMiddle(oldMid, newMid, budget, out);
+  if (s > 0) out.push({ op: 'equal', text: oldChunk.slice(oldChunk.length - s) });
+}
+
+function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, out: DiffOp[]): void {
+  if (oldChunk === '' || newChunk === '') {
+    if (oldChunk !== '') out.push({ op: 'delete', text: oldChunk });
+    if (newChunk !== '') out.push({ op: 'insert', text: newChunk });
+    return;
+  }
   const chars = oldChunk.length + newChunk.length;
-  if (chars > REGION_CHAR_LIMIT || budget.exhausted) {
-    replaceTrimmed(oldChunk, newChunk, out);
+  // One long line on each side (a converter's one-line paragraph) cannot be split further by the line
+  // diff: it gets a token diff up to a larger size (work stays bounded by the budget).
+  const lineBreak = (t: string) => {
+    const at = t.indexOf('\n');
+    return at !== -1 && at < t.length - 1;
+  };
+  const oneLine = !lineBreak(oldChunk) && !lineBreak(newChunk);
+  if (chars > (oneLine ? MAX_LINE_REGION : MAX_TOKEN_REGION) || budget.exhausted) {
+    out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
   }
   // One pass per side: tokens, their ids, and word bitmaps for the similarity estimate.
@@ -117,16 +159,16 @@ function refineRegion(oldChunk: string, newChunk: string, budget: WorkBudget, ou
   const { starts: sb, ids: b } = tokenizeInterned(newChunk, interner, bitsNew);
   // Tokenising and interning cost far more per token than a Myers step.
   budget.spend(chars + 16 * (a.length + b.length));
+  const small = a.length * b.length <= WEIGHTED_CELLS;
   // NaN (too many distinct words to estimate) is not below the threshold: such regions get a token diff.
-  if (estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
-    replaceTrimmed(oldChunk, newChunk, out);
+  // A few tokens (a date, a figure) are always diffed: their word sets say little.
+  if (a.length + b.length > FEW_TOKENS && estimateSimilarity(bitsOld, bitsNew) < REGION_MIN_SIMILARITY) {
+    out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
   }
-  const { matchA, fallbacks } = diffSequences(a, b, interner.size, budget, WORD_WINDOW_WORK);
-  if (fallbacks > 0) {
-    replaceTrimmed(oldChunk, newChunk, out);
-    return;
-  }
+  const matchA = small
+    ? weightedMatch(oldChunk, sa, a, b, budget)
+    : diffSequences(a, b, interner.size, budget, WORD_WINDOW_WORK).matchA;
   for (const run of runsFromMatches(a.length, b.length, matchA)) {
     if (run.op === 'insert')
       out.push({ op: 'insert', text: newChunk.slice(sb[run.b]!, sb[run.b + run.count]!) });
@@ -135,48 +177,64 @@ function refineRegion(oldChunk: string, newChunk: string, budget: WorkBudget, ou
 }
 
 /**
- * The region as one replacement, except for a common prefix and suffix that end on word boundaries
- * (typically the line's final `\n`, or the unchanged start of a heading). Exact, just not word-level.
+ * The common subsequence of two short token sequences that keeps the most text: each kept token weighs
+ * its length (whitespace almost nothing), so `December 1,` → `1 December` keeps `December` rather than
+ * a space or the `1` — the smallest change a reader can be shown, where plain LCS may pick any.
  */
-function replaceTrimmed(oldChunk: string, newChunk: string, out: DiffOp[]): void {
-  const max = Math.min(oldChunk.length, newChunk.length);
-  let p = 0;
-  while (p < max && oldChunk.charCodeAt(p) === newChunk.charCodeAt(p)) p++;
-  // Do not cut inside a word (or between the two halves of a surrogate pair).
-  while (
-    p > 0 &&
-    (isHighSurrogate(oldChunk, p - 1) ||
-      (isWordUnit(oldChunk, p - 1) && (isWordUnit(oldChunk, p) || isWordUnit(newChunk, p))))
-  )
-    p--;
-  let s = 0;
-  while (
-    s < max - p &&
-    oldChunk.charCodeAt(oldChunk.length - 1 - s) === newChunk.charCodeAt(newChunk.length - 1 - s)
-  )
-    s++;
-  while (
-    s > 0 &&
-    (isLowSurrogate(oldChunk, oldChunk.length - s) ||
-      (isWordUnit(oldChunk, oldChunk.length - s) &&
-        (isWordUnit(oldChunk, oldChunk.length - s - 1) || isWordUnit(newChunk, newChunk.length - s - 1))))
-  ) {
-    s--;
+function weightedMatch(
+  oldChunk: string,
+  sa: Int32Array,
+  a: Int32Array,
+  b: Int32Array,
+  budget: WorkBudget,
+): Int32Array {
+  const n = a.length;
+  const m = b.length;
+  budget.spend(n * m);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = isSpaceAt(oldChunk, sa[i]!) ? 0.01 : sa[i + 1]! - sa[i]!;
+  // dp[i][j]: best weight of a common subsequence of a[i..] and b[j..].
+  if (dpScratch.length < (n + 1) * (m + 1)) dpScratch = new Float64Array((n + 1) * (m + 1));
+  const dp = dpScratch.fill(0, 0, (n + 1) * (m + 1));
+  const at = (i: number, j: number) => i * (m + 1) + j;
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      const skip = Math.max(dp[at(i + 1, j)]!, dp[at(i, j + 1)]!);
+      dp[at(i, j)] = a[i] === b[j] ? Math.max(skip, w[i]! + dp[at(i + 1, j + 1)]!) : skip;
+    }
   }
-  if (p > 0) out.push({ op: 'equal', text: oldChunk.slice(0, p) });
-  out.push({ op: 'delete', text: oldChunk.slice(p, oldChunk.length - s) });
-  out.push({ op: 'insert', text: newChunk.slice(p, newChunk.length - s) });
-  if (s > 0) out.push({ op: 'equal', text: oldChunk.slice(oldChunk.length - s) });
+  const matchA = new Int32Array(n).fill(-1);
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j] && dp[at(i, j)] === w[i]! + dp[at(i + 1, j + 1)]!) {
+      matchA[i] = j;
+      i++;
+      j++;
+    } else if (dp[at(i + 1, j)]! >= dp[at(i, j + 1)]!) i++;
+    else j++;
+  }
+  return matchA;
 }
 
-const isHighSurrogate = (text: string, i: number) => {
-  const c = text.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff;
-};
-const isLowSurrogate = (text: string, i: number) => {
-  const c = text.charCodeAt(i);
-  return c >= 0xdc00 && c <= 0xdfff;
-};
+/**
+ * Lengths of the common prefix and suffix of two texts, each ending on whitespace (or the text's edge),
+ * so no token — a word, a number, a URL — is cut in two. The suffix never overlaps the prefix.
+ */
+function commonEnds(x: string, y: string): [number, number] {
+  const max = Math.min(x.length, y.length);
+  let p = 0;
+  while (p < max && x.charCodeAt(p) === y.charCodeAt(p)) p++;
+  if (p < x.length || p < y.length) {
+    while (p > 0 && !isJsWhitespace(x.charCodeAt(p - 1))) p--;
+  }
+  let s = 0;
+  while (s < max - p && x.charCodeAt(x.length - 1 - s) === y.charCodeAt(y.length - 1 - s)) s++;
+  if (s < x.length - p || s < y.length - p) {
+    while (s > 0 && !isJsWhitespace(x.charCodeAt(x.length - s))) s--;
+  }
+  return [p, s];
+}
 
 type Segment = { eq: string } | { del: string; ins: string };
 
@@ -208,6 +266,11 @@ function toSegments(ops: readonly DiffOp[]): Segment[] {
   flushChange();
   flushEqual();
   return segs;
+}
+
+/** Adjacent ops of the same kind merged, each change as its delete then its insert, empty ops dropped. */
+export function mergeOps(ops: readonly DiffOp[]): DiffOp[] {
+  return fromSegments(toSegments(ops));
 }
 
 function fromSegments(segs: readonly Segment[]): DiffOp[] {

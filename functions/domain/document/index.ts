@@ -1,0 +1,90 @@
+/**
+ * The document model: one parse of a policy text serves its structure (sections), its rendering (the
+ * parser's tokens) and its word extraction (the reader text the diff runs on). Pure, no I/O.
+ */
+import { lineStarts } from '../diff/lines';
+import { createMarkdownParser, inlineText, parseMarkdown } from './markdown';
+import { plainSections } from './plain';
+import type { DocumentFormat, DocumentModel } from './types';
+
+export { createMarkdownParser } from './markdown';
+export {
+  HEADING_FAMILIES,
+  type HeadingFamily,
+  headingId,
+  MAX_HEADING_LENGTH,
+  matchHeading,
+  normalizeTitle,
+  PREAMBLE_KEY,
+  slug,
+} from './rules';
+export type { BlockKind, DocBlock, DocSection, DocumentFormat, DocumentModel } from './types';
+export { DOCUMENT_FORMATS } from './types';
+
+/**
+ * Parses a (normalised) policy text. `markdown`: CommonMark (markdown-it, raw HTML off, GFM tables);
+ * `text`: lines as written, sections from the numbering families.
+ */
+export function parseDocument(text: string, format: DocumentFormat): DocumentModel {
+  if (format === 'markdown') return parseMarkdown(text);
+  const starts = lineStarts(text);
+  return {
+    format: 'text',
+    source: text,
+    reader: text,
+    readerStarts: starts,
+    sections: plainSections(text, starts),
+    blocks: [],
+    tokens: [],
+    parserHeadings: 0,
+  };
+}
+
+/**
+ * Recently parsed documents. A revision's text never changes (it is content-addressed), so the parse of
+ * a text is reused as long as it is in this small cache: a warm function diffing v4→v5 after v3→v4
+ * parses v5 only. Bounded by entries and by total characters.
+ */
+const CACHE_ENTRIES = 8;
+const CACHE_CHARS = 8 * 1024 * 1024;
+const cache = new Map<string, DocumentModel>();
+let cachedChars = 0;
+
+/** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
+export function documentModel(text: string, format: DocumentFormat): DocumentModel {
+  const key = `${format === 'markdown' ? 'm' : 't'}${text}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const model = parseDocument(text, format);
+  if (text.length <= CACHE_CHARS / 2) {
+    cache.set(key, model);
+    cachedChars += text.length;
+    for (const [k, v] of cache) {
+      if (cache.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
+      cache.delete(k);
+      cachedChars -= v.source.length;
+    }
+  }
+  return model;
+}
+
+const inlineParser = createMarkdownParser();
+
+/**
+ * A one-line Markdown text (a title, a summary) as plain text: emphasis, code spans, links (their text
+ * kept) and escapes resolved, entities decoded, raw HTML kept as the text it is. For emails and JSON.
+ */
+export function plainText(markdownInline: string): string {
+  const tokens = inlineParser.parseInline(markdownInline, {});
+  return tokens
+    .map((t: { children: Parameters<typeof inlineText>[0] }) => inlineText(t.children))
+    .join('')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
+}

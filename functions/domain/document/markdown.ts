@@ -1,0 +1,270 @@
+import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
+import { lineStarts } from '../diff/lines';
+import { keyMaker } from './plain';
+import { headingId, matchHeading, normalizeTitle, PREAMBLE_KEY, slug } from './rules';
+import type { DocBlock, DocSection, DocumentModel } from './types';
+
+/** Longest bold-only line read as a heading (longer ones are emphasised sentences). */
+const MAX_BOLD_HEADING = 150;
+
+/** Level given to a bold-only heading line (below `###`, as converters use it for sub-headings). */
+export const BOLD_HEADING_LEVEL = 4;
+
+/**
+ * The one CommonMark parser of the service: raw HTML off (it stays text), no typographic rewriting, and
+ * markdown-it's link validation tightened so that no `data:` URL becomes a link either (the default
+ * already refuses `javascript:`, `vbscript:` and `file:`).
+ */
+export function createMarkdownParser(): MarkdownItInstance {
+  const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
+  const validate = md.validateLink.bind(md);
+  md.validateLink = (url: string) => validate(url) && !/^\s*data:/i.test(url);
+  return md;
+}
+
+const parser = createMarkdownParser();
+
+/** The plain text a reader sees of an inline token's children (links by their text, images by alt). */
+export function inlineText(children: readonly Token[] | null): string {
+  if (children === null) return '';
+  let out = '';
+  for (const t of children) {
+    switch (t.type) {
+      case 'text':
+      case 'code_inline':
+      case 'text_special':
+        out += t.content;
+        break;
+      case 'softbreak':
+        out += ' ';
+        break;
+      case 'hardbreak':
+        out += '\n';
+        break;
+      case 'image':
+        out += inlineText(t.children);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** Whether an inline is one bold span and nothing else (`**4.1 Title**`), i.e. a heading-like line. */
+function isBoldOnly(children: readonly Token[] | null): boolean {
+  if (children === null) return false;
+  let from = 0;
+  let to = children.length;
+  const blankText = (t: Token | undefined) => t !== undefined && t.type === 'text' && t.content.trim() === '';
+  while (from < to && blankText(children[from])) from++;
+  while (to > from && blankText(children[to - 1])) to--;
+  if (to - from < 3) return false;
+  const first = children[from]!;
+  const last = children[to - 1]!;
+  if (first.type !== 'strong_open' || last.type !== 'strong_close') return false;
+  // The opening span must be the one that closes last (not `**a** and **b**`), and stay on one line.
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    const t = children[k]!;
+    if (t.type === 'softbreak' || t.type === 'hardbreak') return false;
+    if (t.type === 'strong_open') depth++;
+    else if (t.type === 'strong_close' && --depth === 0 && k !== to - 1) return false;
+  }
+  return true;
+}
+
+function looksLikeBoldHeading(text: string): boolean {
+  if (text === '' || text.length > MAX_BOLD_HEADING || !/\p{L}/u.test(text)) return false;
+  // A bold sentence is emphasis, unless it is numbered like a heading (`**4.1 Scope.**`).
+  return !/[.;,!?]$/u.test(text) || matchHeading(text, false) !== null;
+}
+
+/**
+ * Parses Markdown once into the reader text, its blocks and its sections (see `DocumentModel`).
+ *
+ * Sections start at every heading the parser finds (ATX `#` and setext `===`/`---`, at any nesting) and
+ * at every top-level paragraph that is only bold text and looks like a heading. A heading's plain text
+ * is read against the numbering families (`## 4.1 Cookies` and `**4.1 Cookies**` are both key `4.1`,
+ * title `Cookies`), else keyed by a slug of its text. Lists are list tokens, so numbered items never
+ * become sections.
+ */
+export function parseMarkdown(source: string): DocumentModel {
+  const tokens = parser.parse(source, {});
+  const srcStarts = lineStarts(source);
+  const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
+  const lines: string[] = [];
+  const blocks: DocBlock[] = [];
+  const headingAt: Array<{ block: number; key: string; title: string; srcLine: number }> = [];
+  let parserHeadings = 0;
+  let listDepth = 0;
+  let quoteDepth = 0;
+  let itemPending = false;
+  let itemPrefix = '';
+  const ordinals: number[] = [];
+  const push = (block: Omit<DocBlock, 'line' | 'lines'>, text: string) => {
+    const parts = text.split('\n').map((l) => l.trimEnd());
+    blocks.push({ ...block, line: lines.length, lines: parts.length });
+    for (const p of parts) lines.push(p);
+  };
+  const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: number) => {
+    const m = matchHeading(text, false);
+    headingAt.push({
+      block: blocks.length,
+      key: m?.key ?? slug(text),
+      title: m?.title ?? text.trim(),
+      srcLine,
+    });
+    push({ kind: 'heading', level, quote: quoteDepth, token: inline }, text.replace(/\n/g, ' ').trim());
+    // The id is set later, once the key is unique.
+    openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
+  };
+
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    switch (t.type) {
+      case 'bullet_list_open':
+        listDepth++;
+        ordinals.push(-1);
+        break;
+      case 'ordered_list_open':
+        listDepth++;
+        ordinals.push(Number(t.attrGet('start') ?? 1));
+        break;
+      case 'bullet_list_close':
+      case 'ordered_list_close':
+        listDepth--;
+        ordinals.pop();
+        break;
+      case 'blockquote_open':
+        quoteDepth++;
+        break;
+      case 'blockquote_close':
+        quoteDepth--;
+        break;
+      case 'list_item_open': {
+        itemPending = true;
+        // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
+        // paragraph and `1. Scope` written as a list read the same; bullets are markup.
+        const n = ordinals[ordinals.length - 1] ?? -1;
+        itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
+        if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
+        break;
+      }
+      case 'heading_open': {
+        parserHeadings++;
+        const inline = tokens[k + 1]!;
+        addHeading(t, inlineText(inline.children), t.map?.[0] ?? 0, Number(t.tag.slice(1)), k + 1);
+        k += 2;
+        break;
+      }
+      case 'paragraph_open': {
+        const inline = tokens[k + 1]!;
+        const text = inlineText(inline.children).trim();
+        const item = itemPending;
+        itemPending = false;
+        k += 2;
+        if (text === '') break;
+        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(inline.children)) {
+          if (looksLikeBoldHeading(text)) {
+            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, k - 1);
+            break;
+          }
+        }
+        push(
+          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, token: k - 1 },
+          item ? itemPrefix + text : text,
+        );
+        break;
+      }
+      case 'fence':
+      case 'code_block': {
+        const text = t.content.replace(/\n$/, '');
+        if (text.trim() !== '') push({ kind: 'code', level: listDepth, quote: quoteDepth, token: k }, text);
+        itemPending = false;
+        break;
+      }
+      case 'tr_open': {
+        const cells: string[] = [];
+        let header = false;
+        let j = k + 1;
+        for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
+          const c = tokens[j]!;
+          if (c.type === 'th_open') header = true;
+          if (c.type === 'inline') cells.push(inlineText(c.children).replace(/\n/g, ' ').trim());
+        }
+        const text = cells.join(' | ');
+        if (text.replace(/[ |]/g, '') !== '')
+          push({ kind: 'row', level: listDepth, quote: quoteDepth, token: k, header }, text);
+        k = j;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const reader = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const readerStarts = lineStarts(reader);
+  const lineCount = readerStarts.length - 1;
+  const blankLine = (l: number) => readerStarts[l + 1]! - readerStarts[l]! <= 1;
+  const content = (from: number, to: number) => {
+    while (from < to && blankLine(from)) from++;
+    while (to > from && blankLine(to - 1)) to--;
+    return [from, to] as const;
+  };
+  const sections: DocSection[] = [];
+  const headingIds: string[] = [];
+  const uniqueKey = keyMaker();
+  const firstLine = headingAt.length > 0 ? blocks[headingAt[0]!.block]!.line : lineCount;
+  if (firstLine > 0 || (headingAt.length === 0 && source.trim() !== '')) {
+    const [contentFrom, contentTo] = content(0, firstLine);
+    sections.push({
+      key: uniqueKey(PREAMBLE_KEY),
+      title: contentFrom < contentTo ? lines[contentFrom]!.trim() : '',
+      heading: null,
+      rawTitle: '',
+      fromLine: 0,
+      toLine: firstLine,
+      contentFrom,
+      contentTo,
+      srcFrom: 0,
+      srcTo: headingAt.length > 0 ? srcOffset(headingAt[0]!.srcLine) : source.length,
+    });
+  }
+  for (let h = 0; h < headingAt.length; h++) {
+    const { block, key, title, srcLine } = headingAt[h]!;
+    const fromLine = blocks[block]!.line;
+    const next = headingAt[h + 1];
+    const toLine = next !== undefined ? blocks[next.block]!.line : lineCount;
+    const [contentFrom, contentTo] = content(fromLine + 1, toLine);
+    const unique = uniqueKey(key);
+    sections.push({
+      key: unique,
+      title,
+      heading: lines[fromLine]!,
+      rawTitle: normalizeTitle(title),
+      fromLine,
+      toLine,
+      contentFrom,
+      contentTo,
+      srcFrom: srcOffset(srcLine),
+      srcTo: next !== undefined ? srcOffset(next.srcLine) : source.length,
+    });
+    headingIds[h] = headingId(unique);
+  }
+  for (const t of tokens) {
+    const h = (t.meta as { heading?: number } | null)?.heading;
+    if (h !== undefined) t.attrSet('id', headingIds[h]!);
+  }
+  return {
+    format: 'markdown',
+    source,
+    reader,
+    readerStarts,
+    sections,
+    blocks,
+    tokens,
+    parserHeadings,
+  };
+}

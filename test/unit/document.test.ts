@@ -1,0 +1,308 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
+import { tokenize } from '../../functions/domain/diff/tokens';
+import { HEADING_FAMILIES, parseDocument, plainText } from '../../functions/domain/document/index';
+import { normalizeText } from '../../functions/domain/text';
+
+const keysAndTitles = (text: string, format: 'markdown' | 'text' = 'text') =>
+  splitSections(text, format).map((s) => [s.key, s.title]);
+const changedWords = (oldText: string, newText: string, format: 'markdown' | 'text') =>
+  diffPolicyTexts(oldText, newText, format)
+    .sections.flatMap((s) => s.changes ?? [])
+    .filter((op) => op.op !== 'equal' && op.text.trim() !== '');
+
+describe('plain-text heading families', () => {
+  it('lists each family once in one table', () => {
+    const names = HEADING_FAMILIES.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each([
+    ['1. Scope', '1', 'Scope'],
+    ['1.1 Terms', '1.1', 'Terms'],
+    ['2.3.4. Deep', '2.3.4', 'Deep'],
+    ['1\\. Escaped', '1', 'Escaped'],
+    ['1) Paren', '1', 'Paren'],
+    ['IV. Roman', 'IV', 'Roman'],
+    ['B. Letter', 'B', 'Letter'],
+    ['(a) Parenthesised', 'a', 'Parenthesised'],
+    ['Điều 3. Phạm vi', '3', 'Phạm vi'],
+    ['Chương II: Quy định chung', 'II', 'Quy định chung'],
+    ['Mục 2 - Thu thập', '2', 'Thu thập'],
+    ['Khoản 1. Định nghĩa', '1', 'Định nghĩa'],
+    ['Article 3 – Scope', '3', 'Scope'],
+    ['Section 3.2 Cookies', '3.2', 'Cookies'],
+    ['§ 3 Data', '3', 'Data'],
+    ['Part II. Rights', 'II', 'Rights'],
+  ])('reads `%s` as key %s, title %s', (heading, key, title) => {
+    expect(keysAndTitles(`Intro text here.\n\n${heading}\n\nBody of the section.\n`)).toEqual([
+      ['preamble', 'Intro text here.'],
+      [key, title],
+    ]);
+  });
+
+  it('reads an all-caps or Title Case line between blank lines as a heading (not the first line)', () => {
+    const text =
+      'PRIVACY POLICY\n\nWe care.\n\nDEFINITIONS\n\nWords mean things here.\n\nYour Rights\n\nYou may ask us anything.\n';
+    expect(keysAndTitles(text)).toEqual([
+      ['preamble', 'PRIVACY POLICY'],
+      ['definitions', 'DEFINITIONS'],
+      ['your-rights', 'Your Rights'],
+    ]);
+  });
+
+  it('keeps a column-0 numbered list inside its section (restart at 1, adjacent items)', () => {
+    const text = [
+      '1. Data we collect',
+      '',
+      'We collect:',
+      '1. your name,',
+      '2. your e-mail address',
+      '3. your phone number',
+      '',
+      '2. How we use it',
+      '',
+      'To serve you.',
+      '',
+    ].join('\n');
+    const sections = splitSections(text);
+    expect(sections.map((s) => s.key)).toEqual(['1', '2']);
+    expect(sections[0]!.body).toContain('2. your e-mail address');
+  });
+
+  it('does not flip the whole document to another mode because of one heading', () => {
+    const text = 'Article 1 Scope\n\nA.\n\n1. Terms\n\nB.\n\n2. Rights\n\nC.\n';
+    expect(keysAndTitles(text).map(([k]) => k)).toEqual(['1', '1#2', '2']);
+  });
+});
+
+describe('Markdown headings', () => {
+  it('finds ATX, setext and bold-only heading lines, keyed by number or slug, titles plain', () => {
+    const text = [
+      'Preamble paragraph.',
+      '',
+      'Privacy Policy',
+      '==============',
+      '',
+      'Intro.',
+      '',
+      '## 1\\. Scope',
+      '',
+      'Text.',
+      '',
+      '**4.1 Title**',
+      '',
+      'Text.',
+      '',
+      '**Section 3 — Cookies**',
+      '',
+      'Text.',
+      '',
+      'Contact',
+      '-------',
+      '',
+      '**This is a bold sentence, not a heading.**',
+      '',
+    ].join('\n');
+    expect(keysAndTitles(text, 'markdown')).toEqual([
+      ['preamble', 'Preamble paragraph.'],
+      ['privacy-policy', 'Privacy Policy'],
+      ['1', 'Scope'],
+      ['4.1', 'Title'],
+      ['3', 'Cookies'],
+      ['contact', 'Contact'],
+    ]);
+  });
+
+  it('never makes a list item a section, and keeps it in the reader text with its number', () => {
+    const text = '# Title\n\n1. first\n2. second\n\n* bullet *one*\n';
+    const model = parseDocument(text, 'markdown');
+    expect(model.sections.map((s) => s.key)).toEqual(['title']);
+    expect(model.reader).toBe('Title\n1. first\n2. second\nbullet one\n');
+    expect(model.parserHeadings).toBe(1);
+  });
+});
+
+describe('reader-text diff of Markdown', () => {
+  const base = [
+    'Privacy Policy',
+    '==============',
+    '',
+    'We keep **your** data for 15.5 days.',
+    '',
+    '### **4.1 Retention**',
+    '',
+    '* one item',
+    '* another item',
+    '',
+    '1\\. Numbered paragraph',
+    '',
+  ].join('\n');
+
+  it.each([
+    ['setext → ATX', base.replace('Privacy Policy\n==============', '# Privacy Policy')],
+    ['`*` → `-` list markers', base.replace(/^\* /gm, '- ')],
+    ['bold heading ↔ ###', base.replace('### **4.1 Retention**', '**4.1 Retention**')],
+    ['escaped number → list', base.replace('1\\. Numbered paragraph', '1. Numbered paragraph')],
+    ['emphasis removed', base.replace('**your**', 'your')],
+  ])(
+    'reports a markup-only edit (%s) as formatting: no changed words, nothing added or removed',
+    (_, edited) => {
+      const d = diffPolicyTexts(base, edited, 'markdown');
+      expect(d.stats.sectionsChanged).toBe(0);
+      expect(d.stats.formattingOnly).toBe(true);
+      expect(d.sections.every((s) => s.status === 'unchanged')).toBe(true);
+      expect(changedWords(base, edited, 'markdown')).toEqual([]);
+    },
+  );
+
+  it('reports a changed number as one replaced token: 15.5 → 15.47', () => {
+    const d = diffPolicyTexts(base, base.replace('15.5', '15.47'), 'markdown');
+    expect(d.sections.flatMap((s) => s.changes ?? []).filter((o) => o.op !== 'equal')).toEqual([
+      { op: 'delete', text: '15.5' },
+      { op: 'insert', text: '15.47' },
+    ]);
+  });
+
+  it('keeps numbers, dates, URLs and e-mail addresses as single tokens', () => {
+    expect(tokenize('15.47 1,000.50 2026-01-05 10:30')).toEqual([
+      '15.47',
+      ' ',
+      '1,000.50',
+      ' ',
+      '2026-01-05',
+      ' ',
+      '10:30',
+    ]);
+    expect(tokenize('see https://example.com/a?b=1. or mail privacy.team@example.co.uk.')).toEqual([
+      'see',
+      ' ',
+      'https://example.com/a?b=1',
+      '.',
+      ' ',
+      'or',
+      ' ',
+      'mail',
+      ' ',
+      'privacy.team@example.co.uk',
+      '.',
+    ]);
+  });
+
+  it('reports exactly the one edited word in a 200 KB single-section document', () => {
+    const words = Array.from({ length: 40_000 }, (_, i) => `w${i % 997}x${i}`);
+    expect(words[20_000]).toBe('w60x20000');
+    const oldText = normalizeText(words.join(' '));
+    expect(oldText.length).toBeGreaterThan(200_000);
+    const newText = oldText.replace(' w60x20000 ', ' changed ');
+    const d = diffPolicyTexts(oldText, newText, 'text');
+    expect(d.sections).toHaveLength(1);
+    expect(d.sections[0]!.status).toBe('modified');
+    expect(d.sections[0]!.changes!.filter((o) => o.op !== 'equal')).toEqual([
+      { op: 'delete', text: 'w60x20000' },
+      { op: 'insert', text: 'changed' },
+    ]);
+  });
+});
+
+describe('reader-text diff properties (fast-check)', () => {
+  const word = fc.constantFrom('data', 'privacy', 'cookies', 'rights', 'we', 'you', '15.5', 'dữ liệu');
+  const sentence = fc.array(word, { minLength: 1, maxLength: 8 }).map((w) => w.join(' '));
+  const block = fc.record({
+    kind: fc.constantFrom('heading', 'para', 'bullets', 'bold'),
+    text: sentence,
+    items: fc.array(sentence, { minLength: 1, maxLength: 3 }),
+  });
+  const doc = fc.array(block, { minLength: 1, maxLength: 8 });
+  type Block = { kind: string; text: string; items: string[] };
+  /** Renders the same words with one markup style or the other. */
+  const render = (blocks: Block[], style: 0 | 1) =>
+    `${blocks
+      .map((b) => {
+        if (b.kind === 'heading')
+          return style === 0 ? `## ${b.text}` : `${b.text}\n${'-'.repeat(b.text.length)}`;
+        if (b.kind === 'bold') return style === 0 ? `**${b.text}**` : `### ${b.text}`;
+        if (b.kind === 'bullets') return b.items.map((i) => `${style === 0 ? '*' : '-'} ${i}`).join('\n');
+        return style === 0 ? b.text : b.text.replace(/^(\S+)/, '*$1*');
+      })
+      .join('\n\n')}\n`;
+
+  it('a markup-only transformation of any generated document is formatting-only', () => {
+    fc.assert(
+      fc.property(doc, (blocks) => {
+        const d = diffPolicyTexts(render(blocks, 0), render(blocks, 1), 'markdown');
+        expect(d.stats.sectionsChanged).toBe(0);
+        expect(d.sections.flatMap((s) => s.changes ?? [])).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the ops rebuild both reader texts (changed sections in order, unchanged ones as they are)', () => {
+    fc.assert(
+      fc.property(doc, doc, (a, b) => {
+        const oldText = render(a, 0);
+        const newText = render(b, 1);
+        const d = diffPolicyTexts(oldText, newText, 'markdown');
+        const newModel = parseDocument(normalizeText(newText), 'markdown');
+        const newByKey = new Map(
+          splitSections(normalizeText(newText), 'markdown').map((s) => [s.key, s.text]),
+        );
+        let rebuiltNew = '';
+        for (const s of d.sections) {
+          if (s.status === 'removed') continue;
+          if (s.status === 'unchanged') rebuiltNew += newByKey.get(s.key);
+          else
+            rebuiltNew += s
+              .changes!.filter((o) => o.op !== 'delete')
+              .map((o) => o.text)
+              .join('');
+        }
+        expect(rebuiltNew).toBe(newModel.reader);
+        const oldReader = parseDocument(normalizeText(oldText), 'markdown').reader;
+        for (const s of d.sections) {
+          if (s.status === 'unchanged') continue;
+          expect(oldReader).toContain(
+            s
+              .changes!.filter((o) => o.op !== 'insert')
+              .map((o) => o.text)
+              .join(''),
+          );
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('plainText', () => {
+  it('strips inline markup, keeps link text, decodes entities and escapes, keeps raw HTML as text', () => {
+    expect(plainText('**4.1** _Cookies_ and [our policy](https://x.test) &amp; `code` 1\\. <b>x</b>')).toBe(
+      '4.1 Cookies and our policy & code 1. <b>x</b>',
+    );
+  });
+});
+
+describe('the example policies (examples/)', () => {
+  const read = (name: string) =>
+    normalizeText(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+  const changes = (oldName: string, newName: string, format: 'markdown' | 'text') =>
+    diffPolicyTexts(read(oldName), read(newName), format)
+      .sections.filter((s) => s.status !== 'unchanged')
+      .map((s) => [s.key, s.status, s.title]);
+
+  it.each(['en', 'vi'])('reads the %s policy the same from Markdown and from plain text', (lang) => {
+    const md = splitSections(read(`privacy-policy.${lang}.md`), 'markdown').map((s) => [s.key, s.title]);
+    const txt = splitSections(read(`privacy-policy.${lang}.txt`), 'text').map((s) => [s.key, s.title]);
+    expect(md.length).toBeGreaterThan(20);
+    expect(md.slice(1)).toEqual(txt.slice(1));
+    const mdChanges = changes(`privacy-policy.${lang}.md`, `privacy-policy-v2.${lang}.md`, 'markdown');
+    expect(mdChanges).toEqual(changes(`privacy-policy.${lang}.txt`, `privacy-policy-v2.${lang}.txt`, 'text'));
+    // v2 inserts section 7 (with 7.1 and 7.2) and renumbers the rest: nothing else is added or removed.
+    expect(
+      mdChanges.filter(([, status]) => status !== 'modified').map(([key, status]) => `${key}:${status}`),
+    ).toEqual(['7:added', '7.1:added', '7.2:added']);
+  });
+});
