@@ -11,6 +11,7 @@ import {
   type ApiResponse,
   errorResponse,
   MAX_BODY_BYTES,
+  PAYLOAD_TOO_LARGE_MESSAGE,
   unmatchedResponse,
 } from '../../functions/http/api';
 import { resolveRole, type TokenSet } from '../../functions/http/auth';
@@ -108,10 +109,7 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
-          return send(
-            res,
-            errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
-          );
+          return send(res, errorResponse('PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE));
         }
         throw e;
       }

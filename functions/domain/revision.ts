@@ -3,11 +3,20 @@ import { canonicalJson, contentHash, MAX_TEXT_BYTES, normalizeText, sha256, utf8
 
 export type ChangeKind = 'material' | 'minor';
 
+/** How a revision's texts are written: one format for all its locales. */
+export type DocumentFormat = 'markdown' | 'text';
+export const DOCUMENT_FORMATS = ['markdown', 'text'] as const satisfies readonly DocumentFormat[];
+
 /** Revision metadata: everything about a published version except the texts themselves. */
 export interface Revision {
   policyId: string;
   version: number;
   change: ChangeKind;
+  /**
+   * Revisions stored before formats existed have none and read as `text` (the stores fill it in), which
+   * is also why only `markdown` enters the chain hash (see `revisionHash`).
+   */
+  format: DocumentFormat;
   publishedAt: string;
   effectiveAt: string;
   defaultLocale: string;
@@ -22,6 +31,8 @@ export interface Revision {
 export interface PublishInput {
   texts: Record<string, string>;
   change: ChangeKind;
+  /** Default `text`. */
+  format?: DocumentFormat;
   summary?: Record<string, string>;
   effectiveAt?: string;
   baseVersion?: number;
@@ -41,9 +52,15 @@ export const EFFECTIVE_AT_SKEW_MS = 5 * 60 * 1000;
 /**
  * The chain hash: binds a revision to its predecessor so that rewriting any stored revision (or a
  * text, through its content hash) breaks every hash after it.
+ *
+ * The format enters the hash as `format: "markdown"` and is left out for `text`: revisions stored
+ * before formats existed (all plain text, hashed without the field) keep verifying, and the format is
+ * still bound, since turning a markdown revision into text or back changes the hashed input.
  */
 export function revisionHash(
-  r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'>,
+  r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'> & {
+    format?: DocumentFormat | undefined;
+  },
 ) {
   return sha256(
     canonicalJson({
@@ -52,6 +69,7 @@ export function revisionHash(
       change: r.change,
       effectiveAt: r.effectiveAt,
       contentHashes: r.contentHashes,
+      ...(r.format === 'markdown' ? { format: r.format } : {}),
     }),
   );
 }
@@ -136,7 +154,9 @@ export function prepareRevision(args: {
   }
 
   const contentHashes = Object.fromEntries(locales.map((l) => [l, contentHash(texts[l]!)]));
-  if (latest && locales.length === latest.locales.length) {
+  const format = input.format ?? 'text';
+  // Republishing the same texts in another format is a change: they are shown differently.
+  if (latest && locales.length === latest.locales.length && latest.format === format) {
     const unchanged = locales.every((l) => latest.contentHashes[l] === contentHashes[l]);
     if (unchanged) throw new DomainError('NO_CHANGES', `every text equals version ${latest.version}'s`);
   }
@@ -149,6 +169,7 @@ export function prepareRevision(args: {
     version,
     // The first revision is what every user must accept, whatever the form said.
     change,
+    format,
     publishedAt: now.toISOString(),
     effectiveAt: effectiveAt.toISOString(),
     defaultLocale: latest?.defaultLocale ?? locales[0]!,

@@ -26,7 +26,12 @@ export type AuthorizerContext = { role?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Lambda's synchronous invocation payload is limited to 6 MB, event envelope included: a body that
+ * reaches the function is below it, and the local server refuses the same bodies Lambda would.
+ */
+export const MAX_BODY_BYTES = 6_000_000;
+export const PAYLOAD_TOO_LARGE_MESSAGE = `request bodies are limited to ${MAX_BODY_BYTES} bytes (6 MB, the synchronous payload limit of AWS Lambda)`;
 
 export interface ApiRequest {
   route: Route;
@@ -112,8 +117,7 @@ function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
   const raw =
     event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
-  if (size > MAX_BODY_BYTES)
-    throw new DomainError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  if (size > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE);
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');

@@ -55,6 +55,8 @@ export function renderConsole(): string {
   <form id="publish-form">
     <fieldset>
       <legend>Texts</legend>
+      <label for="format">Format (one for every language)</label>
+      <select id="format"><option value="text">Plain text</option><option value="markdown">Markdown</option></select>
       <div id="locales"></div>
       <div class="row"><div><label for="new-locale">Add a language (BCP 47 tag)</label><input id="new-locale" type="text" placeholder="en"></div><div><button type="button" class="secondary" id="add-locale">Add language</button></div></div>
     </fieldset>
@@ -188,6 +190,7 @@ export const consoleScript = String.raw`'use strict';
     const policyId = $('policy-id').value;
     const { revisions } = await api('GET', '/policies/' + encodeURIComponent(policyId) + '/revisions?limit=100');
     state.revisions = revisions;
+    if (revisions.length) $('format').value = revisions[0].format || 'text';
     renderHistory();
   }
 
@@ -214,7 +217,7 @@ export const consoleScript = String.raw`'use strict';
       const s = block.querySelector('[data-role=summary]').value.trim();
       if (s) summary[locale] = s;
     }
-    const body = { texts, change: document.querySelector('input[name=change]:checked').value, notify: $('notify').checked };
+    const body = { texts, change: document.querySelector('input[name=change]:checked').value, format: $('format').value, notify: $('notify').checked };
     if (Object.keys(summary).length) body.summary = summary;
     if ($('effective-at').value) body.effectiveAt = new Date($('effective-at').value).toISOString();
     if (state.revisions.length) body.baseVersion = state.revisions[0].version;

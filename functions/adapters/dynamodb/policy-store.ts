@@ -17,7 +17,8 @@ const REGISTRY = 'POLICIES';
 
 const toRevision = (item: Record<string, unknown>): Revision => {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as Revision;
+  // Revisions stored before formats existed are plain text (their chain hash has no format either).
+  return { format: 'text', ...rest } as unknown as Revision;
 };
 
 export class DynamoPolicyStore implements PolicyStore {
