@@ -203,6 +203,8 @@ function asErrorPage(failure: ApiResponse): ApiResponse {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': PAGE_CSP,
+      // An error (a version not yet published) must not be kept by the CDN in front of public pages.
+      'cache-control': 'no-store',
       ...baseHeaders,
     },
     body,
