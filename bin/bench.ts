@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { runBundleBench } from './bench/bundles';
 import type { BenchRecord } from './bench/common';
 import { runDiffBench } from './bench/diff';
+import { runHostileBench } from './bench/hostile';
 import { runNotifyBench } from './bench/notify';
 import { runStatusBench } from './bench/status';
 
@@ -16,6 +17,7 @@ process.env.LOG_LEVEL ??= 'error';
 const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['status and publish', runStatusBench],
   ['diff', runDiffBench],
+  ['hostile inputs', runHostileBench],
   ['notifications', runNotifyBench],
   ['bundles', () => runBundleBench()],
 ];
