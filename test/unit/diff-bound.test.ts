@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, unifiedDiff } from '../../functions/domain/diff';
-import { boundDiff, boundUnified, escapedCost } from '../../functions/domain/diff/bound';
+import { type BoundedDiff, boundDiff, boundUnified, escapedCost } from '../../functions/domain/diff/bound';
 import type { PolicyDiff, SectionDiff } from '../../functions/domain/diff/types';
 import { escapeHtml } from '../../functions/views/html';
 
@@ -53,7 +53,7 @@ describe('boundDiff', () => {
     const seen: SectionDiff[] = [];
     let offset: number | null = 0;
     while (offset !== null) {
-      const page = boundDiff(diff, { ...limits, offset });
+      const page: BoundedDiff = boundDiff(diff, { ...limits, offset });
       seen.push(...page.sections);
       offset = page.window.nextOffset;
     }
