@@ -190,6 +190,9 @@ export async function runHostileBench(): Promise<BenchRecord[]> {
     results.push(['revision', await measure(read, event('GET', `${revisions}/2`, {})), false]);
     results.push(['policyPage', await measure(read, event('GET', `/p/${POLICY}`, {})), false]);
     results.push(['versionPage', await measure(read, event('GET', `/p/${POLICY}/v/1`, {})), false]);
+    process.stderr.write(
+      `  ${shape.name}: ${results.map(([route, r]) => `${route} ${Math.round(r.cpuMs)} ms ${r.bytes} B`).join(', ')}\n`,
+    );
     let shapeBytes = 0;
     let shapeCpu = 0;
     for (const [route, r, isDiff] of results) {
