@@ -118,7 +118,8 @@ export const consoleScript = String.raw`'use strict';
   async function api(method, path, body) {
     const headers = { authorization: 'Bearer ' + state.token };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Public reads are cacheable (Cache-Control) for readers; staff must see what they just published.
+    const res = await fetch(path, { method, headers, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     const data = text ? JSON.parse(text) : null;
     if (!res.ok) {
