@@ -19,6 +19,9 @@ interface SectionDiff {
 interface LocaleDiff {
   stats: { linesAdded: number; linesRemoved: number; sectionsChanged: number };
   sections: SectionDiff[];
+  /** Set by the service when the preview shows only part of the diff (see docs/API.md). */
+  truncated?: boolean;
+  window?: { shown: number; total: number };
 }
 interface Revision {
   policyId: string;
@@ -197,6 +200,10 @@ export function describeDryRun(r: Revision): string {
       if (edits.length > MAX_CHANGES_SHOWN)
         lines.push(`            … ${edits.length - MAX_CHANGES_SHOWN} more`);
     }
+    if (diff.truncated && diff.window)
+      lines.push(
+        `  … the preview shows ${diff.window.shown} of ${diff.window.total} sections; after publishing, policyctl diff shows the rest`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
