@@ -91,7 +91,8 @@ export function toApiEvent(
 function send(res: ServerResponse, response: ApiResponse) {
   const headers = { ...(response.headers as Record<string, string> | undefined) };
   res.writeHead(response.statusCode, headers);
-  res.end(response.body);
+  // As API Gateway does: a base64 body (a large response, see compactPayload) goes out decoded.
+  res.end(response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body);
 }
 
 export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Server {

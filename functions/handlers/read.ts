@@ -180,8 +180,11 @@ const cacheFor = (refs: ReturnType<typeof diffRefs>) =>
 
 const offsetSchema = z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0);
 
-/** Largest response body: Lambda answers at most 6 MB, headers and envelope included. */
-export const MAX_RESPONSE_BYTES = 5_500_000;
+/**
+ * Largest response body: Lambda answers at most 6 MB, envelope included, and a body that goes out as
+ * base64 (compactPayload in http/api.ts) takes 4/3 of its size there.
+ */
+export const MAX_RESPONSE_BYTES = 4_400_000;
 
 /**
  * Renders with the default diff limits and, should the output still exceed `MAX_RESPONSE_BYTES` (the

@@ -217,11 +217,27 @@ const lowerKeysPreserve = (h: Record<string, string | undefined> | undefined) =>
 function encode(result: ApiResult): ApiResponse {
   if (result.status === 204) return { statusCode: 204, headers: { ...baseHeaders }, body: '' };
   if (result.contentType) {
-    return {
+    return compactPayload({
       statusCode: result.status,
       headers: { 'content-type': result.contentType, ...baseHeaders, ...result.headers },
       body: String(result.body ?? ''),
-    };
+    });
   }
-  return jsonResponse(result.status, result.body, result.headers);
+  return compactPayload(jsonResponse(result.status, result.body, result.headers));
+}
+
+/**
+ * Lambda's 6 MB response limit applies to the whole payload, in which the body is a JSON string: each
+ * `"`, `\` and line break of a large body costs two bytes (a JSON body's `\"` four). Base64 costs 4/3 of
+ * the body whatever it holds, and API Gateway decodes it: a large body goes out in whichever is smaller.
+ */
+const COMPACT_FROM_BYTES = 1_000_000;
+export function compactPayload(response: ApiResponse): ApiResponse {
+  if (response.body.length * 3 < COMPACT_FROM_BYTES) return response;
+  const raw = Buffer.from(response.body, 'utf8');
+  if (raw.length < COMPACT_FROM_BYTES) return response;
+  const asString = Buffer.byteLength(JSON.stringify(response.body), 'utf8');
+  const asBase64 = Math.ceil(raw.length / 3) * 4 + 2;
+  if (asBase64 >= asString) return response;
+  return { ...response, body: raw.toString('base64'), isBase64Encoded: true };
 }

@@ -175,8 +175,11 @@ export function boundDiff<D extends PolicyDiff>(
   };
 }
 
-/** Largest unified diff answered: the patch text goes out as is, so this is its size in bytes. */
-export const UNIFIED_MAX_BYTES = 5_000_000;
+/**
+ * Largest unified diff answered, in bytes: within Lambda's 6 MB response even as base64 (4/3 of it),
+ * which a patch full of quotes and line breaks needs.
+ */
+export const UNIFIED_MAX_BYTES = 4_400_000;
 
 /**
  * A unified diff cut to at most `maxBytes` bytes of UTF-8, between lines, with its last hunk's header
