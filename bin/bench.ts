@@ -9,6 +9,7 @@ import { runClientBench } from './bench/client';
 import type { BenchRecord } from './bench/common';
 import { runCorpusBench } from './bench/corpus';
 import { runDiffBench } from './bench/diff';
+import { runHostileBench } from './bench/hostile';
 import { runNotifyBench } from './bench/notify';
 import { runStatusBench } from './bench/status';
 
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['typed client', runClientBench],
   ['diff', runDiffBench],
   ['corpus', runCorpusBench],
+  ['hostile inputs', runHostileBench],
   ['notifications', runNotifyBench],
   ['bundles', () => runBundleBench()],
   ['cli', async () => runCliBench()],

@@ -24,8 +24,16 @@ export interface PolicyStore {
   latestRevision(policyId: string): Promise<Revision | null>;
   /** Write-once. Throws ItemExistsError when the version is already taken (a concurrent publish won). */
   putRevision(revision: Revision): Promise<void>;
-  /** Texts are stored content-addressed (by their hash), so writing the same text twice is harmless. */
+  /**
+   * Stores a normalised text under its content hash (`contentHash(text)`, checked). Writing a text that
+   * is already stored writes nothing; texts of any accepted size (2 MiB) fit. Called before the revision
+   * that points at it, so a text whose publish then failed is an unreferenced, harmless leftover.
+   */
   putText(policyId: string, hash: string, text: string): Promise<void>;
+  /**
+   * The text stored under the hash, verified against it (IntegrityError when the stored data does not
+   * hash to it), or null when no complete text is stored under it.
+   */
   getText(policyId: string, hash: string): Promise<string | null>;
 }
 

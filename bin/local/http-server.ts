@@ -17,6 +17,7 @@ import {
   type ApiResponse,
   errorResponse,
   MAX_BODY_BYTES,
+  PAYLOAD_TOO_LARGE_MESSAGE,
   unmatchedResponse,
 } from '../../functions/http/api';
 import { resolveRole, type TokenSet } from '../../functions/http/auth';
@@ -103,7 +104,8 @@ export function toApiEvent(
 function send(res: ServerResponse, response: ApiResponse) {
   const headers = { ...(response.headers as Record<string, string> | undefined) };
   res.writeHead(response.statusCode, headers);
-  res.end(response.body);
+  // As API Gateway does: a base64 body (a large response, see compactPayload) goes out decoded.
+  res.end(response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body);
 }
 
 /**
@@ -149,10 +151,7 @@ export function createLocalServer(handlers: ApiHandlers, tokens: TokenSet): Serv
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
-          return send(
-            res,
-            errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
-          );
+          return send(res, errorResponse('PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE));
         }
         throw e;
       }

@@ -42,3 +42,14 @@ export class ItemExistsError extends Error {
     this.name = 'ItemExistsError';
   }
 }
+
+/**
+ * Stored data that no longer matches the hash it is kept under (a tampered or lost chunk). A fault, not
+ * the caller's mistake: it is answered as a 500 and never served as if it were the text.
+ */
+export class IntegrityError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IntegrityError';
+  }
+}

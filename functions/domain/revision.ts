@@ -1,13 +1,22 @@
+import type { DocumentFormat } from './document/types';
 import { DomainError, type ErrorDetail, validationFailed } from './errors';
 import { canonicalJson, contentHash, MAX_TEXT_BYTES, normalizeText, sha256, utf8Bytes } from './text';
 
 export type ChangeKind = 'material' | 'minor';
+
+/** How a revision's texts are written (one format for all its locales): see `document/`. */
+export { DOCUMENT_FORMATS, type DocumentFormat } from './document/types';
 
 /** Revision metadata: everything about a published version except the texts themselves. */
 export interface Revision {
   policyId: string;
   version: number;
   change: ChangeKind;
+  /**
+   * Revisions stored before formats existed have none and read as `text` (the stores fill it in), which
+   * is also why only `markdown` enters the chain hash (see `revisionHash`).
+   */
+  format: DocumentFormat;
   publishedAt: string;
   effectiveAt: string;
   defaultLocale: string;
@@ -17,13 +26,13 @@ export interface Revision {
   previousHash: string | null;
   summary: Record<string, string>;
   notify: boolean;
-  /** How the texts are written (all locales alike); absent on revisions stored before formats existed. */
-  format?: 'markdown' | 'text';
 }
 
 export interface PublishInput {
   texts: Record<string, string>;
   change: ChangeKind;
+  /** Default `text`. */
+  format?: DocumentFormat;
   summary?: Record<string, string>;
   effectiveAt?: string;
   baseVersion?: number;
@@ -56,9 +65,15 @@ export function effectiveAtHorizon(now: Date): Date {
 /**
  * The chain hash: binds a revision to its predecessor so that rewriting any stored revision (or a
  * text, through its content hash) breaks every hash after it.
+ *
+ * The format enters the hash as `format: "markdown"` and is left out for `text`: revisions stored
+ * before formats existed (all plain text, hashed without the field) keep verifying, and the format is
+ * still bound, since turning a markdown revision into text or back changes the hashed input.
  */
 export function revisionHash(
-  r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'>,
+  r: Pick<Revision, 'previousHash' | 'version' | 'change' | 'effectiveAt' | 'contentHashes'> & {
+    format?: DocumentFormat | undefined;
+  },
 ) {
   return sha256(
     canonicalJson({
@@ -67,6 +82,7 @@ export function revisionHash(
       change: r.change,
       effectiveAt: r.effectiveAt,
       contentHashes: r.contentHashes,
+      ...(r.format === 'markdown' ? { format: r.format } : {}),
     }),
   );
 }
@@ -156,7 +172,9 @@ export function prepareRevision(args: {
   }
 
   const contentHashes = Object.fromEntries(locales.map((l) => [l, contentHash(texts[l]!)]));
-  if (latest && locales.length === latest.locales.length) {
+  const format = input.format ?? 'text';
+  // Republishing the same texts in another format is a change: they are shown differently.
+  if (latest && locales.length === latest.locales.length && latest.format === format) {
     const unchanged = locales.every((l) => latest.contentHashes[l] === contentHashes[l]);
     if (unchanged) throw new DomainError('NO_CHANGES', `every text equals version ${latest.version}'s`);
   }
@@ -169,6 +187,7 @@ export function prepareRevision(args: {
     version,
     // The first revision is what every user must accept, whatever the form said.
     change,
+    format,
     publishedAt: now.toISOString(),
     effectiveAt: effectiveAt.toISOString(),
     defaultLocale: latest?.defaultLocale ?? locales[0]!,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-export const MAX_TEXT_BYTES = 256 * 1024;
+/** 2 MiB of UTF-8 per normalised locale text (stored in chunks: functions/adapters/dynamodb/text-chunks.ts). */
+export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 /**
  * The one normal form every text is stored and hashed in, so that the same words always have the same

@@ -5,6 +5,7 @@
  */
 import { validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
+import { DOCUMENT_FORMATS } from '../domain/revision';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
@@ -24,6 +25,7 @@ const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
 export const publishSchema = z.strictObject({
   texts: z.record(localeKey, z.string()),
   change: z.enum(['material', 'minor']),
+  format: z.optional(z.enum(DOCUMENT_FORMATS)),
   summary: z.optional(
     z.record(localeKey, z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
   ),
@@ -58,7 +60,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
     const dryRun = body.dryRun ?? false;
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
     if (!dryRun) return { status: 201, body: revision };
-    const diff = await diffAgainstLatest(deps, latest, texts);
+    const diff = await diffAgainstLatest(deps, latest, texts, revision.format);
     return { status: 200, body: { ...revision, dryRun: true, baseVersion: latest?.version ?? 0, diff } };
   },
   notificationStatus: async (req, deps) => {

@@ -1,13 +1,15 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
-import { splitSections, unifiedDiff } from '../domain/diff';
+import { diffPolicyTexts, splitSections, unifiedDiff } from '../domain/diff';
+import { type BoundedDiff, boundDiff, boundUnified, DIFF_LIMITS, escapedCost } from '../domain/diff/bound';
 import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
+import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { currentRevision, policyView } from '../domain/timeline';
 import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
 import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';
-import { compareRevisions } from '../usecases/diff';
+import { comparedTexts, formatsOf, type Texts } from '../usecases/diff';
 import {
   findRevision,
   getPolicyView,
@@ -18,7 +20,7 @@ import {
 } from '../usecases/policies';
 import { CONSOLE_CSP, consoleScript, renderConsole } from '../views/console';
 import { pageHeaders } from '../views/html';
-import { renderAtomFeed, renderChangesPage, renderTextPage } from '../views/pages';
+import { changesPath, renderAtomFeed, renderChangesPage, renderTextPage, versionPath } from '../views/pages';
 import { lazyHandler, policyDepsFromEnv, requiredEnv } from './wiring';
 
 export interface ReadDeps extends PolicyDeps {
@@ -51,10 +53,15 @@ export const readOperations: Operations<ReadDeps> = {
     body: servedDocument(deps.publicBaseUrl),
   }),
 
-  listPolicies: async (_req, deps) => ({ status: 200, body: { policies: await listPolicyViews(deps) } }),
+  listPolicies: async (_req, deps) => ({
+    status: 200,
+    headers: { 'cache-control': CACHE_SHORT },
+    body: { policies: await listPolicyViews(deps) },
+  }),
 
   getPolicy: async (req, deps) => ({
     status: 200,
+    headers: { 'cache-control': CACHE_SHORT },
     body: await getPolicyView(deps, assertPolicyId(req.params.policyId)),
   }),
 
@@ -63,7 +70,11 @@ export const readOperations: Operations<ReadDeps> = {
     const limit = parseWith(limitSchema, req.query.limit, 'limit');
     const cursor = req.query.cursor === undefined ? null : String(parseVersion(req.query.cursor, 'cursor'));
     const page = await pageRevisions(deps, policyId, limit, cursor);
-    return { status: 200, body: { revisions: page.items, nextCursor: page.nextCursor } };
+    return {
+      status: 200,
+      headers: { 'cache-control': CACHE_SHORT },
+      body: { revisions: page.items, nextCursor: page.nextCursor },
+    };
   },
 
   getRevision: async (req, deps) => {
@@ -72,29 +83,52 @@ export const readOperations: Operations<ReadDeps> = {
     const locale = optionalLocale(req);
     const revision = await findRevision(deps, policyId, ref);
     const served = await revisionText(deps, revision, locale);
-    return { status: 200, body: { ...revision, locale: served.locale, text: served.text } };
+    return {
+      status: 200,
+      headers: { 'cache-control': typeof ref === 'number' ? CACHE_IMMUTABLE : CACHE_SHORT },
+      body: { ...revision, locale: served.locale, text: served.text },
+    };
   },
 
   diff: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
     const format = parseWith(formatSchema, req.query.format, 'format');
-    const c = await compareRevisions(deps, policyId, diffRefs(req));
+    const refs = diffRefs(req);
+    const offset = parseWith(offsetSchema, req.query.offset, 'offset');
+    const t = await comparedTexts(deps, policyId, refs);
+    const cache = { 'cache-control': cacheFor(refs) };
+    if (format === 'html') return changesPage(policyId, t, offset, cache);
     if (format === 'unified') {
-      const label = (v: number) => `${policyId}/v${v}/${c.locale}`;
+      const label = (v: number) => `${policyId}/v${v}/${t.locale}`;
+      const full = unifiedDiff(t.oldText, t.newText, {
+        oldLabel: label(t.from.version),
+        newLabel: label(t.to.version),
+      });
+      const bounded = boundUnified(full);
+      // Text before the `---` line is a patch's preamble: patch and git apply skip it.
+      const note = bounded.truncated
+        ? `Truncated: this patch holds the first ${bounded.text.length} of ${full.length} characters of the diff. Every section's changes: ${diffPath(policyId, t, 0)}\n`
+        : '';
       return {
         status: 200,
         contentType: 'text/x-diff; charset=utf-8',
-        body: unifiedDiff(c.oldText, c.newText, {
-          oldLabel: label(c.from.version),
-          newLabel: label(c.to.version),
-        }),
+        headers: cache,
+        body: `${note}${bounded.text}`,
       };
     }
-    if (format === 'html') return changesPage(policyId, c);
-    return {
-      status: 200,
-      body: { policyId, from: c.from.version, to: c.to.version, locale: c.locale, ...c.diff },
-    };
+    const diff = diffPolicyTexts(t.oldText, t.newText, formatsOf(t));
+    const body = fitted((limits) => {
+      const bounded = boundDiff(diff, limits);
+      return JSON.stringify({
+        policyId,
+        from: t.from.version,
+        to: t.to.version,
+        locale: t.locale,
+        ...bounded,
+        ...(bounded.truncated ? { rest: restLinks(policyId, t, bounded) } : {}),
+      });
+    }, offset);
+    return { status: 200, contentType: 'application/json; charset=utf-8', headers: cache, body };
   },
 
   policyPage: async (req, deps) => textPage(req, deps, 'current'),
@@ -102,7 +136,11 @@ export const readOperations: Operations<ReadDeps> = {
 
   changesPage: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
-    return changesPage(policyId, await compareRevisions(deps, policyId, diffRefs(req)));
+    const refs = diffRefs(req);
+    const offset = parseWith(offsetSchema, req.query.offset, 'offset');
+    return changesPage(policyId, await comparedTexts(deps, policyId, refs), offset, {
+      'cache-control': cacheFor(refs),
+    });
   },
 
   console: async () => ({
@@ -144,21 +182,96 @@ function diffRefs(req: ApiRequest) {
   };
 }
 
-function changesPage(policyId: string, c: Awaited<ReturnType<typeof compareRevisions>>) {
+/**
+ * Public answers are cached by the CDN in front of the API: a diff or a revision named by version
+ * numbers never changes (revisions are immutable), anything named `current`/`latest` or listing
+ * versions can change with the next publish or effective date.
+ */
+const CACHE_IMMUTABLE = 'public, max-age=86400, s-maxage=31536000, immutable';
+const CACHE_SHORT = 'public, max-age=60';
+const cacheFor = (refs: ReturnType<typeof diffRefs>) =>
+  typeof refs.to === 'number' ? CACHE_IMMUTABLE : CACHE_SHORT;
+
+const offsetSchema = z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0);
+
+/**
+ * Largest response body: Lambda answers at most 6 MB, envelope included, and a body that goes out as
+ * base64 (compactPayload in http/api.ts) takes 4/3 of its size there.
+ */
+export const MAX_RESPONSE_BYTES = 4_400_000;
+
+/**
+ * Renders with the default diff limits and, should the output still exceed `MAX_RESPONSE_BYTES` (the
+ * renderer's own markup outgrowing the escaped-text estimate), again with half the budget until it fits.
+ */
+function fitted(render: (limits: typeof DIFF_LIMITS) => string, offset: number): string {
+  let limits = { ...DIFF_LIMITS, offset };
+  for (;;) {
+    const out = render(limits);
+    if (Buffer.byteLength(out, 'utf8') <= MAX_RESPONSE_BYTES || limits.maxBytes < 1000) return out;
+    limits = {
+      ...limits,
+      maxBytes: Math.floor(limits.maxBytes / 2),
+      maxSections: Math.ceil(limits.maxSections / 2),
+    };
+  }
+}
+
+/** The diff route for the same pair, pinned to version numbers so that every page describes one diff. */
+const diffPath = (policyId: string, t: Texts, offset: number, format?: 'unified') =>
+  `/policies/${encodeURIComponent(policyId)}/diff?from=${t.from.version}&to=${t.to.version}&locale=${encodeURIComponent(t.locale)}${offset > 0 ? `&offset=${offset}` : ''}${format ? `&format=${format}` : ''}`;
+
+/** Where a bounded diff's missing parts are: the next page of sections, the unified patch, both texts. */
+function restLinks(policyId: string, t: Texts, bounded: BoundedDiff) {
+  const text = (r: Revision) =>
+    `/policies/${encodeURIComponent(policyId)}/revisions/${r.version}?locale=${encodeURIComponent(t.locale)}`;
+  return {
+    next: bounded.window.nextOffset === null ? null : diffPath(policyId, t, bounded.window.nextOffset),
+    unified: diffPath(policyId, t, 0, 'unified'),
+    oldText: text(t.from),
+    newText: text(t.to),
+  };
+}
+
+function changesPage(policyId: string, t: Texts, offset: number, headers: Record<string, string>) {
+  const diff = diffPolicyTexts(t.oldText, t.newText, formatsOf(t));
+  const newSections = splitSections(t.newText, t.to.format);
+  const textByKey = new Map(newSections.map((sec) => [sec.key, sec.text]));
+  const body = fitted((limits) => {
+    // The redline shows an unchanged section's text (collapsed): it counts towards the budget.
+    const bounded = boundDiff(diff, limits, (sec) =>
+      sec.status === 'unchanged' ? escapedCost(textByKey.get(sec.key) ?? '') : 0,
+    );
+    const shownKeys = new Set(bounded.sections.map((sec) => sec.key));
+    const pageHref = (n: number) =>
+      `${changesPath(policyId, t.from.version, t.to.version, t.locale)}${n > 0 ? `&offset=${n}` : ''}`;
+    return renderChangesPage({
+      policyId,
+      from: t.from,
+      to: t.to,
+      locale: t.locale,
+      diff: bounded,
+      newSections: newSections.filter((sec) => shownKeys.has(sec.key)),
+      oldText: t.oldText,
+      newText: t.newText,
+      ...(bounded.truncated
+        ? {
+            truncation: {
+              window: bounded.window,
+              firstHref: bounded.window.offset > 0 ? pageHref(0) : null,
+              nextHref: bounded.window.nextOffset === null ? null : pageHref(bounded.window.nextOffset),
+              unifiedHref: diffPath(policyId, t, 0, 'unified'),
+              fullTextHref: versionPath(policyId, t.to.version, t.locale),
+            },
+          }
+        : {}),
+    });
+  }, offset);
   return {
     status: 200,
     contentType: 'text/html; charset=utf-8',
-    headers: pageHeaders,
-    body: renderChangesPage({
-      policyId,
-      from: c.from,
-      to: c.to,
-      locale: c.locale,
-      diff: c.diff,
-      newSections: splitSections(c.newText, c.to.format ?? 'text'),
-      oldText: c.oldText,
-      newText: c.newText,
-    }),
+    headers: { ...pageHeaders, ...headers },
+    body,
   };
 }
 
@@ -174,20 +287,36 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
       ? (currentRevision(revisions, now) ?? revisions[0]!)
       : await findRevision(deps, policyId, ref);
   const served = await revisionText(deps, revision, optionalLocale(req));
-  return {
-    status: 200,
-    contentType: 'text/html; charset=utf-8',
-    headers: pageHeaders,
-    body: renderTextPage({
+  const render = (text: string, cut: boolean) =>
+    renderTextPage({
       view,
       revisions,
       revision,
       locale: served.locale,
-      text: served.text,
+      text,
       now,
       isCurrentPage: ref === 'current',
-    }),
-  };
+      ...(cut
+        ? {
+            textCut: {
+              fullTextHref: `/policies/${encodeURIComponent(policyId)}/revisions/${revision.version}?locale=${encodeURIComponent(served.locale)}`,
+            },
+          }
+        : {}),
+    });
+  // A 2 MiB text of characters that escaping or markup multiplies would outgrow a response: such a
+  // page shows the text's beginning, cut in proportion, and links to the whole text.
+  let text = served.text;
+  let body = render(text, false);
+  for (let size = Buffer.byteLength(body, 'utf8'); size > MAX_RESPONSE_BYTES; ) {
+    let end = Math.floor(text.length * (MAX_RESPONSE_BYTES / size) * 0.9);
+    // Never between the halves of a surrogate pair.
+    if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    text = text.slice(0, end);
+    body = render(text, true);
+    size = Buffer.byteLength(body, 'utf8');
+  }
+  return { status: 200, contentType: 'text/html; charset=utf-8', headers: pageHeaders, body };
 }
 
 /**

@@ -26,7 +26,12 @@ export type AuthorizerContext = { role?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Lambda's synchronous invocation payload is limited to 6 MB, event envelope included: a body that
+ * reaches the function is below it, and the local server refuses the same bodies Lambda would.
+ */
+export const MAX_BODY_BYTES = 6_000_000;
+export const PAYLOAD_TOO_LARGE_MESSAGE = `request bodies are limited to ${MAX_BODY_BYTES} bytes (6 MB, the synchronous payload limit of AWS Lambda)`;
 
 export interface ApiRequest {
   route: Route;
@@ -113,8 +118,7 @@ function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
   const raw =
     event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
-  if (size > MAX_BODY_BYTES)
-    throw new DomainError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  if (size > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', PAYLOAD_TOO_LARGE_MESSAGE);
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
@@ -208,6 +212,8 @@ function asErrorPage(failure: ApiResponse): ApiResponse {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': PAGE_CSP,
+      // An error (a version not yet published) must not be kept by the CDN in front of public pages.
+      'cache-control': 'no-store',
       ...baseHeaders,
     },
     body,
@@ -220,11 +226,27 @@ const lowerKeysPreserve = (h: Record<string, string | undefined> | undefined) =>
 function encode(result: ApiResult): ApiResponse {
   if (result.status === 204) return { statusCode: 204, headers: { ...baseHeaders }, body: '' };
   if (result.contentType) {
-    return {
+    return compactPayload({
       statusCode: result.status,
       headers: { 'content-type': result.contentType, ...baseHeaders, ...result.headers },
       body: String(result.body ?? ''),
-    };
+    });
   }
-  return jsonResponse(result.status, result.body, result.headers);
+  return compactPayload(jsonResponse(result.status, result.body, result.headers));
+}
+
+/**
+ * Lambda's 6 MB response limit applies to the whole payload, in which the body is a JSON string: each
+ * `"`, `\` and line break of a large body costs two bytes (a JSON body's `\"` four). Base64 costs 4/3 of
+ * the body whatever it holds, and API Gateway decodes it: a large body goes out in whichever is smaller.
+ */
+const COMPACT_FROM_BYTES = 1_000_000;
+export function compactPayload(response: ApiResponse): ApiResponse {
+  if (response.body.length * 3 < COMPACT_FROM_BYTES) return response;
+  const raw = Buffer.from(response.body, 'utf8');
+  if (raw.length < COMPACT_FROM_BYTES) return response;
+  const asString = Buffer.byteLength(JSON.stringify(response.body), 'utf8');
+  const asBase64 = Math.ceil(raw.length / 3) * 4 + 2;
+  if (asBase64 >= asString) return response;
+  return { ...response, body: raw.toString('base64'), isBase64Encoded: true };
 }

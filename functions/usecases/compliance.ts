@@ -2,7 +2,7 @@
  * What a data-protection officer needs to prove, for any user, which text they were shown, when they
  * agreed, and that they were told: exports, the per-user timeline, receipts that re-verify hashes.
  */
-import { notFound } from '../domain/errors';
+import { IntegrityError, notFound } from '../domain/errors';
 import { type Revision, verifyChain } from '../domain/revision';
 import { contentHash } from '../domain/text';
 import { requiredRevision } from '../domain/timeline';
@@ -126,17 +126,27 @@ export async function acknowledgmentReceipt(
   const revision = revisions.find((r) => r.version === version);
   if (!revision) throw notFound(`version ${version} of ${policyId} does not exist`);
   const expected = revision.contentHashes[ack.locale];
-  const text = expected ? await deps.policies.getText(policyId, expected) : null;
-  const actual = text === null ? null : contentHash(text);
+  // The store verifies a text against its hash on read: a receipt reports a failed check, not a fault.
+  const stored = expected
+    ? await deps.policies.getText(policyId, expected).then(
+        (text) => ({ text, failure: null }),
+        (e: unknown) => {
+          if (e instanceof IntegrityError) return { text: null, failure: e.message };
+          throw e;
+        },
+      )
+    : { text: null, failure: null };
+  const actual = stored.text === null ? null : contentHash(stored.text);
   const chain = verifyChain(revisions.filter((r) => r.version <= version));
   const checks: ReceiptCheck[] = [
     {
       name: 'stored_text_matches_revision',
       ok: actual !== null && actual === expected,
       detail:
-        actual === null
+        stored.failure ??
+        (actual === null
           ? 'the stored text is missing'
-          : `stored text hashes to ${actual}; revision records ${expected}`,
+          : `stored text hashes to ${actual}; revision records ${expected}`),
     },
     {
       name: 'acknowledged_hash_matches_revision',
@@ -151,7 +161,13 @@ export async function acknowledgmentReceipt(
         : `version ${chain.version}: ${chain.reason}`,
     },
   ];
-  return { acknowledgment: ack, revision, text: text ?? '', verified: checks.every((c) => c.ok), checks };
+  return {
+    acknowledgment: ack,
+    revision,
+    text: stored.text ?? '',
+    verified: checks.every((c) => c.ok),
+    checks,
+  };
 }
 
 /**

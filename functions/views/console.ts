@@ -56,6 +56,8 @@ export function renderConsole(): string {
   <form id="publish-form">
     <fieldset>
       <legend>Texts</legend>
+      <label for="format">Format (one for every language)</label>
+      <select id="format"><option value="text">Plain text</option><option value="markdown">Markdown</option></select>
       <div id="locales"></div>
       <div class="row"><div><label for="new-locale">Add a language (BCP 47 tag)</label><input id="new-locale" type="text" placeholder="en"></div><div><button type="button" class="secondary" id="add-locale">Add language</button></div></div>
     </fieldset>
@@ -117,7 +119,8 @@ export const consoleScript = String.raw`'use strict';
   async function api(method, path, body) {
     const headers = { authorization: 'Bearer ' + state.token };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Public reads are cacheable (Cache-Control) for readers; staff must see what they just published.
+    const res = await fetch(path, { method, headers, cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     const data = text ? JSON.parse(text) : null;
     if (!res.ok) {
@@ -189,6 +192,7 @@ export const consoleScript = String.raw`'use strict';
     const policyId = $('policy-id').value;
     const { revisions } = await api('GET', '/policies/' + encodeURIComponent(policyId) + '/revisions?limit=100');
     state.revisions = revisions;
+    if (revisions.length) $('format').value = revisions[0].format || 'text';
     renderHistory();
   }
 
@@ -215,7 +219,7 @@ export const consoleScript = String.raw`'use strict';
       const s = block.querySelector('[data-role=summary]').value.trim();
       if (s) summary[locale] = s;
     }
-    const body = { texts, change: document.querySelector('input[name=change]:checked').value, notify: $('notify').checked };
+    const body = { texts, change: document.querySelector('input[name=change]:checked').value, format: $('format').value, notify: $('notify').checked };
     if (Object.keys(summary).length) body.summary = summary;
     if ($('effective-at').value) body.effectiveAt = new Date($('effective-at').value).toISOString();
     if (state.revisions.length) body.baseVersion = state.revisions[0].version;

@@ -3,6 +3,7 @@
  * versions, and an Atom feed. Pure functions from data to HTML/XML; no script runs on any page.
  */
 import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
+import type { DiffWindow } from '../domain/diff/bound';
 import { type DocumentModel, documentModel, headingId, plainText } from '../domain/document';
 import type { Revision } from '../domain/revision';
 import type { PolicyView } from '../domain/timeline';
@@ -59,6 +60,8 @@ export interface TextPageInput {
   now: Date;
   /** The policy's front page (current version) rather than a pinned version page. */
   isCurrentPage: boolean;
+  /** Set when `text` is only the beginning of the text (too large for one page). */
+  textCut?: { fullTextHref: string };
 }
 
 /** `/p/{policyId}` and `/p/{policyId}/v/{version}`: a text with its dates, languages and history. */
@@ -80,6 +83,7 @@ export function renderTextPage(input: TextPageInput): string {
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${escapeHtml(formatDate(r.effectiveAt, locale))} · ${escapeHtml(s.published)}: ${escapeHtml(formatDate(r.publishedAt, locale))}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
   const body = `${upcoming}
+${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">This text is too large for one page: its beginning is shown. <a href="${escapeAttr(input.textCut.fullTextHref)}">Whole text (JSON)</a></p>` : ''}
 ${
   (r.format ?? 'text') === 'markdown'
     ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(documentModel(input.text, 'markdown'))}</article>`
@@ -123,6 +127,30 @@ export interface ChangesPageInput {
    */
   oldText?: string;
   newText?: string;
+  /** Set when `diff` is a window of a larger diff (functions/domain/diff/bound.ts). */
+  truncation?: Truncation;
+}
+
+export interface Truncation {
+  window: DiffWindow;
+  firstHref: string | null;
+  nextHref: string | null;
+  unifiedHref: string;
+  fullTextHref: string;
+}
+
+/** Says which part of a bounded redline this page shows, what it leaves out and where the rest is. */
+function truncationNotice(t: Truncation): string {
+  const { window: w } = t;
+  const changed = w.omitted.added + w.omitted.removed + w.omitted.modified;
+  const links = [
+    t.firstHref ? `<a href="${escapeAttr(t.firstHref)}">First sections</a>` : '',
+    t.nextHref ? `<a href="${escapeAttr(t.nextHref)}" rel="next">Next sections</a>` : '',
+    `<a href="${escapeAttr(t.unifiedHref)}">Whole diff (unified)</a>`,
+    `<a href="${escapeAttr(t.fullTextHref)}">Full new text</a>`,
+  ].filter((l) => l !== '');
+  const cut = w.cutSections.length > 0 ? ` ${w.cutSections.length} section(s) shown in part.` : '';
+  return `<p class="notice" id="truncated" data-truncated="true">This change is too large for one page: sections ${w.offset + 1}–${w.offset + w.shown} of ${w.total} are shown; ${w.total - w.shown} more (${changed} changed: ${w.omitted.added} added, ${w.omitted.removed} removed, ${w.omitted.modified} modified) are not.${cut} ${links.join(' · ')}</p>`;
 }
 
 /** The redline: summary first, then every changed section marked, unchanged ones collapsed. */
@@ -191,7 +219,7 @@ ${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, 
     lang: locale,
     title: `${policyId} · ${s.changesTitle(from.version, to.version)}`,
     header,
-    body: `${summary}\n${sections}`,
+    body: `${input.truncation ? truncationNotice(input.truncation) : ''}${summary}\n${sections}`,
   });
 }
 

@@ -11,7 +11,7 @@ let before: Record<string, unknown[]>;
 const pub = TOKENS.publisher;
 const app = TOKENS.app;
 const valid = { texts: { vi: 'Chính sách\n\n1. Mục một\n\nNội dung mới.\n' }, change: 'material' };
-const big = 'a'.repeat(256 * 1024 + 1);
+const big = 'a'.repeat(2 * 1024 * 1024 + 1);
 
 beforeAll(async () => {
   service = await startTestService();
@@ -130,16 +130,16 @@ const cases: Case[] = [
     code: 'UNSUPPORTED_MEDIA_TYPE',
   },
   {
-    name: 'body over 1 MiB',
+    name: 'body over 6 MB',
     method: 'POST',
     path: '/policies/privacy/revisions',
     token: pub,
-    rawBody: JSON.stringify({ texts: { vi: 'x'.repeat(1024 * 1024) }, change: 'minor' }),
+    rawBody: JSON.stringify({ texts: { vi: 'x'.repeat(6_000_000) }, change: 'minor' }),
     headers: { 'content-type': 'application/json' },
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
   },
-  publish({ ...valid, texts: { vi: big } }, 'a text over 256 KiB'),
+  publish({ ...valid, texts: { vi: big } }, 'a text over 2 MiB'),
   publish({ change: 'material' }, 'texts missing'),
   publish({ texts: 'Chính sách', change: 'material' }, 'texts not an object'),
   publish({ texts: { vi: 42 }, change: 'material' }, 'a text that is not a string'),

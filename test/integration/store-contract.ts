@@ -2,16 +2,19 @@
  * The storage contract: one suite, run against every implementation of the DynamoDB API we support
  * (dynalite, DynamoDB Local). Each port method is exercised for the behaviour the use cases rely on.
  */
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DomainError, ItemExistsError } from '../../functions/domain/errors';
-import { prepareRevision, type Revision } from '../../functions/domain/revision';
-import { contentHash } from '../../functions/domain/text';
+import { queryAll } from '../../functions/adapters/dynamodb/client';
+import { CHUNK_BYTES, splitUtf8 } from '../../functions/adapters/dynamodb/text-chunks';
+import { DomainError, IntegrityError, ItemExistsError } from '../../functions/domain/errors';
+import { prepareRevision, type Revision, verifyChain } from '../../functions/domain/revision';
+import { contentHash, MAX_TEXT_BYTES, utf8Bytes } from '../../functions/domain/text';
 import type { Acknowledgment, Customer } from '../../functions/ports';
 import type { Stores } from '../support/stores';
 
 const now = new Date('2026-12-01T00:00:00.000Z');
 
-function revisionChain(policyId: string, count: number): Revision[] {
+function revisionChain(policyId: string, count: number, format?: 'markdown' | 'text'): Revision[] {
   const out: Revision[] = [];
   for (let i = 1; i <= count; i++) {
     const { revision } = prepareRevision({
@@ -19,6 +22,7 @@ function revisionChain(policyId: string, count: number): Revision[] {
       input: {
         texts: { vi: `phiên bản ${i}\n`, en: `version ${i}\n` },
         change: i % 2 ? 'material' : 'minor',
+        ...(format ? { format } : {}),
         summary: { vi: `tóm tắt ${i}` },
       },
       latest: out[out.length - 1] ?? null,
@@ -51,6 +55,33 @@ const ack = (userId: string, policyId: string, version: number, at: string): Ack
   evidence: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0' },
   receiptId: `r-${userId}-${version}`,
 });
+
+/** Counts PutItem calls sent through the stores' client until `stop()`. */
+function countWrites(s: Stores) {
+  const name = `countPuts${Math.random()}`;
+  const counter = {
+    puts: 0,
+    stop: () => {
+      s.client.middlewareStack.remove(name);
+    },
+  };
+  s.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutItemCommand') counter.puts++;
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return counter;
+}
+
+/** Every text item (heads and chunks) of a policy. */
+const textItems = (s: Stores, policyId: string) =>
+  queryAll(s.doc, {
+    TableName: s.tables.policies,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+    ExpressionAttributeValues: { ':pk': `POLICY#${policyId}`, ':t': 'TEXT#' },
+  });
 
 export function storeContract(name: string, open: () => Promise<Stores>) {
   describe(`storage contract: ${name}`, () => {
@@ -87,7 +118,7 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
       });
 
       it('keeps texts content-addressed and separate from revisions', async () => {
-        const text = 'Chính sách bảo mật\n'.repeat(12_000); // ~240 KB: near the per-locale limit
+        const text = 'Chính sách bảo mật\n'.repeat(12_000); // ~250 KB
         const hash = contentHash(text);
         await s.policies.putText('contract-c', hash, text);
         await s.policies.putText('contract-c', hash, text);
@@ -96,6 +127,106 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
         const [r1] = revisionChain('contract-c', 1);
         await s.policies.putRevision(r1!);
         expect(await s.policies.listRevisions('contract-c')).toEqual([r1]);
+      });
+
+      it('round-trips a 2 MiB text of multi-byte characters in chunks, verified against its hash', async () => {
+        // 3- and 4-byte characters (Vietnamese, emoji as surrogate pairs) so chunk cuts fall inside them.
+        const line = 'Điều khoản bảo mật 🔒 dữ liệu cá nhân — quyền của bạn.\n';
+        let text = line.repeat(Math.floor(MAX_TEXT_BYTES / utf8Bytes(line)));
+        text += 'x'.repeat(MAX_TEXT_BYTES - utf8Bytes(text) - 1) + '\n';
+        expect(utf8Bytes(text)).toBe(MAX_TEXT_BYTES);
+        const hash = contentHash(text);
+        const writes = countWrites(s);
+        await s.policies.putText('contract-big', hash, text);
+        const chunkItems = Math.ceil(MAX_TEXT_BYTES / CHUNK_BYTES);
+        expect(writes.puts).toBeGreaterThanOrEqual(chunkItems + 1);
+        const got = await s.policies.getText('contract-big', hash);
+        expect(got?.length).toBe(text.length);
+        expect(got === text).toBe(true);
+        expect(contentHash(got!)).toBe(hash);
+        const items = await textItems(s, 'contract-big');
+        expect(items.length).toBe(writes.puts);
+        for (const item of items) expect(utf8Bytes(JSON.stringify(item))).toBeLessThan(360_000);
+        writes.stop();
+      });
+
+      it('stores a text once: writing it again (an unchanged locale) reads one item and writes none', async () => {
+        const text = 'Mục 1. Không đổi\n'.repeat(30_000); // ~550 KB: two chunks
+        const hash = contentHash(text);
+        await s.policies.putText('contract-once', hash, text);
+        const before = await textItems(s, 'contract-once');
+        const writes = countWrites(s);
+        await s.policies.putText('contract-once', hash, text);
+        writes.stop();
+        expect(writes.puts).toBe(0);
+        expect(await textItems(s, 'contract-once')).toEqual(before);
+        expect(before.length).toBe(3);
+      });
+
+      it('refuses to serve a text whose chunk was tampered with, or lost', async () => {
+        const text = 'Quyền riêng tư\n'.repeat(50_000); // ~800 KB: three chunks
+        const hash = contentHash(text);
+        await s.policies.putText('contract-tamper', hash, text);
+        const chunks = (await textItems(s, 'contract-tamper')).filter((i) => i.sk !== `TEXT#${hash}`);
+        const victim = chunks[1]!;
+        const tampered = String(victim.chunk).replace('Quyền', 'Quyen');
+        await s.doc.send(
+          new PutCommand({ TableName: s.tables.policies, Item: { ...victim, chunk: tampered } }),
+        );
+        await expect(s.policies.getText('contract-tamper', hash)).rejects.toThrow(
+          new IntegrityError(
+            `text ${hash} of contract-tamper fails verification: its stored content hashes differently`,
+          ),
+        );
+        await s.doc.send(
+          new DeleteCommand({ TableName: s.tables.policies, Key: { pk: victim.pk, sk: victim.sk } }),
+        );
+        await expect(s.policies.getText('contract-tamper', hash)).rejects.toThrow(/2 of 3 chunks stored/);
+      });
+
+      it('ignores the chunks of a publish that failed before its text was complete', async () => {
+        const text = 'Điều 1\n'.repeat(100_000); // ~800 KB
+        const hash = contentHash(text);
+        // What a crash after the first chunk leaves behind: a chunk, no head item.
+        const [first] = splitUtf8(text);
+        await s.doc.send(
+          new PutCommand({
+            TableName: s.tables.policies,
+            Item: { pk: 'POLICY#contract-orphan', sk: `TEXT#${hash}#0000`, chunk: first },
+          }),
+        );
+        expect(await s.policies.getText('contract-orphan', hash)).toBeNull();
+        await s.policies.putText('contract-orphan', hash, text);
+        expect(await s.policies.getText('contract-orphan', hash)).toBe(text);
+      });
+
+      it('reads a text stored whole in one item before texts were chunked', async () => {
+        const text = 'Chính sách cũ\n';
+        const hash = contentHash(text);
+        await s.doc.send(
+          new PutCommand({
+            TableName: s.tables.policies,
+            Item: { pk: 'POLICY#contract-legacy', sk: `TEXT#${hash}`, text },
+          }),
+        );
+        expect(await s.policies.getText('contract-legacy', hash)).toBe(text);
+      });
+
+      it('reads revisions stored before formats existed as text', async () => {
+        const [r1] = revisionChain('contract-format', 1);
+        const { format: _format, ...legacy } = r1!;
+        await s.doc.send(
+          new PutCommand({
+            TableName: s.tables.policies,
+            Item: { pk: 'POLICY#contract-format', sk: 'REV#0000000001', ...legacy },
+          }),
+        );
+        const read = await s.policies.getRevision('contract-format', 1);
+        expect(read).toEqual({ ...legacy, format: 'text' });
+        expect(verifyChain([read!])).toEqual({ ok: true });
+        const [m1] = revisionChain('contract-format-md', 1, 'markdown');
+        await s.policies.putRevision(m1!);
+        expect((await s.policies.latestRevision('contract-format-md'))?.format).toBe('markdown');
       });
 
       it('registers policies idempotently', async () => {

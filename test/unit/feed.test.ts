@@ -47,6 +47,7 @@ const revision = (version: number, summary: string): Revision => ({
   policyId: 'privacy',
   version,
   change: 'material',
+  format: 'text',
   publishedAt: `2026-0${version}-01T00:00:00.000Z`,
   effectiveAt: `2026-0${version}-02T00:00:00.000Z`,
   defaultLocale: 'vi',

@@ -75,7 +75,7 @@ describe('renderMarkdown (XSS table)', () => {
   });
 });
 
-const revision = (version: number, format?: 'markdown' | 'text'): Revision => ({
+const revision = (version: number, format: 'markdown' | 'text' = 'text'): Revision => ({
   policyId: 'acme',
   version,
   change: 'minor',
@@ -88,7 +88,7 @@ const revision = (version: number, format?: 'markdown' | 'text'): Revision => ({
   previousHash: null,
   summary: { en: 'Summary' },
   notify: true,
-  ...(format ? { format } : {}),
+  format,
 });
 
 describe('policy pages with Markdown', () => {

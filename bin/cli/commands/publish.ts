@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { RequestOf } from '../../../client';
 import { flag, intOption, keyValues, listOption, positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
@@ -19,11 +19,15 @@ interface SectionDiff {
 interface LocaleDiff {
   stats: { linesAdded: number; linesRemoved: number; sectionsChanged: number };
   sections: SectionDiff[];
+  /** Set by the service when the preview shows only part of the diff (see docs/API.md). */
+  truncated?: boolean;
+  window?: { shown: number; total: number };
 }
 interface Revision {
   policyId: string;
   version: number;
   change: string;
+  format?: string;
   effectiveAt: string;
   locales: string[];
   hash: string;
@@ -43,6 +47,8 @@ Options:
   --text LOCALE=FILE         a locale's full text, read as UTF-8 (repeat per locale; every locale
                              of the previous revision must be given again)
   --material | --minor       material: users must acknowledge again; minor: acknowledgments stay valid
+  --format markdown|text     how the texts are written (default: markdown for .md/.markdown files,
+                             text for any other; files of both kinds need --format)
   --summary LOCALE=TEXT      what changed, in that locale (repeatable)
   --summary-file LOCALE=FILE the same, read from a file (repeatable)
   --effective-at ISO         when it takes effect, e.g. 2026-12-01T00:00:00Z (default: now)
@@ -67,6 +73,7 @@ Example:
     notify: { type: 'boolean' },
     'no-notify': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    format: { type: 'string' },
   },
   async run(ctx, { values, positionals }) {
     const [policyId] = positionalsExactly(positionals, ['policyId']);
@@ -106,7 +113,11 @@ Example:
       }
     }
 
-    const body: Record<string, unknown> = { texts, change: flag(values, 'material') ? 'material' : 'minor' };
+    const body: Record<string, unknown> = {
+      texts,
+      change: flag(values, 'material') ? 'material' : 'minor',
+      format: documentFormat(stringOption(values, 'format'), textArgs),
+    };
     if (Object.keys(summary).length > 0) body.summary = summary;
     const effectiveAt = stringOption(values, 'effective-at');
     if (effectiveAt !== undefined) body.effectiveAt = effectiveAt;
@@ -129,12 +140,33 @@ Example:
   },
 };
 
+const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown']);
+
+/** `--format` when given, else what the files' extensions say (one format per revision). */
+export function documentFormat(option: string | undefined, files: [string, string][]): 'markdown' | 'text' {
+  if (option !== undefined) {
+    if (option !== 'markdown' && option !== 'text')
+      throw usageError(`--format must be markdown or text, not '${option}'`);
+    return option;
+  }
+  const isMarkdown = (file: string) => MARKDOWN_EXTENSIONS.has(extname(file).toLowerCase());
+  const markdown = files.filter(([, file]) => isMarkdown(file));
+  if (markdown.length > 0 && markdown.length < files.length) {
+    const text = files.find(([, file]) => !isMarkdown(file))!;
+    throw usageError(
+      `${markdown[0]![1]} is Markdown but ${text[1]} is not: a revision has one format; pass --format markdown or --format text`,
+    );
+  }
+  return markdown.length > 0 ? 'markdown' : 'text';
+}
+
 function describePublished(r: Revision): string {
   const lines = [
     `published ${r.policyId} v${r.version} (${r.change})`,
     `  hash          ${r.hash}`,
     `  effective at  ${r.effectiveAt}`,
     `  locales       ${r.locales.join(', ')}`,
+    `  format        ${r.format ?? 'text'}`,
     `  notify        ${r.notify ? `yes (follow it: policyctl notification ${r.policyId} ${r.version} --watch)` : 'no'}`,
   ];
   return `${lines.join('\n')}\n`;
@@ -183,6 +215,10 @@ export function describeDryRun(r: Revision): string {
       if (edits.length > MAX_CHANGES_SHOWN)
         lines.push(`            … ${edits.length - MAX_CHANGES_SHOWN} more`);
     }
+    if (diff.truncated && diff.window)
+      lines.push(
+        `  … the preview shows ${diff.window.shown} of ${diff.window.total} sections; after publishing, policyctl diff shows the rest`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,19 +5,26 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ItemExistsError } from '../../domain/errors';
+import { IntegrityError, ItemExistsError } from '../../domain/errors';
 import type { Revision } from '../../domain/revision';
+import { contentHash, utf8Bytes } from '../../domain/text';
 import type { Page, PolicyStore } from '../../ports';
 import { isConditionalFailure, queryAll } from './client';
+import { splitUtf8 } from './text-chunks';
 
 const policyPk = (policyId: string) => `POLICY#${policyId}`;
 export const pad = (n: number) => String(n).padStart(10, '0');
 const revSk = (version: number) => `REV#${pad(version)}`;
 const REGISTRY = 'POLICIES';
+/** A text's head item: written last, so its presence means every chunk is stored. */
+const textSk = (hash: string) => `TEXT#${hash}`;
+/** Chunk `i` of a text; sorts right after its head, so one Query prefix reads both. */
+const chunkSk = (hash: string, i: number) => `TEXT#${hash}#${String(i).padStart(4, '0')}`;
 
 const toRevision = (item: Record<string, unknown>): Revision => {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as Revision;
+  // Revisions stored before formats existed are plain text (their chain hash has no format either).
+  return { format: 'text', ...rest } as unknown as Revision;
 };
 
 export class DynamoPolicyStore implements PolicyStore {
@@ -106,26 +113,75 @@ export class DynamoPolicyStore implements PolicyStore {
     }
   }
 
+  /**
+   * Chunks first, then the head item that lists them; each write is conditional (write-once), so a
+   * publish retried after a crash re-uses what an earlier attempt stored, and a text already stored
+   * (a locale that did not change, or the same text in another revision) costs one read and no write.
+   */
   async putText(policyId: string, hash: string, text: string): Promise<void> {
+    if (contentHash(text) !== hash) throw new Error(`putText: the text does not hash to ${hash}`);
+    const pk = policyPk(policyId);
+    const head = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk, sk: textSk(hash) },
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      }),
+    );
+    if (head.Item) return;
+    const chunks = splitUtf8(text);
+    await Promise.all(chunks.map((chunk, i) => this.putOnce({ pk, sk: chunkSk(hash, i), chunk })));
+    await this.putOnce({ pk, sk: textSk(hash), chunks: chunks.length, bytes: utf8Bytes(text) });
+  }
+
+  /**
+   * Reassembles the text and checks it against its hash: a tampered, lost or extra chunk throws
+   * IntegrityError rather than serving other words under the revision's hash. Null when no complete
+   * text is stored under the hash (chunks without a head are the remains of a failed publish).
+   */
+  async getText(policyId: string, hash: string): Promise<string | null> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': policyPk(policyId), ':prefix': textSk(hash) },
+      ConsistentRead: true,
+    });
+    const head = items.find((item) => item.sk === textSk(hash));
+    if (!head) return null;
+    const where = `text ${hash} of ${policyId}`;
+    let text: string;
+    if (typeof head.text === 'string') {
+      // Stored whole, before texts were chunked.
+      text = head.text;
+    } else {
+      const chunks = items.filter((item) => item.sk !== textSk(hash));
+      const count = Number(head.chunks);
+      const complete =
+        chunks.length === count &&
+        chunks.every((c, i) => c.sk === chunkSk(hash, i) && typeof c.chunk === 'string');
+      if (!complete)
+        throw new IntegrityError(`${where} fails verification: ${chunks.length} of ${count} chunks stored`);
+      text = chunks.map((c) => c.chunk as string).join('');
+    }
+    if (contentHash(text) !== hash)
+      throw new IntegrityError(`${where} fails verification: its stored content hashes differently`);
+    return text;
+  }
+
+  /** Write-once put: an existing item under the key already holds the same content-addressed data. */
+  private async putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: policyPk(policyId), sk: `TEXT#${hash}`, text },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (e) {
-      // Content-addressed: an existing item with this key already holds this very text.
       if (!isConditionalFailure(e)) throw e;
     }
-  }
-
-  async getText(policyId: string, hash: string): Promise<string | null> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: policyPk(policyId), sk: `TEXT#${hash}` } }),
-    );
-    return typeof out.Item?.text === 'string' ? out.Item.text : null;
   }
 
   /** Revision items only (`REV#…`), optionally those below a version (`before`, exclusive). */

@@ -31,7 +31,10 @@ export interface TableDef {
 const S = (name: string): KeyDef => ({ name, type: 'S' });
 
 export const tableDefs = {
-  /** `POLICY#<id>` / `REV#<10-digit version>` revisions, `TEXT#<sha256>` texts; `POLICIES` / `POLICY#<id>` registry. */
+  /**
+   * `POLICY#<id>` / `REV#<10-digit version>` revisions; `POLICY#<id>` / `TEXT#<hash>` text heads and
+   * `TEXT#<hash>#<4-digit index>` text chunks (text-chunks.ts); `POLICIES` / `POLICY#<id>` registry.
+   */
   policies: {
     id: 'Policies',
     envVar: 'POLICIES_TABLE',

@@ -1,6 +1,6 @@
 export type DocumentFormat = 'markdown' | 'text';
 
-export const DOCUMENT_FORMATS: readonly DocumentFormat[] = ['markdown', 'text'];
+export const DOCUMENT_FORMATS = ['markdown', 'text'] as const satisfies readonly DocumentFormat[];
 
 /**
  * One section of a document, in reader-text coordinates (see `DocumentModel.reader`) plus the source

@@ -1,0 +1,222 @@
+/**
+ * Worst cases of the public and publish routes (issue 12, "bounded responses"): texts at the largest
+ * accepted size (2 MiB after normalisation) in pathological shapes, published as version 1 and 2, then
+ * every route that shows them — the diff as JSON, unified and HTML, the redline, revision reads, text
+ * pages and a dry-run publish — called through the very Lambda handlers.
+ *
+ * The store is an in-memory PolicyStore, so the CPU figure is the handler's own work (what a Lambda
+ * instance spends), not the embedded DynamoDB's. CPU is `process.cpuUsage` (user + system) around one
+ * call (the first route of the first shape is called once before, to warm the code up).
+ *
+ * Response bytes are those of the Lambda response payload (status, headers and body as JSON), which
+ * is what the 6 MB limit applies to.
+ *
+ * Records `hostile.<shape>.maxResponseBytes|maxDiffCpuMs`, and over every shape and route
+ * `hostile.maxResponseBytes` (goal ≤ 6,000,000) and `hostile.maxDiffCpuMs` (goal ≤ 1,000).
+ */
+import type { DocumentFormat, Revision } from '../../functions/domain/revision';
+import { MAX_TEXT_BYTES, utf8Bytes } from '../../functions/domain/text';
+import { createPublishHandler } from '../../functions/handlers/publish';
+import { createReadHandler } from '../../functions/handlers/read';
+import type { ApiEvent, ApiResponse } from '../../functions/http/api';
+import { matchRoute, routeKey } from '../../functions/http/routes';
+import type { Page, PolicyStore } from '../../functions/ports';
+import { RevisionCatalog } from '../../functions/usecases/catalog';
+import type { BenchRecord } from './common';
+
+/** Revisions and texts in memory: the handlers' CPU without any store's. */
+class MemoryPolicyStore implements PolicyStore {
+  private readonly revisions = new Map<string, Revision[]>();
+  private readonly texts = new Map<string, string>();
+
+  async listPolicyIds() {
+    return [...this.revisions.keys()];
+  }
+  async registerPolicy(policyId: string) {
+    if (!this.revisions.has(policyId)) this.revisions.set(policyId, []);
+  }
+  async listRevisions(policyId: string) {
+    return [...(this.revisions.get(policyId) ?? [])];
+  }
+  async pageRevisions(policyId: string, limit: number): Promise<Page<Revision>> {
+    return { items: (await this.listRevisions(policyId)).reverse().slice(0, limit), nextCursor: null };
+  }
+  async getRevision(policyId: string, version: number) {
+    return this.revisions.get(policyId)?.[version - 1] ?? null;
+  }
+  async latestRevision(policyId: string) {
+    return this.revisions.get(policyId)?.at(-1) ?? null;
+  }
+  async putRevision(revision: Revision) {
+    const list = this.revisions.get(revision.policyId) ?? [];
+    list.push(revision);
+    this.revisions.set(revision.policyId, list);
+  }
+  async putText(policyId: string, hash: string, text: string) {
+    this.texts.set(`${policyId}/${hash}`, text);
+  }
+  async getText(policyId: string, hash: string) {
+    return this.texts.get(`${policyId}/${hash}`) ?? null;
+  }
+}
+
+/** Repeats `unit(i)` while the result stays within the per-locale limit. */
+function fill(unit: (i: number) => string, limit = MAX_TEXT_BYTES - 64): string {
+  const parts: string[] = [];
+  let bytes = 0;
+  for (let i = 0; ; i++) {
+    const piece = unit(i);
+    const size = utf8Bytes(piece);
+    if (bytes + size > limit) break;
+    parts.push(piece);
+    bytes += size;
+  }
+  return parts.join('');
+}
+
+interface Shape {
+  name: string;
+  format: DocumentFormat;
+  old: string;
+  new: string;
+}
+
+const shapes = (): Shape[] => [
+  // Thousands of tiny numbered sections, every one changed.
+  {
+    name: 'tinySections',
+    format: 'text',
+    old: fill((i) => `${i + 1}. a\n`),
+    new: fill((i) => `${i + 1}. b\n`),
+  },
+  // Repeated short lines (no unique line to anchor on), every one changed.
+  { name: 'tinyLines', format: 'text', old: fill((i) => `a${i % 7}\n`), new: fill((i) => `b${i % 5}\n`) },
+  // One 2 MiB line, a third of its words changed.
+  {
+    name: 'longLine',
+    format: 'text',
+    old: `${fill((i) => `w${i} `)}\n`,
+    new: `${fill((i) => (i % 3 ? `w${i} ` : `v${i} `))}\n`,
+  },
+  // Characters every escape multiplies (HTML `&quot;` is 6 bytes for 1).
+  {
+    name: 'escapes',
+    format: 'text',
+    old: fill((i) => `${i + 1}. &<"'>\n`),
+    new: fill((i) => `${i + 1}. "'<>&\n`),
+  },
+  // Long inner runs of whitespace, every line changed.
+  {
+    name: 'whitespace',
+    format: 'text',
+    old: fill((i) => `${i + 1}.${' '.repeat(40)}x\u3000\u3000y\n`),
+    new: fill((i) => `${i + 1}.${'\t'.repeat(40)}z\u3000 y\n`),
+  },
+  // Markdown whose rendering multiplies it: tiny headings, links and emphasis.
+  {
+    name: 'markdown',
+    format: 'markdown',
+    old: fill((i) => (i % 2 ? `- [a](https://e.x/${i}) *b*\n` : `## ${i}\n`)),
+    new: fill((i) => (i % 2 ? `- [c](https://e.x/${i}) **d**\n` : `### ${i}\n`)),
+  },
+];
+
+const POLICY = 'hostile';
+const TOKEN_ROLE = { role: 'publisher' };
+
+function event(method: string, path: string, query: Record<string, string>, body?: unknown): ApiEvent {
+  const match = matchRoute(method, path);
+  if (match.kind !== 'found') throw new Error(`no route for ${method} ${path}`);
+  const rawQueryString = new URLSearchParams(query).toString();
+  return {
+    version: '2.0',
+    routeKey: routeKey(match.route),
+    rawPath: path,
+    rawQueryString,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    queryStringParameters: query,
+    pathParameters: match.pathParameters,
+    requestContext: {
+      requestId: 'bench',
+      http: { method, path },
+      authorizer: { lambda: TOKEN_ROLE },
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    isBase64Encoded: false,
+  } as unknown as ApiEvent;
+}
+
+/** CPU milliseconds and response size of one call (the first shape's first call also warms the code up). */
+async function measure(handler: (e: ApiEvent) => Promise<ApiResponse>, e: ApiEvent, warm = false) {
+  if (warm) await handler(e);
+  const before = process.cpuUsage();
+  const res = await handler(e);
+  const used = process.cpuUsage(before);
+  if (res.statusCode >= 400)
+    throw new Error(`${e.routeKey} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  // What Lambda returns: the whole response payload, the body as a JSON string (or base64) inside it.
+  return { cpuMs: (used.user + used.system) / 1000, bytes: Buffer.byteLength(JSON.stringify(res), 'utf8') };
+}
+
+export async function runHostileBench(): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
+  let maxBytes = 0;
+  let maxCpu = 0;
+  let worst = '';
+  let first = true;
+  for (const shape of shapes()) {
+    const store = new MemoryPolicyStore();
+    const clock = { now: () => new Date('2026-12-01T00:00:00.000Z') };
+    const deps = { policies: store, catalog: new RevisionCatalog(store, 0), clock };
+    const read = createReadHandler({
+      ...deps,
+      publicBaseUrl: 'https://policies.example.com',
+      orgName: 'Example',
+    });
+    const publish = createPublishHandler(deps);
+    const revisions = `/policies/${POLICY}/revisions`;
+    const texts = (text: string) => ({ texts: { vi: text }, change: 'material', format: shape.format });
+    await publish(event('POST', revisions, {}, texts(shape.old)));
+    const results: [string, { cpuMs: number; bytes: number }, boolean][] = [];
+    results.push([
+      'dryRun',
+      await measure(publish, event('POST', revisions, {}, { ...texts(shape.new), dryRun: true }), first),
+      true,
+    ]);
+    first = false;
+    results.push(['publish', await measure(publish, event('POST', revisions, {}, texts(shape.new))), false]);
+    const pair = { from: '1', to: '2' };
+    const diff = `/policies/${POLICY}/diff`;
+    results.push(['diff.json', await measure(read, event('GET', diff, pair)), true]);
+    results.push([
+      'diff.unified',
+      await measure(read, event('GET', diff, { ...pair, format: 'unified' })),
+      true,
+    ]);
+    results.push(['diff.html', await measure(read, event('GET', diff, { ...pair, format: 'html' })), true]);
+    results.push(['changes', await measure(read, event('GET', `/p/${POLICY}/changes`, pair)), true]);
+    results.push(['revision', await measure(read, event('GET', `${revisions}/2`, {})), false]);
+    results.push(['policyPage', await measure(read, event('GET', `/p/${POLICY}`, {})), false]);
+    results.push(['versionPage', await measure(read, event('GET', `/p/${POLICY}/v/1`, {})), false]);
+    process.stderr.write(
+      `  ${shape.name}: ${results.map(([route, r]) => `${route} ${Math.round(r.cpuMs)} ms ${r.bytes} B`).join(', ')}\n`,
+    );
+    let shapeBytes = 0;
+    let shapeCpu = 0;
+    for (const [route, r, isDiff] of results) {
+      shapeBytes = Math.max(shapeBytes, r.bytes);
+      if (isDiff) shapeCpu = Math.max(shapeCpu, r.cpuMs);
+      if (r.bytes > maxBytes) maxBytes = r.bytes;
+      if (isDiff && r.cpuMs > maxCpu) {
+        maxCpu = r.cpuMs;
+        worst = `${shape.name} ${route}`;
+      }
+    }
+    records.push({ name: `hostile.${shape.name}.maxResponseBytes`, value: shapeBytes, unit: 'bytes' });
+    records.push({ name: `hostile.${shape.name}.maxDiffCpuMs`, value: Math.round(shapeCpu), unit: 'ms' });
+  }
+  process.stderr.write(`  slowest diff route: ${worst}\n`);
+  records.push({ name: 'hostile.maxResponseBytes', value: maxBytes, unit: 'bytes' });
+  records.push({ name: 'hostile.maxDiffCpuMs', value: Math.round(maxCpu), unit: 'ms' });
+  return records;
+}
