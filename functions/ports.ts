@@ -41,7 +41,8 @@ export interface Customer {
 }
 
 export interface CustomerStore {
-  get(userId: string): Promise<Customer | null>;
+  /** `consistent`: a strongly consistent read (the worker's re-read right before a send). */
+  get(userId: string, opts?: { consistent?: boolean }): Promise<Customer | null>;
   /** Creates or replaces; returns whether the record is new. */
   put(customer: Customer): Promise<{ created: boolean }>;
   /** Removes the record, erasing email and name. Returns whether there was one. */
@@ -241,6 +242,27 @@ export interface NotificationStore {
   rollUpPage(policyId: string, version: number, tally: PageTally, at: string): Promise<Campaign | null>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
+}
+
+/** One suppressed address, known only by the hash of its normalised form (domain/suppression.ts). */
+export interface Suppression {
+  hash: string;
+  /** `bounce:<subType>` or `complaint:<feedbackType>`. */
+  reason: string;
+  at: string;
+}
+
+/** The suppression list: addresses nobody may email again, whatever user id they are registered under. */
+export interface SuppressionStore {
+  /** Creates or refreshes the entry (idempotent). */
+  put(suppression: Suppression): Promise<void>;
+  get(hash: string): Promise<Suppression | null>;
+  /** Which of these hashes are suppressed (one batched read). */
+  suppressedAmong(hashes: string[]): Promise<Set<string>>;
+  /** Newest first. */
+  list(limit: number, cursor: string | null): Promise<Page<Suppression>>;
+  /** Lifts a suppression; false when there was none. */
+  lift(hash: string): Promise<boolean>;
 }
 
 export interface QueueMessage {

@@ -139,7 +139,8 @@ export const notificationFunctionSpecs = {
     entry: handlerEntry('ses-events'),
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { customers: 'readWrite' },
+    // Notifications: the suppression list and delivery times in the ledger.
+    tables: { customers: 'readWrite', notifications: 'readWrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -19,7 +19,14 @@ import { createNotifySweeperHandler } from '../../functions/handlers/notify-swee
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
 import { createLogger, type Logger } from '../../functions/http/log';
-import type { Clock, CustomerStore, Mailer, NotificationStore, PolicyStore } from '../../functions/ports';
+import type {
+  Clock,
+  CustomerStore,
+  Mailer,
+  NotificationStore,
+  PolicyStore,
+  SuppressionStore,
+} from '../../functions/ports';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -87,6 +94,7 @@ export interface PipelineStores {
   notifications: NotificationStore;
   customers: CustomerStore;
   policies: PolicyStore;
+  suppressions: SuppressionStore;
 }
 
 /** The worker's dependencies as one Lambda instance would build them (fresh caches and memory). */
@@ -113,6 +121,7 @@ export function createWorkerDeps(
   return {
     notifications,
     customers: stores.customers,
+    suppressions: stores.suppressions,
     mailer,
     pacer: opts.pacer ?? new TokenBucket(opts.sesMaxSendRate),
     content: new NoticeCache(stores.policies, { publicBaseUrl: opts.publicBaseUrl, org: opts.org }),
@@ -195,6 +204,7 @@ export function startNotificationPipeline(
     sweep,
     sesEvents: createSesEventsHandler({
       customers: stores.customers,
+      suppressions: stores.suppressions,
       clock,
       logger: opts.logger ?? createLogger('ses-events'),
     }),

@@ -12,6 +12,7 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-
 import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
 import { createSesClient } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
@@ -101,6 +102,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const customers = new DynamoCustomerStore(doc, tables.customers);
     const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
     const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
+    const suppressions = new DynamoSuppressionStore(doc, tables.notifications);
     // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
     let pipeline: NotificationPipeline | undefined;
     // One catalog per function, as in AWS where each function has its own memory.
@@ -153,7 +155,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
     const notifications = startNotificationPipeline(
-      { notifications: notificationStore, customers, policies },
+      { notifications: notificationStore, customers, policies, suppressions },
       clock,
       {
         from: opts.sesFromAddress ?? 'privacy@example.com',

@@ -87,9 +87,17 @@ export function escapeHtml(value: string): string {
 const ADDRESS =
   /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** A bare address fit for a header: single line, no display name, no header syntax. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every value is valid Unicode: a lone surrogate cannot be encoded (SES's SDK throws on it). */
+export const isWellFormed = (...values: string[]) => values.every((v) => !LONE_SURROGATE.test(v));
+
+/** A bare address fit for a header: single line, no display name, no header syntax, valid Unicode. */
 export const isSafeAddress = (address: string) =>
-  address.length <= 254 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) && ADDRESS.test(address);
+  address.length <= 254 &&
+  !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) &&
+  isWellFormed(address) &&
+  ADDRESS.test(address);
 
 export function noticeLinks(publicBaseUrl: string, policyId: string, version: number) {
   const base = publicBaseUrl.replace(/\/+$/, '');

@@ -26,6 +26,7 @@ import {
   notificationStoreFromEnv,
   policyStoreFromEnv,
   requiredEnv,
+  suppressionStoreFromEnv,
 } from './wiring';
 
 export interface InvocationContext {
@@ -115,6 +116,7 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
   return createNotifyWorkerHandler({
     notifications: notificationStoreFromEnv(),
     customers: customerStoreFromEnv(),
+    suppressions: suppressionStoreFromEnv(),
     mailer: new SesMailer(ses, { configurationSet: process.env.SES_CONFIGURATION_SET || undefined }),
     pacer: new TokenBucket(rateFromEnv('SES_MAX_SEND_RATE', 14)),
     content: new NoticeCache(policies, {

@@ -1,17 +1,18 @@
 /**
  * SES bounce and complaint notifications delivered through SNS: the Message of each record is the SES
- * event JSON. Permanent bounces and complaints suppress every customer with that address. Env:
- * CUSTOMERS_TABLE.
+ * event JSON. Permanent bounces and complaints put the address's hash on the suppression list and
+ * suppress every customer with that address. Env: CUSTOMERS_TABLE, NOTIFICATIONS_TABLE.
  */
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../adapters/system';
 import { createLogger, type Logger } from '../http/log';
-import type { Clock, CustomerStore } from '../ports';
+import type { Clock, CustomerStore, SuppressionStore } from '../ports';
 import { applySesEvent } from '../usecases/notifications';
-import { customerStoreFromEnv, lazyHandler } from './wiring';
+import { customerStoreFromEnv, lazyHandler, suppressionStoreFromEnv } from './wiring';
 
 export interface SesEventsDeps {
   customers: Pick<CustomerStore, 'suppressByEmail'>;
+  suppressions: Pick<SuppressionStore, 'put'>;
   clock: Clock;
   logger: Logger;
 }
@@ -40,6 +41,7 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
 export const handler = lazyHandler(() =>
   createSesEventsHandler({
     customers: customerStoreFromEnv(),
+    suppressions: suppressionStoreFromEnv(),
     clock: systemClock,
     logger: createLogger('ses-events'),
   }),

@@ -18,6 +18,7 @@ import {
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
+import { addressHash } from '../domain/suppression';
 import type { Logger } from '../http/log';
 import type {
   Campaign,
@@ -27,6 +28,7 @@ import type {
   PageTally,
   PolicyStore,
   Queue,
+  SuppressionStore,
 } from '../ports';
 import { findRevision, type PolicyDeps } from './policies';
 
@@ -333,7 +335,12 @@ const bareAddress = (value: string) => (/<([^<>]+)>/.exec(value)?.[1] ?? value).
  * (`notificationType`). Returns how many customer records were suppressed.
  */
 export async function applySesEvent(
-  deps: { customers: Pick<CustomerStore, 'suppressByEmail'>; clock: Clock; logger: Logger },
+  deps: {
+    customers: Pick<CustomerStore, 'suppressByEmail'>;
+    suppressions: Pick<SuppressionStore, 'put'>;
+    clock: Clock;
+    logger: Logger;
+  },
   payload: unknown,
 ): Promise<number> {
   const parsed = sesEventSchema.safeParse(payload);
@@ -356,6 +363,8 @@ export async function applySesEvent(
   const at = deps.clock.now().toISOString();
   let suppressed = 0;
   for (const address of uniqueIds(addresses.map(bareAddress))) {
+    // The list first: it is what the worker checks, whatever user id the address is registered under.
+    await deps.suppressions.put({ hash: addressHash(address), reason, at });
     let n = await deps.customers.suppressByEmail(address, reason, at);
     // SES may report the address in another case than the customer registered it with.
     if (n === 0 && address.toLowerCase() !== address)
