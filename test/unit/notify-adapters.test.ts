@@ -63,24 +63,6 @@ describe('SesMailer', () => {
   });
 });
 
-describe('SesMailer serialisation', () => {
-  it('classifies a body the SDK cannot encode (lone surrogate) as rejected, without a request', async () => {
-    // Nothing listens on port 9: the SDK fails while encoding, before any connection is tried.
-    const client = new SESClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-      endpoint: 'http://127.0.0.1:9',
-    });
-    const error = await new SesMailer(client)
-      .send({ from: 'a@b.example', to: 'c@d.example', subject: 'S', text: 'Ann\ud800', html: '<p>x</p>' })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MailSendError);
-    expect(error).toMatchObject({ kind: 'rejected', code: 'SerializationError' });
-    client.destroy();
-  });
-});
-
 describe('SqsQueue', () => {
   const sqs = mockClient(SQSClient);
   const queue = new SqsQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/q', async () => {});
