@@ -129,6 +129,8 @@ export interface LedgerEntry {
   claimedAt?: string;
   messageId?: string;
   sentAt?: string;
+  /** When SES reported the email delivered to the receiving server (its Delivery event). */
+  deliveredAt?: string;
   reason?: string;
   /** The batch whose delivery made the entry final: that batch, and only that one, counts it. */
   finalizedBy?: string;
@@ -240,6 +242,16 @@ export interface NotificationStore {
   getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]>;
   /** Adds a complete page's tally to the campaign once (idempotent by page). Null when it already was. */
   rollUpPage(policyId: string, version: number, tally: PageTally, at: string): Promise<Campaign | null>;
+  /**
+   * Records SES's Delivery event time on the recipient's entry (once; the earliest wins). False when the
+   * entry does not exist.
+   */
+  recordDelivery(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { messageId: string; deliveredAt: string },
+  ): Promise<boolean>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
 }
@@ -282,6 +294,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** SES message tags: SES events carry them back (`mail.tags`), which ties a Delivery to its ledger entry. */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -298,6 +312,9 @@ export interface Notice {
   at: string;
   /** SES message id of a sent email. */
   messageId?: string;
+  /** When SES accepted it, and when the receiving server took it (SES Delivery event). */
+  sentAt?: string;
+  deliveredAt?: string;
   reason?: string;
 }
 

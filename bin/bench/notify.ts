@@ -194,6 +194,9 @@ async function runCampaign(
     sesMaxSendRate: PACED_RATE,
     sesClient: ses.client,
     sweepIntervalMs: 0,
+    // The pipeline's own requests; recording SES Delivery events is one more write per email, made by
+    // the ses-events function (docs/NOTIFICATIONS.md, cost).
+    simulateSesEvents: false,
     logger,
     ...options,
   });

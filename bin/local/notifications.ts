@@ -11,6 +11,7 @@ import {
   type InProcessQueue as Queue,
 } from '../../functions/adapters/in-process-queue';
 import { SesMailer } from '../../functions/adapters/ses';
+import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
 import { type Pacer, TokenBucket } from '../../functions/adapters/token-bucket';
 import type { OrgContact } from '../../functions/domain/email';
 import type { Revision } from '../../functions/domain/revision';
@@ -18,7 +19,7 @@ import { createNotifyFanoutHandler } from '../../functions/handlers/notify-fanou
 import { createNotifySweeperHandler } from '../../functions/handlers/notify-sweeper';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
-import { createLogger, type Logger } from '../../functions/http/log';
+import { createLogger, describeError, type Logger } from '../../functions/http/log';
 import type {
   Clock,
   CustomerStore,
@@ -45,6 +46,12 @@ export interface NotificationOptions {
   /** What sends: an SES client (the emulator's, or a mocked one) or any Mailer (fault injection). */
   sesClient?: SESClient;
   mailer?: Mailer;
+  /**
+   * Publish the SES events (Delivery, and the mailbox simulator's bounces and complaints) to the
+   * ses-events handler after each accepted send, as SES does in AWS. Default: on with an SES client,
+   * off with a custom mailer.
+   */
+  simulateSesEvents?: boolean;
   /** Replaces the token bucket (benchmarks run unpaced). */
   pacer?: Pacer;
   /** Claim lease (default 60 s). */
@@ -153,7 +160,21 @@ export function startNotificationPipeline(
   });
   const fanoutLeaseMs = opts.fanoutLeaseMs ?? 60_000;
 
+  const sesEvents = createSesEventsHandler({
+    customers: stores.customers,
+    suppressions: stores.suppressions,
+    notifications: stores.notifications,
+    clock,
+    logger: opts.logger ?? createLogger('ses-events'),
+  });
   const worker = createWorkerDeps(stores, clock, opts);
+  const simulator =
+    (opts.simulateSesEvents ?? !opts.mailer)
+      ? new SimulatingMailer(worker.mailer, sesEvents, {
+          onError: (e) => logger.error('local SES event failed', describeError(e)),
+        })
+      : null;
+  if (simulator) worker.mailer = simulator;
   sendQueue.consume(createNotifyWorkerHandler(worker));
   fanoutQueue.consume(
     createNotifyFanoutHandler({
@@ -202,14 +223,12 @@ export function startNotificationPipeline(
       fanoutLeaseMs,
     }),
     sweep,
-    sesEvents: createSesEventsHandler({
-      customers: stores.customers,
-      suppressions: stores.suppressions,
-      clock,
-      logger: opts.logger ?? createLogger('ses-events'),
-    }),
+    sesEvents,
     worker,
-    drain: (timeoutMs) => drainQueues([fanoutQueue, sendQueue], timeoutMs),
+    drain: async (timeoutMs) => {
+      await drainQueues([fanoutQueue, sendQueue], timeoutMs);
+      await simulator?.idle();
+    },
     stop: async () => {
       if (timer) clearInterval(timer);
       fanoutQueue.stop();

@@ -125,6 +125,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
           await pipeline?.onPublished(revision);
         },
         notifications: notificationStore,
+        suppressions,
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),

@@ -87,6 +87,9 @@ export class SesMailer implements Mailer {
             },
           },
           ...(this.opts.configurationSet ? { ConfigurationSetName: this.opts.configurationSet } : {}),
+          ...(email.tags
+            ? { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) }
+            : {}),
         }),
       );
       return { messageId: out.MessageId ?? '' };

@@ -72,6 +72,28 @@ export function planBatches(
   return batches;
 }
 
+/**
+ * The SES message tag that ties an SES event back to its ledger entry: `[policyId, version, userId]` as
+ * base64url JSON (tag values allow only letters, digits, `_ - . @`; user ids may hold `:`).
+ */
+export const LEDGER_TAG = 'ledger';
+export const ledgerTag = (policyId: string, version: number, userId: string) =>
+  Buffer.from(JSON.stringify([policyId, version, userId]), 'utf8').toString('base64url');
+
+export function parseLedgerTag(value: string): { policyId: string; version: number; userId: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+    const [policyId, version, userId] = parsed as unknown[];
+    if (typeof policyId !== 'string' || !POLICY_ID.test(policyId)) return null;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
+    if (typeof userId !== 'string' || !USER_ID.test(userId)) return null;
+    return { policyId, version, userId };
+  } catch {
+    return null;
+  }
+}
+
 /** Unique ids in first-seen order: a page never lists anyone twice. */
 export const uniqueIds = (ids: string[]) => [...new Set(ids)];
 

@@ -6,24 +6,24 @@
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../adapters/system';
 import { createLogger, type Logger } from '../http/log';
-import type { Clock, CustomerStore, SuppressionStore } from '../ports';
-import { applySesEvent } from '../usecases/notifications';
-import { customerStoreFromEnv, lazyHandler, suppressionStoreFromEnv } from './wiring';
+import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
+import {
+  customerStoreFromEnv,
+  lazyHandler,
+  notificationStoreFromEnv,
+  suppressionStoreFromEnv,
+} from './wiring';
 
-export interface SesEventsDeps {
-  customers: Pick<CustomerStore, 'suppressByEmail'>;
-  suppressions: Pick<SuppressionStore, 'put'>;
-  clock: Clock;
-  logger: Logger;
-}
+export type SesEventsDeps = SesEventDeps;
 
 /**
  * A record whose Message is not JSON is logged and skipped (retrying cannot fix it); a storage error
  * fails the invocation so SNS/Lambda retry it (suppression is idempotent).
  */
 export function createSesEventsHandler(deps: SesEventsDeps) {
-  return async (event: SNSEvent): Promise<{ suppressed: number }> => {
+  return async (event: SNSEvent): Promise<{ suppressed: number; delivered: number }> => {
     let suppressed = 0;
+    let delivered = 0;
     for (const record of event.Records) {
       let payload: unknown;
       try {
@@ -32,9 +32,11 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
         deps.logger.warn('SNS message is not JSON; skipped', { messageId: record.Sns.MessageId });
         continue;
       }
-      suppressed += await applySesEvent(deps, payload);
+      const applied = await applySesEvent(deps, payload);
+      suppressed += applied.suppressed;
+      delivered += applied.delivered;
     }
-    return { suppressed };
+    return { suppressed, delivered };
   };
 }
 
@@ -42,6 +44,7 @@ export const handler = lazyHandler(() =>
   createSesEventsHandler({
     customers: customerStoreFromEnv(),
     suppressions: suppressionStoreFromEnv(),
+    notifications: notificationStoreFromEnv(),
     clock: systemClock,
     logger: createLogger('ses-events'),
   }),

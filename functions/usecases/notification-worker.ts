@@ -12,6 +12,8 @@ import {
   emptyCounts,
   isClaimable,
   isFinal,
+  LEDGER_TAG,
+  ledgerTag,
   MailSendError,
   recipientLocale,
   type SendMessage,
@@ -303,6 +305,7 @@ async function deliver(
         subject: email.subject,
         text: email.text,
         html: email.html,
+        tags: { [LEDGER_TAG]: ledgerTag(policyId, version, userId) },
       });
       return mark(deps, message, userId, token, messageId, at());
     } catch (e) {

@@ -9,9 +9,11 @@ import {
   fanoutMessage,
   isCampaignComplete,
   isTallyComplete,
+  LEDGER_TAG,
   type NotificationProgress,
   notificationProgress,
   openPages,
+  parseLedgerTag,
   planBatches,
   RECIPIENTS_PER_BATCH,
   uniqueIds,
@@ -324,42 +326,56 @@ const sesEventSchema = z.looseObject({
   complaint: z.optional(
     z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) }),
   ),
+  delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+  mail: z.optional(
+    z.looseObject({
+      messageId: z.optional(z.string()),
+      tags: z.optional(z.record(z.string(), z.array(z.string()))),
+    }),
+  ),
 });
 
 /** `"Name" <a@b.vn>` or `a@b.vn` → `a@b.vn`. */
 const bareAddress = (value: string) => (/<([^<>]+)>/.exec(value)?.[1] ?? value).trim();
 
+export interface SesEventDeps {
+  customers: Pick<CustomerStore, 'suppressByEmail'>;
+  suppressions: Pick<SuppressionStore, 'put'>;
+  /** Where Delivery events are recorded (the ledger). */
+  notifications: Pick<NotificationStore, 'recordDelivery'>;
+  clock: Clock;
+  logger: Logger;
+}
+
 /**
- * Suppresses the customers an SES event names: permanent bounces and complaints (transient bounces are
- * SES's to retry). Accepts both event publishing (`eventType`) and feedback notifications
- * (`notificationType`). Returns how many customer records were suppressed.
+ * Applies one SES event: a permanent bounce or a complaint puts the address's hash on the suppression
+ * list and suppresses every customer with that address (transient bounces are SES's to retry); a
+ * Delivery records its time on the ledger entry named by the message's `ledger` tag. Accepts both
+ * event publishing (`eventType`) and feedback notifications (`notificationType`).
  */
 export async function applySesEvent(
-  deps: {
-    customers: Pick<CustomerStore, 'suppressByEmail'>;
-    suppressions: Pick<SuppressionStore, 'put'>;
-    clock: Clock;
-    logger: Logger;
-  },
+  deps: SesEventDeps,
   payload: unknown,
-): Promise<number> {
+): Promise<{ suppressed: number; delivered: number }> {
+  const none = { suppressed: 0, delivered: 0 };
   const parsed = sesEventSchema.safeParse(payload);
   if (!parsed.success) {
-    deps.logger.warn('ignored an SES event that is not a bounce or complaint notification');
-    return 0;
+    deps.logger.warn('ignored an SES event that is not a bounce, complaint or delivery');
+    return none;
   }
   const event = parsed.data;
   const type = event.eventType ?? event.notificationType;
+  if (type === 'Delivery') return { suppressed: 0, delivered: await applyDelivery(deps, event) };
   let addresses: string[] = [];
   let reason: string;
   if (type === 'Bounce' && event.bounce) {
-    if (event.bounce.bounceType !== 'Permanent') return 0;
+    if (event.bounce.bounceType !== 'Permanent') return none;
     addresses = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
     reason = `bounce:${event.bounce.bounceSubType ?? 'General'}`;
   } else if (type === 'Complaint' && event.complaint) {
     addresses = event.complaint.complainedRecipients.map((r) => r.emailAddress);
     reason = `complaint:${event.complaint.complaintFeedbackType ?? 'abuse'}`;
-  } else return 0;
+  } else return none;
   const at = deps.clock.now().toISOString();
   let suppressed = 0;
   for (const address of uniqueIds(addresses.map(bareAddress))) {
@@ -372,5 +388,24 @@ export async function applySesEvent(
     suppressed += n;
   }
   deps.logger.info('SES event applied', { type, reason, addresses: addresses.length, suppressed });
-  return suppressed;
+  return { suppressed, delivered: 0 };
+}
+
+async function applyDelivery(deps: SesEventDeps, event: z.infer<typeof sesEventSchema>): Promise<number> {
+  const tag = event.mail?.tags?.[LEDGER_TAG]?.[0];
+  const ledger = tag ? parseLedgerTag(tag) : null;
+  const messageId = event.mail?.messageId;
+  if (!ledger || !messageId) {
+    // Not one of the change emails (or sent without the tag): nothing to record.
+    deps.logger.info('SES delivery without a ledger tag; skipped');
+    return 0;
+  }
+  const at = event.delivery?.timestamp;
+  const deliveredAt =
+    at && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : deps.clock.now().toISOString();
+  const recorded = await deps.notifications.recordDelivery(ledger.policyId, ledger.version, ledger.userId, {
+    messageId,
+    deliveredAt,
+  });
+  return recorded ? 1 : 0;
 }

@@ -3,6 +3,8 @@
  * emulator or a recording mailer, in-process queues, the real handlers): erasure mid-campaign, records
  * no retry can send, suppression by address.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
@@ -10,6 +12,7 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import type { Pacer } from '../../functions/adapters/token-bucket';
+import { addressHash } from '../../functions/domain/suppression';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
 import { call, startTestService, TOKENS } from '../support/service';
 
@@ -79,6 +82,36 @@ async function publish(service: LocalService) {
     body: { texts: TEXTS_V2, change: 'material', notify: true },
   });
   expect(v2.status).toBe(201);
+}
+
+/** Mail the SES emulator accepted, by recipient (as written), with the stored message. */
+async function emulatorMail(service: LocalService) {
+  const store = (await (await fetch(`${service.sesEndpoint}/store`)).json()) as {
+    emails: { messageId: string; destination: { to: string[] }; subject: string }[];
+  };
+  return store.emails;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/policyctl.mjs', import.meta.url));
+function policyctl(service: LocalService, args: string[]) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('POLICY_')) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...env, POLICY_API_URL: service.url, POLICY_PUBLISHER_TOKEN: TOKENS.publisher },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 const progress = async (service: LocalService) =>
@@ -198,5 +231,98 @@ describe('a record no retry can send', () => {
     const to = store.emails.flatMap((e) => e.destination.to).sort();
     expect(to).toEqual(Array.from({ length: 30 }, (_, i) => `s${i}@surrogate.example`).sort());
     expect(service.notifications.sendQueue.deadLetters).toEqual([]);
+  });
+});
+
+describe('the suppression list and the SES mailbox simulator', () => {
+  it('a complaint through the simulator suppresses the address for every user id, any case, and after erase-and-register', async () => {
+    const { service, stores } = await start({ notifications: QUICK });
+    const complaint = 'complaint@simulator.amazonses.com';
+    await register(service, 'first', complaint);
+    await register(service, 'ok', 'success@simulator.amazonses.com');
+    await register(service, 'bouncer', 'bounce@simulator.amazonses.com');
+    await register(service, 'plain', 'plain@conditions.example');
+    await publish(service);
+    await service.notifications.drain(30_000);
+    expect(await progress(service)).toMatchObject({ status: 'completed', total: 4, sent: 4 });
+
+    // The events came back through the ses-events handler: complaint and bounce listed, deliveries recorded.
+    const listed = await call(service, 'GET', '/suppressions', { token: TOKENS.publisher });
+    expect(listed.status).toBe(200);
+    expect(listed.json.suppressions.map((s: { hash: string }) => s.hash).sort()).toEqual(
+      [addressHash(complaint), addressHash('bounce@simulator.amazonses.com')].sort(),
+    );
+    expect(JSON.stringify(listed.json)).not.toMatch(/@/);
+    const byEmail = await call(
+      service,
+      'GET',
+      `/suppressions?email=${encodeURIComponent(' Complaint@Simulator.AmazonSES.com')}`,
+      {
+        token: TOKENS.publisher,
+      },
+    );
+    expect(byEmail.json.suppressions).toEqual([
+      expect.objectContaining({ hash: addressHash(complaint), reason: 'complaint:abuse' }),
+    ]);
+    const ok = await stores.notifications.getEntry('privacy', 2, 'ok');
+    expect(ok).toMatchObject({ state: 'sent', deliveredAt: expect.any(String) });
+    expect(String(ok?.deliveredAt) >= String(ok?.sentAt)).toBe(true);
+    expect((await stores.notifications.getEntry('privacy', 2, 'bouncer'))?.deliveredAt).toBeUndefined();
+
+    // The same address in another case under another user id, and the first customer erased and back.
+    await register(service, 'second', 'Complaint@Simulator.AmazonSES.com');
+    expect((await call(service, 'DELETE', '/customers/first', { token: TOKENS.app })).status).toBe(204);
+    await register(service, 'first', complaint);
+    const before = (await emulatorMail(service)).length;
+    const v3 = await call(service, 'POST', '/policies/privacy/revisions', {
+      token: TOKENS.publisher,
+      body: { texts: { en: `${TEXTS_V2.en}\n3. New\n\nMore.\n` }, change: 'material', notify: true },
+    });
+    expect(v3.status).toBe(201);
+    await service.notifications.drain(30_000);
+    const mailed = (await emulatorMail(service)).slice(before).flatMap((e) => e.destination.to);
+    expect(mailed.sort()).toEqual(['plain@conditions.example', 'success@simulator.amazonses.com']);
+    // Their customer records are active (a new user id; erased and registered again): the list stopped them.
+    for (const userId of ['first', 'second'])
+      expect(await stores.notifications.getEntry('privacy', 3, userId)).toMatchObject({
+        state: 'suppressed',
+        reason: 'suppression-list',
+      });
+
+    // The CLI lists by address and lifts (publisher role); then the address may be mailed again.
+    const found = await policyctl(service, [
+      'suppressions',
+      'list',
+      '--email',
+      'COMPLAINT@simulator.amazonses.com',
+    ]);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(addressHash(complaint));
+    const lifted = await policyctl(service, ['suppressions', 'lift', addressHash(complaint)]);
+    expect(lifted).toMatchObject({ code: 0 });
+    const gone = await policyctl(service, ['suppressions', 'list', '--hash', addressHash(complaint)]);
+    expect(gone.code).toBe(3);
+    expect(
+      (await call(service, 'DELETE', `/suppressions/${addressHash(complaint)}`, { token: TOKENS.publisher }))
+        .status,
+    ).toBe(404);
+  });
+
+  it('answers 400 for a malformed hash or address and 401/403 without the publisher role', async () => {
+    const { service } = await start({ notifications: QUICK });
+    const bad = await call(service, 'DELETE', '/suppressions/not-a-hash', { token: TOKENS.publisher });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('VALIDATION_FAILED');
+    expect((await call(service, 'GET', '/suppressions?email=nope', { token: TOKENS.publisher })).status).toBe(
+      400,
+    );
+    expect((await call(service, 'GET', '/suppressions?limit=0', { token: TOKENS.publisher })).status).toBe(
+      400,
+    );
+    expect((await call(service, 'GET', '/suppressions?cursor=zzz', { token: TOKENS.publisher })).status).toBe(
+      400,
+    );
+    expect((await call(service, 'GET', '/suppressions', { token: TOKENS.app })).status).toBe(403);
+    expect((await call(service, 'GET', '/suppressions')).status).toBe(401);
   });
 });

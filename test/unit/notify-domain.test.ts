@@ -204,6 +204,7 @@ describe('ses-events handler', () => {
     const handler = createSesEventsHandler({
       customers: { suppressByEmail },
       suppressions: { put },
+      notifications: { recordDelivery: async () => true },
       clock: { now: () => new Date(0) },
       logger: quiet,
     });

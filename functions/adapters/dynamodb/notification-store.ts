@@ -428,6 +428,24 @@ export class DynamoNotificationStore implements NotificationStore {
     }
   }
 
+  async recordDelivery(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { messageId: string; deliveredAt: string },
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        UpdateExpression: 'SET deliveredAt = :at, deliveredMessageId = :mid',
+        // A redelivered event, or the delivery of a rare duplicate email, does not move the first time.
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveredAt)',
+        ExpressionAttributeValues: { ':at': args.deliveredAt, ':mid': args.messageId },
+      }),
+    );
+  }
+
   async completeCampaign(policyId: string, version: number, at: string) {
     return this.conditional(
       new UpdateCommand({
