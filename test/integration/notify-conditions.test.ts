@@ -269,6 +269,33 @@ describe('the suppression list and the SES mailbox simulator', () => {
     expect(String(ok?.deliveredAt) >= String(ok?.sentAt)).toBe(true);
     expect((await stores.notifications.getEntry('privacy', 2, 'bouncer'))?.deliveredAt).toBeUndefined();
 
+    // Proof of delivery: the timeline and the receipt show sent and delivered apart.
+    const timeline = await call(service, 'GET', '/users/ok/timeline', { token: TOKENS.app });
+    expect(timeline.json.notices).toEqual([
+      expect.objectContaining({
+        policyId: 'privacy',
+        version: 2,
+        state: 'sent',
+        sentAt: ok?.sentAt,
+        deliveredAt: ok?.deliveredAt,
+      }),
+    ]);
+    expect(timeline.json.events.map((e: { type: string }) => e.type)).toContain('notice_delivered');
+    const ack = await call(service, 'POST', '/users/ok/acknowledgments', {
+      token: TOKENS.app,
+      body: { policyId: 'privacy', version: 2 },
+    });
+    expect(ack.status).toBe(201);
+    const receipt = await call(service, 'GET', '/users/ok/acknowledgments/privacy/2/receipt?format=json', {
+      token: TOKENS.app,
+    });
+    expect(receipt.json.notice).toMatchObject({ sentAt: ok?.sentAt, deliveredAt: ok?.deliveredAt });
+    const page = await call(service, 'GET', '/users/ok/acknowledgments/privacy/2/receipt', {
+      token: TOKENS.app,
+    });
+    expect(page.text).toContain('Change email sent');
+    expect(page.text).toContain(String(ok?.deliveredAt));
+
     // The same address in another case under another user id, and the first customer erased and back.
     await register(service, 'second', 'Complaint@Simulator.AmazonSES.com');
     expect((await call(service, 'DELETE', '/customers/first', { token: TOKENS.app })).status).toBe(204);
