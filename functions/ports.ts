@@ -113,6 +113,8 @@ export interface Campaign {
   };
   /** Pages whose tallies are added into the counters above (each exactly once). */
   rolledUpPages: number[];
+  /** What the sweeper saw last (`<fan-out page>:<recipients handled>`) and when (epoch ms): no change → stalled. */
+  sweep: { signature: string; at: number } | null;
 }
 
 export type RecipientState = 'pending' | 'claimed' | 'sent' | 'failed' | 'suppressed';
@@ -252,6 +254,15 @@ export interface NotificationStore {
     userId: string,
     args: { messageId: string; deliveredAt: string },
   ): Promise<boolean>;
+  /** Campaigns not yet completed, oldest first (the sweeper's index: no limit to recent revisions). */
+  listOpenCampaigns(limit: number, cursor: string | null): Promise<Page<Campaign>>;
+  /** Records what the sweeper saw, conditional on the previous record (`expected`), so one sweeper acts. */
+  recordSweep(
+    policyId: string,
+    version: number,
+    sweep: { signature: string; at: number },
+    expected: { signature: string; at: number } | null,
+  ): Promise<boolean>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
 }
@@ -281,6 +292,23 @@ export interface QueueMessage {
   /** Unique within one sendBatch call. */
   id: string;
   body: string;
+  /** Seconds before the message can be received (SQS DelaySeconds, at most 900). */
+  delaySeconds?: number;
+}
+
+/** SES's sending limits for the account (GetSendQuota). */
+export interface SendQuota {
+  /** Emails per second. */
+  maxSendRate: number;
+  /** Emails per rolling 24 hours (-1: unlimited). */
+  max24HourSend: number;
+  sentLast24Hours: number;
+}
+
+export interface SendQuotaSource {
+  getSendQuota(): Promise<SendQuota>;
+  /** Told of each accepted send (a configured source counts them; SES counts by itself). */
+  recordSend?(): void;
 }
 
 export interface Queue {

@@ -116,6 +116,8 @@ export const notificationFunctionSpecs = {
     memoryMb: 1024,
     tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
     sendsEmail: true,
+    // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
+    sendsTo: ['send'],
     configEnv: [
       'SES_FROM_ADDRESS',
       'SES_CONFIGURATION_SET',
@@ -132,7 +134,8 @@ export const notificationFunctionSpecs = {
     timeoutSeconds: 50,
     memoryMb: 512,
     tables: { policies: 'read', notifications: 'readWrite' },
-    sendsTo: ['fanout'],
+    // The send queue too: batches of a campaign without progress are put on it again.
+    sendsTo: ['fanout', 'send'],
   },
   sesEvents: {
     name: 'ses-events',

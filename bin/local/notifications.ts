@@ -10,6 +10,7 @@ import {
   InProcessQueue,
   type InProcessQueue as Queue,
 } from '../../functions/adapters/in-process-queue';
+import { ConfiguredSendQuota, QuotaGovernor } from '../../functions/adapters/send-quota';
 import { SesMailer } from '../../functions/adapters/ses';
 import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
 import { type Pacer, TokenBucket } from '../../functions/adapters/token-bucket';
@@ -54,6 +55,11 @@ export interface NotificationOptions {
   simulateSesEvents?: boolean;
   /** Replaces the token bucket (benchmarks run unpaced). */
   pacer?: Pacer;
+  /**
+   * SES's limits as the local worker sees them (never read from the emulator, which hangs on
+   * GetSendQuota): max send rate (default sesMaxSendRate) and 24-hour quota (default unlimited).
+   */
+  sendQuota?: { maxSendRate?: number; max24HourSend?: number };
   /** Claim lease (default 60 s). */
   leaseMs?: number;
   /** Fan-out lease before the sweeper restarts a stalled fan-out (default 60 s). */
@@ -65,6 +71,8 @@ export interface NotificationOptions {
   invocationTimeoutMs?: number;
   /** Sweeper period; 0 turns the timer off (tests call `sweep()` themselves). Default 60 s. */
   sweepIntervalMs?: number;
+  /** No progress for this long → the sweeper re-enqueues a campaign's uncounted batches (default 120 s). */
+  stallMs?: number;
   /** Sends in flight in the worker (default 8), records per worker invocation (default 5), concurrent invocations (default 2). */
   sendConcurrency?: number;
   workerBatchSize?: number;
@@ -87,8 +95,8 @@ export interface NotificationPipeline {
   sendQueue: Queue;
   /** The publish function's `onPublished`. */
   onPublished: (revision: Revision) => Promise<void>;
-  /** One sweeper run (also run by the timer). */
-  sweep(): Promise<SweepReport>;
+  /** One sweeper run (also run by the timer); `queuesLost` after a restart (the in-memory queues died). */
+  sweep(opts?: { queuesLost?: boolean }): Promise<SweepReport>;
   /** The SES events function (SNS → suppression); locally called directly. */
   sesEvents: ReturnType<typeof createSesEventsHandler>;
   worker: WorkerDeps;
@@ -121,6 +129,7 @@ export function createWorkerDeps(
     markAttempts: opts.markAttempts ?? DEFAULT_WORKER_CONFIG.markAttempts,
   });
   const mailer = opts.mailer ?? (opts.sesClient ? new SesMailer(opts.sesClient) : null);
+  const pacer = opts.pacer ?? new TokenBucket(opts.sesMaxSendRate);
   if (!mailer) throw new Error('the notification pipeline needs an SES client or a mailer');
   const notifications = opts.wrapWorkerStore
     ? opts.wrapWorkerStore(stores.notifications)
@@ -130,7 +139,20 @@ export function createWorkerDeps(
     customers: stores.customers,
     suppressions: stores.suppressions,
     mailer,
-    pacer: opts.pacer ?? new TokenBucket(opts.sesMaxSendRate),
+    pacer,
+    ...(pacer instanceof TokenBucket
+      ? {
+          quota: new QuotaGovernor(
+            new ConfiguredSendQuota({
+              maxSendRate: opts.sendQuota?.maxSendRate ?? opts.sesMaxSendRate,
+              max24HourSend: opts.sendQuota?.max24HourSend ?? -1,
+            }),
+            opts.sesMaxSendRate,
+            clock,
+            pacer,
+          ),
+        }
+      : {}),
     content: new NoticeCache(stores.policies, { publicBaseUrl: opts.publicBaseUrl, org: opts.org }),
     clock,
     logger: opts.logger ?? createLogger('notify-worker'),
@@ -175,7 +197,7 @@ export function startNotificationPipeline(
         })
       : null;
   if (simulator) worker.mailer = simulator;
-  sendQueue.consume(createNotifyWorkerHandler(worker));
+  sendQueue.consume(createNotifyWorkerHandler({ ...worker, sendQueue }));
   fanoutQueue.consume(
     createNotifyFanoutHandler({
       notifications: stores.notifications,
@@ -193,14 +215,17 @@ export function startNotificationPipeline(
     policies: stores.policies,
     notifications: stores.notifications,
     fanoutQueue,
+    sendQueue,
     clock,
     logger: opts.logger ?? createLogger('notify-sweeper'),
     fanoutLeaseMs,
+    stallMs: opts.stallMs ?? 120_000,
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   });
   let sweeping: Promise<SweepReport> | null = null;
-  const sweep = () => {
+  const sweep = (sweepOpts: { queuesLost?: boolean } = {}) => {
     // One run at a time, as one scheduled Lambda would be.
-    sweeping ??= sweeper().finally(() => {
+    sweeping ??= sweeper(undefined, sweepOpts).finally(() => {
       sweeping = null;
     });
     return sweeping;

@@ -169,8 +169,9 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     );
     pipeline = notifications;
     closers.push(() => notifications.stop());
-    // Once at start: campaigns a previous run left unstarted or stalled carry on.
-    await notifications.sweep().catch(() => {});
+    // Once at start: campaigns a previous run left unstarted or stalled carry on. The queues are in
+    // memory, so whatever a previous process (killed, even with -9) had queued is gone: re-enqueue it.
+    await notifications.sweep({ queuesLost: true }).catch(() => {});
     return {
       url,
       sesEndpoint,

@@ -98,11 +98,12 @@ export class InProcessQueue implements Queue {
         sentAt: now,
         receiveCount: 0,
         firstReceivedAt: null,
-        visibleAt: now,
+        visibleAt: now + Math.max(0, m.delaySeconds ?? 0) * 1000,
         inFlight: false,
       });
     }
     this.pump();
+    this.armTimer();
   }
 
   /** Messages not yet deleted (visible, in flight or waiting out a visibility timeout). */

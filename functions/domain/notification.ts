@@ -144,6 +144,12 @@ export interface NotificationProgress {
   suppressed: number;
   startedAt: string | null;
   completedAt: string | null;
+  /**
+   * While sending: when the campaign should be done at the pace so far (recipients handled per second
+   * since `startedAt`, which includes any pauses for SES's daily quota), over the recipients listed so
+   * far. Null before the first result and once completed.
+   */
+  estimatedCompletion: string | null;
 }
 
 /**
@@ -155,20 +161,42 @@ export function notificationProgress(
   revision: Pick<Revision, 'notify'>,
   campaign: Campaign | null,
   openTallies: PageTally[] = [],
+  now: Date = new Date(),
 ): NotificationProgress {
-  const zero = { total: 0, sent: 0, failed: 0, suppressed: 0, startedAt: null, completedAt: null };
+  const zero = {
+    total: 0,
+    sent: 0,
+    failed: 0,
+    suppressed: 0,
+    startedAt: null,
+    completedAt: null,
+    estimatedCompletion: null,
+  };
   if (!revision.notify) return { status: 'not_requested', ...zero };
   if (!campaign) return { status: 'pending', ...zero };
   const rolled = new Set(campaign.rolledUpPages);
   const open = openTallies.filter((t) => !rolled.has(t.page));
+  const sent = campaign.sent + sum(open, 'sent');
+  const failed = campaign.failed + sum(open, 'failed');
+  const suppressed = campaign.suppressed + sum(open, 'suppressed');
+  const handled = sent + failed + suppressed;
+  let estimatedCompletion: string | null = null;
+  const started = campaign.startedAt ? Date.parse(campaign.startedAt) : Number.NaN;
+  if (campaign.status === 'sending' && handled > 0 && now.getTime() > started) {
+    const perMs = handled / (now.getTime() - started);
+    estimatedCompletion = new Date(
+      now.getTime() + Math.max(0, campaign.total - handled) / perMs,
+    ).toISOString();
+  }
   return {
     status: campaign.status,
     total: campaign.total,
-    sent: campaign.sent + sum(open, 'sent'),
-    failed: campaign.failed + sum(open, 'failed'),
-    suppressed: campaign.suppressed + sum(open, 'suppressed'),
+    sent,
+    failed,
+    suppressed,
     startedAt: campaign.startedAt,
     completedAt: campaign.completedAt,
+    estimatedCompletion,
   };
 }
 

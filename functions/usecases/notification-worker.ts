@@ -5,6 +5,7 @@
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
 import { randomUUID } from 'node:crypto';
+import type { QuotaGovernor } from '../adapters/send-quota';
 import type { Pacer } from '../adapters/token-bucket';
 import { isSafeAddress, isWellFormed, personalize, type RenderedEmail } from '../domain/email';
 import {
@@ -69,6 +70,8 @@ export interface WorkerDeps {
   clock: Clock;
   logger: Logger;
   config: WorkerConfig;
+  /** SES's limits (GetSendQuota, cached): the pace's ceiling and the 24-hour quota. */
+  quota?: QuotaGovernor;
   /** Bounds concurrent sends across all the messages of an invocation. */
   limiter: Limiter;
   /**
@@ -307,6 +310,7 @@ async function deliver(
         html: email.html,
         tags: { [LEDGER_TAG]: ledgerTag(policyId, version, userId) },
       });
+      deps.quota?.sent();
       return mark(deps, message, userId, token, messageId, at());
     } catch (e) {
       failure =

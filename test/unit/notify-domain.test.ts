@@ -38,6 +38,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign => ({
   suppressed: 0,
   fanout: { page: 3, cursor: null, done: true, leaseUntil: 0 },
   rolledUpPages: [0, 2],
+  sweep: null,
   ...over,
 });
 
@@ -105,7 +106,9 @@ describe('ledger and campaign rules', () => {
     const c = campaign();
     expect(openPages(c)).toEqual([1]);
     const tally = { page: 1, batches: 1, countedBatches: [], sent: 15, failed: 1, suppressed: 2 };
-    expect(notificationProgress({ notify: true }, c, [tally])).toEqual({
+    // 118 handled in 118 s since the start: the last 2 take 2 s more.
+    const now = new Date('2026-01-01T00:01:59.000Z');
+    expect(notificationProgress({ notify: true }, c, [tally], now)).toEqual({
       status: 'sending',
       total: 120,
       sent: 115,
@@ -113,7 +116,11 @@ describe('ledger and campaign rules', () => {
       suppressed: 2,
       startedAt: '2026-01-01T00:00:01.000Z',
       completedAt: null,
+      estimatedCompletion: '2026-01-01T00:02:01.000Z',
     });
+    expect(
+      notificationProgress({ notify: true }, campaign({ status: 'completed' }), [], now).estimatedCompletion,
+    ).toBeNull();
   });
 
   it('reports not_requested without notify and pending before the campaign exists', () => {

@@ -15,6 +15,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -24,14 +25,16 @@ import type {
   FinalRecipientState,
   LedgerEntry,
   NotificationStore,
+  Page,
   PageTally,
   RecipientOutcome,
 } from '../../ports';
-import { isConditionalFailure } from './client';
+import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
 import { pad } from './policy-store';
 
 const campaignPk = (policyId: string, version: number) => `CAMPAIGN#${policyId}#${pad(version)}`;
 const CAMPAIGN_SK = 'CAMPAIGN';
+const OPEN_CAMPAIGNS = 'OPEN_CAMPAIGNS';
 const pageSk = (page: number) => `PAGE#${pad(page)}`;
 const tallySk = (page: number) => `TALLY#${pad(page)}`;
 const rcptSk = (userId: string) => `RCPT#${userId}`;
@@ -61,6 +64,10 @@ function toCampaign(item: Record<string, unknown>): Campaign {
       leaseUntil: num(item.fanoutLeaseUntil),
     },
     rolledUpPages: list<number>(item.rolledUpPages).sort((a, b) => a - b),
+    sweep:
+      typeof item.sweepSignature === 'string'
+        ? { signature: item.sweepSignature, at: num(item.sweepAt) }
+        : null,
   };
 }
 
@@ -107,6 +114,9 @@ export class DynamoNotificationStore implements NotificationStore {
             fanoutCursor: '',
             fanoutDone: false,
             fanoutLeaseUntil: c.leaseUntil,
+            // Listed in the open-campaigns index (byUser, gsi1pk OPEN_CAMPAIGNS) until completed.
+            gsi1pk: OPEN_CAMPAIGNS,
+            gsi1sk: `${c.createdAt}#${c.policyId}#${pad(c.version)}`,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -446,12 +456,50 @@ export class DynamoNotificationStore implements NotificationStore {
     );
   }
 
+  async listOpenCampaigns(limit: number, cursor: string | null): Promise<Page<Campaign>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'gsi1pk = :open',
+        ExpressionAttributeValues: { ':open': OPEN_CAMPAIGNS },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: OPEN_CAMPAIGNS }),
+      }),
+    );
+    return { items: (out.Items ?? []).map(toCampaign), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async recordSweep(
+    policyId: string,
+    version: number,
+    sweep: { signature: string; at: number },
+    expected: { signature: string; at: number } | null,
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        UpdateExpression: 'SET sweepSignature = :sig, sweepAt = :at',
+        ConditionExpression: expected
+          ? 'attribute_exists(pk) AND sweepSignature = :oldSig AND sweepAt = :oldAt'
+          : 'attribute_exists(pk) AND attribute_not_exists(sweepSignature)',
+        ExpressionAttributeValues: {
+          ':sig': sweep.signature,
+          ':at': sweep.at,
+          ...(expected ? { ':oldSig': expected.signature, ':oldAt': expected.at } : {}),
+        },
+      }),
+    );
+  }
+
   async completeCampaign(policyId: string, version: number, at: string) {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
-        UpdateExpression: 'SET #status = :completed, completedAt = :at, updatedAt = :at',
+        UpdateExpression:
+          'SET #status = :completed, completedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk',
         ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
