@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { QuotaGovernor } from '../adapters/send-quota';
 import type { Pacer } from '../adapters/token-bucket';
 import { isSafeAddress, isWellFormed, personalize, type RenderedEmail } from '../domain/email';
+import { hasWording } from '../domain/email-templates';
 import {
   backoffMs,
   emptyCounts,
@@ -288,7 +289,11 @@ async function deliver(
 
     let email: RenderedEmail;
     try {
-      const notice = await deps.content.notice(revision, recipientLocale(revision, customer.locale));
+      const contentLocale = recipientLocale(revision, customer.locale);
+      // The frame speaks the reader's language whenever a template exists for it, even when the policy
+      // itself has no text in that language.
+      const frameLocale = customer.locale && hasWording(customer.locale) ? customer.locale : contentLocale;
+      const notice = await deps.content.notice(revision, contentLocale, frameLocale);
       email = personalize(notice, customer.name);
     } catch (e) {
       logFault(deps, 'email content failed', message, e);

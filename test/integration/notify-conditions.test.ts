@@ -353,3 +353,44 @@ describe('the suppression list and the SES mailbox simulator', () => {
     expect((await call(service, 'GET', '/suppressions')).status).toBe(401);
   });
 });
+
+describe("each reader's own language", () => {
+  it('mails a vi-only policy to vi, en and ja readers with the frame in their language, naming the policy language', async () => {
+    const { service } = await start({ notifications: QUICK });
+    await register(service, 'reader-vi', 'vi@lang.example', 'vi');
+    await register(service, 'reader-en', 'en@lang.example', 'en');
+    await register(service, 'reader-ja', 'ja@lang.example', 'ja-JP');
+    const vi1 = '1. Phạm vi\n\nMọi dịch vụ.\n';
+    for (const [texts, notify] of [
+      [{ vi: vi1 }, false],
+      [{ vi: `${vi1}\n2. Dữ liệu\n\nChúng tôi lưu email.\n` }, true],
+    ] as const) {
+      const res = await call(service, 'POST', '/policies/privacy/revisions', {
+        token: TOKENS.publisher,
+        body: { texts, change: 'material', notify, summary: { vi: 'Thêm mục Dữ liệu.' } },
+      });
+      expect(res.status).toBe(201);
+    }
+    await service.notifications.drain(30_000);
+    const store = (await (await fetch(`${service.sesEndpoint}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[];
+    };
+    const to = (address: string) => store.emails.find((e) => e.destination.to.includes(address))!;
+    const vi = to('vi@lang.example');
+    const en = to('en@lang.example');
+    const ja = to('ja@lang.example');
+    expect(vi.subject).toMatch(/^\[Quan trọng\]/);
+    expect(vi.body.text).toMatch(/^Xin chào Name reader-vi,/);
+    expect(vi.body.text).not.toMatch(/available in|Chính sách này hiện chỉ có/);
+    expect(en.subject).toMatch(/^Important: /);
+    expect(en.body.text).toMatch(/^Hello Name reader-en,/);
+    expect(en.body.text).toContain('This policy is available in Vietnamese.');
+    expect(en.body.html).toContain('This policy is available in Vietnamese.');
+    expect(en.body.text).toContain('Thêm mục Dữ liệu.'); // the summary falls back to the default locale
+    expect(ja.subject).toMatch(/^【重要】/);
+    expect(ja.body.text).toMatch(/^Name reader-ja 様/);
+    expect(ja.body.text).toContain('このポリシーはベトナム語で提供されています。');
+    expect(en.body.text).not.toContain('Xin chào');
+    expect(ja.body.text).not.toContain('Xin chào');
+  });
+});
