@@ -14,7 +14,7 @@ import { ConfiguredSendQuota, QuotaGovernor } from '../../functions/adapters/sen
 import { SesMailer } from '../../functions/adapters/ses';
 import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
 import { type Pacer, TokenBucket } from '../../functions/adapters/token-bucket';
-import type { OrgContact } from '../../functions/domain/email';
+import { type OrgContact, senderHeader } from '../../functions/domain/email';
 import type { Revision } from '../../functions/domain/revision';
 import { createNotifyFanoutHandler } from '../../functions/handlers/notify-fanout';
 import { createNotifySweeperHandler } from '../../functions/handlers/notify-sweeper';
@@ -120,7 +120,7 @@ export function createWorkerDeps(
 ): WorkerDeps {
   const config = validateWorkerConfig({
     ...DEFAULT_WORKER_CONFIG,
-    from: opts.from,
+    from: senderHeader(opts.org.name, opts.from),
     leaseMs: opts.leaseMs ?? 60_000,
     concurrency: opts.sendConcurrency ?? DEFAULT_WORKER_CONFIG.concurrency,
     sendAttempts: opts.sendAttempts ?? DEFAULT_WORKER_CONFIG.sendAttempts,

@@ -105,6 +105,17 @@ export const isSafeAddress = (address: string) =>
   isWellFormed(address) &&
   ADDRESS.test(address);
 
+/**
+ * The From header: `"<name>" <address>`, the name quoted (`"` and `\` escaped) when it is printable
+ * ASCII, else RFC 2047-encoded (`=?UTF-8?B?…?=`). Control characters never reach it.
+ */
+export function senderHeader(name: string, address: string): string {
+  const clean = singleLine(name, 64);
+  if (clean === '') return address;
+  if (/^[\x20-\x7e]*$/.test(clean)) return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?= <${address}>`;
+}
+
 export function noticeLinks(publicBaseUrl: string, policyId: string, version: number) {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const p = encodeURIComponent(policyId);

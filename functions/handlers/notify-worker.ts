@@ -10,7 +10,7 @@ import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient, SesMailer } from '../adapters/ses';
 import { systemClock } from '../adapters/system';
 import { TokenBucket } from '../adapters/token-bucket';
-import { isSafeAddress, type OrgContact, singleLine } from '../domain/email';
+import { isSafeAddress, type OrgContact, senderHeader, singleLine } from '../domain/email';
 import { sendMessageSchema } from '../domain/notification';
 import { createLogger, describeError } from '../http/log';
 import type { Queue } from '../ports';
@@ -126,7 +126,7 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
   const policies = policyStoreFromEnv();
   const config = validateWorkerConfig({
     ...DEFAULT_WORKER_CONFIG,
-    from: fromAddressFromEnv(),
+    from: senderHeader(orgContactFromEnv().name, fromAddressFromEnv()),
     leaseMs: intFromEnv('NOTIFY_LEASE_MS', DEFAULT_WORKER_CONFIG.leaseMs),
     concurrency: Math.max(1, intFromEnv('NOTIFY_SEND_CONCURRENCY', DEFAULT_WORKER_CONFIG.concurrency)),
   });

@@ -391,6 +391,8 @@ describe("each reader's own language", () => {
     expect(ja.body.text).toMatch(/^Name reader-ja 様/);
     expect(ja.body.text).toContain('このポリシーはベトナム語で提供されています。');
     expect(en.body.text).not.toContain('Xin chào');
+    // The sender carries the organisation's name.
+    expect((en as unknown as { from: string }).from).toBe('"Example Co." <privacy@example.com>');
     expect(ja.body.text).not.toContain('Xin chào');
   });
 });

@@ -141,7 +141,7 @@ describe('change notification against the SES emulator', () => {
     };
     for (const c of customers.filter((c) => c.fate === 'active')) {
       const email = emails.find((e) => e.destination.to.includes(c.email))!;
-      expect(email.from).toBe('privacy@tagger.example');
+      expect(email.from).toBe('"TAGGER Co., Ltd." <privacy@tagger.example>');
       expect(email.subject, c.userId).toMatch(bySubject[c.locale]);
       const text = email.body.text!;
       expect(text).toContain(summary[c.locale]);
