@@ -103,7 +103,6 @@ export class InProcessQueue implements Queue {
       });
     }
     this.pump();
-    this.armTimer();
   }
 
   /** Messages not yet deleted (visible, in flight or waiting out a visibility timeout). */
