@@ -29,6 +29,15 @@ const service = await startLocalService({
     phone: env.ORG_PHONE || null,
     email: env.ORG_EMAIL || null,
   },
+  notifications: {
+    // One send in flight: a process killed between SES accepting and the ledger recording can then
+    // leave at most one duplicate (docs/NOTIFICATIONS.md, the window).
+    sendConcurrency: Number(env.NOTIFY_SEND_CONCURRENCY || 1),
+    ...(env.NOTIFY_LEASE_MS ? { leaseMs: Number(env.NOTIFY_LEASE_MS) } : {}),
+    ...(env.NOTIFY_VISIBILITY_TIMEOUT_MS
+      ? { visibilityTimeoutMs: Number(env.NOTIFY_VISIBILITY_TIMEOUT_MS) }
+      : {}),
+  },
 });
 
 const lines = [

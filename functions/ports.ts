@@ -49,7 +49,8 @@ export interface Customer {
 }
 
 export interface CustomerStore {
-  get(userId: string): Promise<Customer | null>;
+  /** `consistent`: a strongly consistent read (the worker's re-read right before a send). */
+  get(userId: string, opts?: { consistent?: boolean }): Promise<Customer | null>;
   /** Creates or replaces; returns whether the record is new. */
   put(customer: Customer): Promise<{ created: boolean }>;
   /** Removes the record, erasing email and name. Returns whether there was one. */
@@ -120,6 +121,8 @@ export interface Campaign {
   };
   /** Pages whose tallies are added into the counters above (each exactly once). */
   rolledUpPages: number[];
+  /** What the sweeper saw last (`<fan-out page>:<recipients handled>`) and when (epoch ms): no change → stalled. */
+  sweep: { signature: string; at: number } | null;
 }
 
 export type RecipientState = 'pending' | 'claimed' | 'sent' | 'failed' | 'suppressed';
@@ -136,6 +139,8 @@ export interface LedgerEntry {
   claimedAt?: string;
   messageId?: string;
   sentAt?: string;
+  /** When SES reported the email delivered to the receiving server (its Delivery event). */
+  deliveredAt?: string;
   reason?: string;
   /** The batch whose delivery made the entry final: that batch, and only that one, counts it. */
   finalizedBy?: string;
@@ -247,14 +252,71 @@ export interface NotificationStore {
   getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]>;
   /** Adds a complete page's tally to the campaign once (idempotent by page). Null when it already was. */
   rollUpPage(policyId: string, version: number, tally: PageTally, at: string): Promise<Campaign | null>;
+  /**
+   * Records SES's Delivery event time on the recipient's entry (once; the earliest wins). False when the
+   * entry does not exist.
+   */
+  recordDelivery(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { messageId: string; deliveredAt: string },
+  ): Promise<boolean>;
+  /** Campaigns not yet completed, oldest first (the sweeper's index: no limit to recent revisions). */
+  listOpenCampaigns(limit: number, cursor: string | null): Promise<Page<Campaign>>;
+  /** Records what the sweeper saw, conditional on the previous record (`expected`), so one sweeper acts. */
+  recordSweep(
+    policyId: string,
+    version: number,
+    sweep: { signature: string; at: number },
+    expected: { signature: string; at: number } | null,
+  ): Promise<boolean>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
+}
+
+/** One suppressed address, known only by the hash of its normalised form (domain/suppression.ts). */
+export interface Suppression {
+  hash: string;
+  /** `bounce:<subType>` or `complaint:<feedbackType>`. */
+  reason: string;
+  at: string;
+}
+
+/** The suppression list: addresses nobody may email again, whatever user id they are registered under. */
+export interface SuppressionStore {
+  /** Creates or refreshes the entry (idempotent). */
+  put(suppression: Suppression): Promise<void>;
+  get(hash: string): Promise<Suppression | null>;
+  /** Which of these hashes are suppressed (one batched read). */
+  suppressedAmong(hashes: string[]): Promise<Set<string>>;
+  /** Newest first. */
+  list(limit: number, cursor: string | null): Promise<Page<Suppression>>;
+  /** Lifts a suppression; false when there was none. */
+  lift(hash: string): Promise<boolean>;
 }
 
 export interface QueueMessage {
   /** Unique within one sendBatch call. */
   id: string;
   body: string;
+  /** Seconds before the message can be received (SQS DelaySeconds, at most 900). */
+  delaySeconds?: number;
+}
+
+/** SES's sending limits for the account (GetSendQuota). */
+export interface SendQuota {
+  /** Emails per second. */
+  maxSendRate: number;
+  /** Emails per rolling 24 hours (-1: unlimited). */
+  max24HourSend: number;
+  sentLast24Hours: number;
+}
+
+export interface SendQuotaSource {
+  getSendQuota(): Promise<SendQuota>;
+  /** Told of each accepted send (a configured source counts them; SES counts by itself). */
+  recordSend?(): void;
 }
 
 export interface Queue {
@@ -268,6 +330,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** SES message tags: SES events carry them back (`mail.tags`), which ties a Delivery to its ledger entry. */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -284,6 +348,9 @@ export interface Notice {
   at: string;
   /** SES message id of a sent email. */
   messageId?: string;
+  /** When SES accepted it, and when the receiving server took it (SES Delivery event). */
+  sentAt?: string;
+  deliveredAt?: string;
   reason?: string;
 }
 

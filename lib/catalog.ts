@@ -116,6 +116,8 @@ export const notificationFunctionSpecs = {
     memoryMb: 1024,
     tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
     sendsEmail: true,
+    // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
+    sendsTo: ['send'],
     configEnv: [
       'SES_FROM_ADDRESS',
       'SES_CONFIGURATION_SET',
@@ -132,14 +134,16 @@ export const notificationFunctionSpecs = {
     timeoutSeconds: 50,
     memoryMb: 512,
     tables: { policies: 'read', notifications: 'readWrite' },
-    sendsTo: ['fanout'],
+    // The send queue too: batches of a campaign without progress are put on it again.
+    sendsTo: ['fanout', 'send'],
   },
   sesEvents: {
     name: 'ses-events',
     entry: handlerEntry('ses-events'),
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { customers: 'readWrite' },
+    // Notifications: the suppression list and delivery times in the ledger.
+    tables: { customers: 'readWrite', notifications: 'readWrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

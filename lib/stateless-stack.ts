@@ -320,6 +320,10 @@ export class StatelessStack extends Stack {
           ],
         }),
       );
+      // The worker paces to SES's own limits; GetSendQuota has no resource-level permissions.
+      fn.addToRolePolicy(
+        new PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetSendQuota'], resources: ['*'] }),
+      );
     }
     this.functions.set(spec.name, fn);
     return fn;

@@ -11,6 +11,7 @@ import { exportAcknowledgments } from './commands/export';
 import { notification } from './commands/notification';
 import { publish } from './commands/publish';
 import { status } from './commands/status';
+import { suppressionsLift, suppressionsList } from './commands/suppressions';
 import { type Command, Context, type Io } from './context';
 import { CliError, EXIT, oneLine, usageError } from './errors';
 
@@ -25,6 +26,8 @@ export const COMMANDS: Command[] = [
   customersImport,
   notification,
   exportAcknowledgments,
+  suppressionsList,
+  suppressionsLift,
 ];
 
 /** Commands of two words: the first word alone is a group. */

@@ -10,16 +10,25 @@ import {
   InProcessQueue,
   type InProcessQueue as Queue,
 } from '../../functions/adapters/in-process-queue';
+import { ConfiguredSendQuota, QuotaGovernor } from '../../functions/adapters/send-quota';
 import { SesMailer } from '../../functions/adapters/ses';
+import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
 import { type Pacer, TokenBucket } from '../../functions/adapters/token-bucket';
-import type { OrgContact } from '../../functions/domain/email';
+import { type OrgContact, senderHeader } from '../../functions/domain/email';
 import type { Revision } from '../../functions/domain/revision';
 import { createNotifyFanoutHandler } from '../../functions/handlers/notify-fanout';
 import { createNotifySweeperHandler } from '../../functions/handlers/notify-sweeper';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
-import { createLogger, type Logger } from '../../functions/http/log';
-import type { Clock, CustomerStore, Mailer, NotificationStore, PolicyStore } from '../../functions/ports';
+import { createLogger, describeError, type Logger } from '../../functions/http/log';
+import type {
+  Clock,
+  CustomerStore,
+  Mailer,
+  NotificationStore,
+  PolicyStore,
+  SuppressionStore,
+} from '../../functions/ports';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -38,8 +47,19 @@ export interface NotificationOptions {
   /** What sends: an SES client (the emulator's, or a mocked one) or any Mailer (fault injection). */
   sesClient?: SESClient;
   mailer?: Mailer;
+  /**
+   * Publish the SES events (Delivery, and the mailbox simulator's bounces and complaints) to the
+   * ses-events handler after each accepted send, as SES does in AWS. Default: on with an SES client,
+   * off with a custom mailer.
+   */
+  simulateSesEvents?: boolean;
   /** Replaces the token bucket (benchmarks run unpaced). */
   pacer?: Pacer;
+  /**
+   * SES's limits as the local worker sees them (never read from the emulator, which hangs on
+   * GetSendQuota): max send rate (default sesMaxSendRate) and 24-hour quota (default unlimited).
+   */
+  sendQuota?: { maxSendRate?: number; max24HourSend?: number };
   /** Claim lease (default 60 s). */
   leaseMs?: number;
   /** Fan-out lease before the sweeper restarts a stalled fan-out (default 60 s). */
@@ -51,6 +71,8 @@ export interface NotificationOptions {
   invocationTimeoutMs?: number;
   /** Sweeper period; 0 turns the timer off (tests call `sweep()` themselves). Default 60 s. */
   sweepIntervalMs?: number;
+  /** No progress for this long → the sweeper re-enqueues a campaign's uncounted batches (default 120 s). */
+  stallMs?: number;
   /** Sends in flight in the worker (default 8), records per worker invocation (default 5), concurrent invocations (default 2). */
   sendConcurrency?: number;
   workerBatchSize?: number;
@@ -73,8 +95,8 @@ export interface NotificationPipeline {
   sendQueue: Queue;
   /** The publish function's `onPublished`. */
   onPublished: (revision: Revision) => Promise<void>;
-  /** One sweeper run (also run by the timer). */
-  sweep(): Promise<SweepReport>;
+  /** One sweeper run (also run by the timer); `queuesLost` after a restart (the in-memory queues died). */
+  sweep(opts?: { queuesLost?: boolean }): Promise<SweepReport>;
   /** The SES events function (SNS → suppression); locally called directly. */
   sesEvents: ReturnType<typeof createSesEventsHandler>;
   worker: WorkerDeps;
@@ -87,6 +109,7 @@ export interface PipelineStores {
   notifications: NotificationStore;
   customers: CustomerStore;
   policies: PolicyStore;
+  suppressions: SuppressionStore;
 }
 
 /** The worker's dependencies as one Lambda instance would build them (fresh caches and memory). */
@@ -97,7 +120,7 @@ export function createWorkerDeps(
 ): WorkerDeps {
   const config = validateWorkerConfig({
     ...DEFAULT_WORKER_CONFIG,
-    from: opts.from,
+    from: senderHeader(opts.org.name, opts.from),
     leaseMs: opts.leaseMs ?? 60_000,
     concurrency: opts.sendConcurrency ?? DEFAULT_WORKER_CONFIG.concurrency,
     sendAttempts: opts.sendAttempts ?? DEFAULT_WORKER_CONFIG.sendAttempts,
@@ -106,6 +129,7 @@ export function createWorkerDeps(
     markAttempts: opts.markAttempts ?? DEFAULT_WORKER_CONFIG.markAttempts,
   });
   const mailer = opts.mailer ?? (opts.sesClient ? new SesMailer(opts.sesClient) : null);
+  const pacer = opts.pacer ?? new TokenBucket(opts.sesMaxSendRate);
   if (!mailer) throw new Error('the notification pipeline needs an SES client or a mailer');
   const notifications = opts.wrapWorkerStore
     ? opts.wrapWorkerStore(stores.notifications)
@@ -113,8 +137,22 @@ export function createWorkerDeps(
   return {
     notifications,
     customers: stores.customers,
+    suppressions: stores.suppressions,
     mailer,
-    pacer: opts.pacer ?? new TokenBucket(opts.sesMaxSendRate),
+    pacer,
+    ...(pacer instanceof TokenBucket
+      ? {
+          quota: new QuotaGovernor(
+            new ConfiguredSendQuota({
+              maxSendRate: opts.sendQuota?.maxSendRate ?? opts.sesMaxSendRate,
+              max24HourSend: opts.sendQuota?.max24HourSend ?? -1,
+            }),
+            opts.sesMaxSendRate,
+            clock,
+            pacer,
+          ),
+        }
+      : {}),
     content: new NoticeCache(stores.policies, { publicBaseUrl: opts.publicBaseUrl, org: opts.org }),
     clock,
     logger: opts.logger ?? createLogger('notify-worker'),
@@ -144,8 +182,22 @@ export function startNotificationPipeline(
   });
   const fanoutLeaseMs = opts.fanoutLeaseMs ?? 60_000;
 
+  const sesEvents = createSesEventsHandler({
+    customers: stores.customers,
+    suppressions: stores.suppressions,
+    notifications: stores.notifications,
+    clock,
+    logger: opts.logger ?? createLogger('ses-events'),
+  });
   const worker = createWorkerDeps(stores, clock, opts);
-  sendQueue.consume(createNotifyWorkerHandler(worker));
+  const simulator =
+    (opts.simulateSesEvents ?? !opts.mailer)
+      ? new SimulatingMailer(worker.mailer, sesEvents, {
+          onError: (e) => logger.error('local SES event failed', describeError(e)),
+        })
+      : null;
+  if (simulator) worker.mailer = simulator;
+  sendQueue.consume(createNotifyWorkerHandler({ ...worker, sendQueue }));
   fanoutQueue.consume(
     createNotifyFanoutHandler({
       notifications: stores.notifications,
@@ -163,14 +215,17 @@ export function startNotificationPipeline(
     policies: stores.policies,
     notifications: stores.notifications,
     fanoutQueue,
+    sendQueue,
     clock,
     logger: opts.logger ?? createLogger('notify-sweeper'),
     fanoutLeaseMs,
+    stallMs: opts.stallMs ?? 120_000,
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   });
   let sweeping: Promise<SweepReport> | null = null;
-  const sweep = () => {
+  const sweep = (sweepOpts: { queuesLost?: boolean } = {}) => {
     // One run at a time, as one scheduled Lambda would be.
-    sweeping ??= sweeper().finally(() => {
+    sweeping ??= sweeper(undefined, sweepOpts).finally(() => {
       sweeping = null;
     });
     return sweeping;
@@ -193,13 +248,12 @@ export function startNotificationPipeline(
       fanoutLeaseMs,
     }),
     sweep,
-    sesEvents: createSesEventsHandler({
-      customers: stores.customers,
-      clock,
-      logger: opts.logger ?? createLogger('ses-events'),
-    }),
+    sesEvents,
     worker,
-    drain: (timeoutMs) => drainQueues([fanoutQueue, sendQueue], timeoutMs),
+    drain: async (timeoutMs) => {
+      await drainQueues([fanoutQueue, sendQueue], timeoutMs);
+      await simulator?.idle();
+    },
     stop: async () => {
       if (timer) clearInterval(timer);
       fanoutQueue.stop();

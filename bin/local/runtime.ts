@@ -12,6 +12,7 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-
 import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
 import { createSesClient } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
@@ -117,6 +118,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const customers = new DynamoCustomerStore(doc, tables.customers);
     const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
     const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
+    const suppressions = new DynamoSuppressionStore(doc, tables.notifications);
     // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
     let pipeline: NotificationPipeline | undefined;
     // One catalog per function, as in AWS where each function has its own memory.
@@ -144,6 +146,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
           await pipeline?.onPublished(revision);
         },
         notifications: notificationStore,
+        suppressions,
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
@@ -182,7 +185,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
     const notifications = startNotificationPipeline(
-      { notifications: notificationStore, customers, policies },
+      { notifications: notificationStore, customers, policies, suppressions },
       clock,
       {
         from: opts.sesFromAddress ?? 'privacy@example.com',
@@ -195,8 +198,9 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     );
     pipeline = notifications;
     closers.push(() => notifications.stop());
-    // Once at start: campaigns a previous run left unstarted or stalled carry on.
-    await notifications.sweep().catch(() => {});
+    // Once at start: campaigns a previous run left unstarted or stalled carry on. The queues are in
+    // memory, so whatever a previous process (killed, even with -9) had queued is gone: re-enqueue it.
+    await notifications.sweep({ queuesLost: true }).catch(() => {});
     return {
       url,
       sesEndpoint,

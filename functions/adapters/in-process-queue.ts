@@ -98,7 +98,7 @@ export class InProcessQueue implements Queue {
         sentAt: now,
         receiveCount: 0,
         firstReceivedAt: null,
-        visibleAt: now,
+        visibleAt: now + Math.max(0, m.delaySeconds ?? 0) * 1000,
         inFlight: false,
       });
     }

@@ -31,6 +31,12 @@ export function classifySesError(e: unknown): MailSendError {
   // proxies only keep the message.
   if (THROTTLING.has(name) || /maximum send(ing)? rate exceeded|rate exceeded/i.test(message))
     return new MailSendError('throttled', name, 'SES throttled the send', { cause: e });
+  // Thrown by the SDK while encoding the request (a lone surrogate in a field): nothing was sent, and
+  // sending the same content again fails the same way.
+  if (e instanceof URIError || name === 'URIError')
+    return new MailSendError('rejected', 'SerializationError', 'the message could not be encoded', {
+      cause: e,
+    });
   if (PERMANENT.has(name)) return new MailSendError('rejected', name, message.slice(0, 300), { cause: e });
   return new MailSendError('transient', name, message.slice(0, 300), { cause: e });
 }
@@ -81,6 +87,9 @@ export class SesMailer implements Mailer {
             },
           },
           ...(this.opts.configurationSet ? { ConfigurationSetName: this.opts.configurationSet } : {}),
+          ...(email.tags
+            ? { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) }
+            : {}),
         }),
       );
       return { messageId: out.MessageId ?? '' };

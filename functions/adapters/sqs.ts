@@ -50,7 +50,11 @@ export class SqsQueue implements Queue {
 
   async sendBatch(messages: QueueMessage[]): Promise<void> {
     for (const chunk of chunkForSqs(messages)) {
-      let pending = chunk.map((m, i) => ({ Id: `m${i}`, MessageBody: m.body }));
+      let pending = chunk.map((m, i) => ({
+        Id: `m${i}`,
+        MessageBody: m.body,
+        ...(m.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(m.delaySeconds))) } : {}),
+      }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await this.sleep(Math.min(2_000, 50 * 2 ** attempt));
         const out = await this.client.send(

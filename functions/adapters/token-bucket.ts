@@ -21,14 +21,14 @@ export interface Pacer {
 }
 
 export class TokenBucket implements Pacer {
-  private readonly minRate: number;
+  private minRate: number;
   private rate: number;
   /** When recent sends were let through, oldest first (at most one window's worth). */
   private readonly stamps: number[] = [];
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly maxRate: number,
+    private maxRate: number,
     private readonly slackMs = 10,
     private readonly nowMs: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -36,6 +36,19 @@ export class TokenBucket implements Pacer {
     if (!(maxRate > 0)) throw new Error('send rate must be positive');
     this.rate = maxRate;
     this.minRate = maxRate / 20;
+  }
+
+  /** Moves the ceiling (SES's own rate read from GetSendQuota); the current rate never exceeds it. */
+  setMaxRate(rate: number): void {
+    if (!(rate > 0)) return;
+    this.maxRate = rate;
+    this.minRate = rate / 20;
+    this.rate = Math.min(this.rate, rate);
+  }
+
+  /** The ceiling the bucket climbs back to. */
+  get ceiling(): number {
+    return this.maxRate;
   }
 
   /** The rate the bucket paces at now (below the maximum after throttling). */

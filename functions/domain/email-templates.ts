@@ -19,6 +19,8 @@ export interface EmailWording {
   phone: string;
   email: string;
   footer: string;
+  /** One line when the policy has no text in the reader's language: which language it is written in. */
+  availableIn(language: string): string;
 }
 
 const en: EmailWording = {
@@ -43,6 +45,7 @@ const en: EmailWording = {
   email: 'Email',
   footer:
     'You receive this email because you have an account with us and we notify every customer of policy changes.',
+  availableIn: (language) => `This policy is available in ${language}.`,
 };
 
 const vi: EmailWording = {
@@ -68,6 +71,7 @@ const vi: EmailWording = {
   email: 'Email',
   footer:
     'Quý khách nhận được email này vì có tài khoản với chúng tôi; chúng tôi thông báo mọi thay đổi chính sách tới tất cả khách hàng.',
+  availableIn: (language) => `Chính sách này hiện chỉ có bằng ${language}.`,
 };
 
 const ja: EmailWording = {
@@ -90,9 +94,13 @@ const ja: EmailWording = {
   phone: '電話',
   email: 'メール',
   footer: 'このメールは、当社にアカウントをお持ちのすべてのお客様にポリシーの変更をお知らせするものです。',
+  availableIn: (language) => `このポリシーは${language}で提供されています。`,
 };
 
 export const wordings: Record<string, EmailWording> = { en, vi, ja };
+
+/** Whether the email's frame (subject, greeting, instructions, footer) exists in this locale's language. */
+export const hasWording = (locale: string) => Object.hasOwn(wordings, locale.split('-')[0]!.toLowerCase());
 
 /** The wording for a locale: by its language subtag (`vi-VN` → `vi`), English when there is none. */
 export function wordingFor(locale: string): { language: string; wording: EmailWording } {

@@ -25,6 +25,12 @@ export interface NoticeInput {
   effectiveAt: string;
   /** The locale the content is in (the revision has it). */
   locale: string;
+  /**
+   * The reader's locale for the frame (subject, greeting, instructions, dates, footer) when a template
+   * exists for it; default: `locale`. When its language differs from the content's, one line says which
+   * language the policy is written in.
+   */
+  frameLocale?: string;
   /** The staff summary in that locale, if one was written. */
   summary: string | null;
   /** Titles of the changed sections (diff engine), in document order. */
@@ -88,9 +94,28 @@ export function escapeHtml(value: string): string {
 const ADDRESS =
   /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** A bare address fit for a header: single line, no display name, no header syntax. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every value is valid Unicode: a lone surrogate cannot be encoded (SES's SDK throws on it). */
+export const isWellFormed = (...values: string[]) => values.every((v) => !LONE_SURROGATE.test(v));
+
+/** A bare address fit for a header: single line, no display name, no header syntax, valid Unicode. */
 export const isSafeAddress = (address: string) =>
-  address.length <= 254 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) && ADDRESS.test(address);
+  address.length <= 254 &&
+  !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) &&
+  isWellFormed(address) &&
+  ADDRESS.test(address);
+
+/**
+ * The From header: `"<name>" <address>`, the name quoted (`"` and `\` escaped) when it is printable
+ * ASCII, else RFC 2047-encoded (`=?UTF-8?B?…?=`). Control characters never reach it.
+ */
+export function senderHeader(name: string, address: string): string {
+  const clean = singleLine(name, 64);
+  if (clean === '') return address;
+  if (/^[\x20-\x7e]*$/.test(clean)) return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?= <${address}>`;
+}
 
 export function noticeLinks(publicBaseUrl: string, policyId: string, version: number) {
   const base = withoutTrailingSlashes(publicBaseUrl);
@@ -129,11 +154,14 @@ const paragraphsHtml = (text: string) =>
 
 /** Builds one locale's shared email content. Pure; call once per (campaign, locale). */
 export function composeNotice(input: NoticeInput): Notice {
-  const { wording: w, language } = wordingFor(input.locale);
+  const frame = input.frameLocale ?? input.locale;
+  const { wording: w, language } = wordingFor(frame);
   const material = input.change === 'material';
   const org = singleLine(input.org.name, 80);
   const policyId = singleLine(input.policyId, 64);
-  const date = formatEffectiveDate(input.effectiveAt, input.locale);
+  const date = formatEffectiveDate(input.effectiveAt, frame);
+  const contentLanguage = input.locale.split('-')[0]!.toLowerCase();
+  const availableIn = contentLanguage !== language ? w.availableIn(languageName(input.locale, frame)) : null;
   const links = noticeLinks(input.publicBaseUrl, input.policyId, input.version);
   const subject = headerSafe(w.subject({ material, org, policyId, version: input.version }));
   const intro = w.intro({ policyId, version: input.version, date });
@@ -146,6 +174,7 @@ export function composeNotice(input: NoticeInput): Notice {
   const email = input.org.email ? singleLine(input.org.email, 254) : null;
 
   const text: string[] = [intro];
+  if (availableIn) text.push(availableIn);
   if (input.version === 1) text.push(w.firstVersion);
   text.push(kind);
   if (summary) text.push(`${w.summaryHeading}\n${summary}`);
@@ -169,6 +198,7 @@ export function composeNotice(input: NoticeInput): Notice {
 
   const link = (href: string) => `<a href="${escapeHtml(href)}">${escapeHtml(href)}</a>`;
   const html: string[] = [`<p>${escapeHtml(intro)}</p>`];
+  if (availableIn) html.push(`<p lang="${escapeHtml(frame)}"><em>${escapeHtml(availableIn)}</em></p>`);
   if (input.version === 1) html.push(`<p>${escapeHtml(w.firstVersion)}</p>`);
   html.push(material ? `<p><strong>${escapeHtml(kind)}</strong></p>` : `<p>${escapeHtml(kind)}</p>`);
   if (summary) html.push(`<h2>${escapeHtml(w.summaryHeading)}</h2>\n${paragraphsHtml(summary)}`);
@@ -190,13 +220,22 @@ export function composeNotice(input: NoticeInput): Notice {
   html.push(`<p style="color:#666;font-size:12px">${escapeHtml(w.footer)}</p>`);
 
   return {
-    locale: input.locale,
+    locale: frame,
     language,
     subject,
     greeting: (name) => w.greeting(name),
     textBody: text.join('\n\n'),
     htmlBody: html.join('\n'),
   };
+}
+
+/** The content locale's language named in the frame's language (`vi` in `en` → "Vietnamese"). */
+function languageName(locale: string, inLocale: string): string {
+  try {
+    return new Intl.DisplayNames([inLocale], { type: 'language' }).of(locale) ?? locale;
+  } catch {
+    return locale;
+  }
 }
 
 /** One recipient's email: the shared notice plus a greeting with their (sanitised, escaped) name. */

@@ -72,6 +72,28 @@ export function planBatches(
   return batches;
 }
 
+/**
+ * The SES message tag that ties an SES event back to its ledger entry: `[policyId, version, userId]` as
+ * base64url JSON (tag values allow only letters, digits, `_ - . @`; user ids may hold `:`).
+ */
+export const LEDGER_TAG = 'ledger';
+export const ledgerTag = (policyId: string, version: number, userId: string) =>
+  Buffer.from(JSON.stringify([policyId, version, userId]), 'utf8').toString('base64url');
+
+export function parseLedgerTag(value: string): { policyId: string; version: number; userId: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+    const [policyId, version, userId] = parsed as unknown[];
+    if (typeof policyId !== 'string' || !POLICY_ID.test(policyId)) return null;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
+    if (typeof userId !== 'string' || !USER_ID.test(userId)) return null;
+    return { policyId, version, userId };
+  } catch {
+    return null;
+  }
+}
+
 /** Unique ids in first-seen order: a page never lists anyone twice. */
 export const uniqueIds = (ids: string[]) => [...new Set(ids)];
 
@@ -122,6 +144,12 @@ export interface NotificationProgress {
   suppressed: number;
   startedAt: string | null;
   completedAt: string | null;
+  /**
+   * While sending: when the campaign should be done at the pace so far (recipients handled per second
+   * since `startedAt`, which includes any pauses for SES's daily quota), over the recipients listed so
+   * far. Null before the first result and once completed.
+   */
+  estimatedCompletion: string | null;
 }
 
 /**
@@ -133,20 +161,42 @@ export function notificationProgress(
   revision: Pick<Revision, 'notify'>,
   campaign: Campaign | null,
   openTallies: PageTally[] = [],
+  now: Date = new Date(),
 ): NotificationProgress {
-  const zero = { total: 0, sent: 0, failed: 0, suppressed: 0, startedAt: null, completedAt: null };
+  const zero = {
+    total: 0,
+    sent: 0,
+    failed: 0,
+    suppressed: 0,
+    startedAt: null,
+    completedAt: null,
+    estimatedCompletion: null,
+  };
   if (!revision.notify) return { status: 'not_requested', ...zero };
   if (!campaign) return { status: 'pending', ...zero };
   const rolled = new Set(campaign.rolledUpPages);
   const open = openTallies.filter((t) => !rolled.has(t.page));
+  const sent = campaign.sent + sum(open, 'sent');
+  const failed = campaign.failed + sum(open, 'failed');
+  const suppressed = campaign.suppressed + sum(open, 'suppressed');
+  const handled = sent + failed + suppressed;
+  let estimatedCompletion: string | null = null;
+  const started = campaign.startedAt ? Date.parse(campaign.startedAt) : Number.NaN;
+  if (campaign.status === 'sending' && handled > 0 && now.getTime() > started) {
+    const perMs = handled / (now.getTime() - started);
+    estimatedCompletion = new Date(
+      now.getTime() + Math.max(0, campaign.total - handled) / perMs,
+    ).toISOString();
+  }
   return {
     status: campaign.status,
     total: campaign.total,
-    sent: campaign.sent + sum(open, 'sent'),
-    failed: campaign.failed + sum(open, 'failed'),
-    suppressed: campaign.suppressed + sum(open, 'suppressed'),
+    sent,
+    failed,
+    suppressed,
     startedAt: campaign.startedAt,
     completedAt: campaign.completedAt,
+    estimatedCompletion,
   };
 }
 

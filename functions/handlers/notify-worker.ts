@@ -2,15 +2,18 @@
  * The send worker (SQS event source on the send queue with ReportBatchItemFailures). Env:
  * CUSTOMERS_TABLE, NOTIFICATIONS_TABLE, POLICIES_TABLE, SES_FROM_ADDRESS, SES_CONFIGURATION_SET
  * (optional), SES_MAX_SEND_RATE (per instance), PUBLIC_BASE_URL, ORG_NAME, ORG_PHONE, ORG_EMAIL; optional
- * SES_ENDPOINT, NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY.
+ * SES_ENDPOINT, NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY, SES_QUOTA_REFRESH_MS; SEND_QUEUE_URL (batches put
+ * back while SES's 24-hour quota is used up).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient, SesMailer } from '../adapters/ses';
 import { systemClock } from '../adapters/system';
 import { TokenBucket } from '../adapters/token-bucket';
-import { isSafeAddress, type OrgContact, singleLine } from '../domain/email';
+import { isSafeAddress, type OrgContact, senderHeader, singleLine } from '../domain/email';
 import { sendMessageSchema } from '../domain/notification';
 import { createLogger, describeError } from '../http/log';
+import type { Queue } from '../ports';
 import { NoticeCache } from '../usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -25,7 +28,9 @@ import {
   lazyHandler,
   notificationStoreFromEnv,
   policyStoreFromEnv,
+  queueFromEnv,
   requiredEnv,
+  suppressionStoreFromEnv,
 } from './wiring';
 
 export interface InvocationContext {
@@ -40,8 +45,25 @@ const safetyMargin = (remainingMs: number) => Math.min(10_000, remainingMs * 0.2
  * limiter. A message whose recipients are not all final (a live claim elsewhere, retries exhausted,
  * time running out) is reported in `batchItemFailures` and comes back after its visibility timeout.
  */
-export function createNotifyWorkerHandler(deps: WorkerDeps) {
+/** How long batches wait while SES's 24-hour quota is used up (SQS's longest message delay). */
+export const QUOTA_WAIT_SECONDS = 900;
+
+export function createNotifyWorkerHandler(deps: WorkerDeps & { sendQueue?: Queue }) {
   return async (event: SQSEvent, context?: InvocationContext): Promise<SQSBatchResponse> => {
+    if (deps.quota && deps.sendQueue) {
+      const { remaining } = await deps.quota.refresh();
+      if (remaining <= 0) {
+        // Daily quota used up: the batches go back as new messages delayed by 15 minutes, and these are
+        // deleted. Reporting them failed would spend a receive each time and end in the DLQ.
+        await deps.sendQueue.sendBatch(
+          event.Records.map((r, i) => ({ id: `q${i}`, body: r.body, delaySeconds: QUOTA_WAIT_SECONDS })),
+        );
+        deps.logger.warn('SES 24-hour quota used up; batches put back with a delay', {
+          batches: event.Records.length,
+        });
+        return { batchItemFailures: [] };
+      }
+    }
     const remaining = context?.getRemainingTimeInMillis();
     const deadline =
       remaining === undefined ? Number.POSITIVE_INFINITY : Date.now() + remaining - safetyMargin(remaining);
@@ -104,7 +126,7 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
   const policies = policyStoreFromEnv();
   const config = validateWorkerConfig({
     ...DEFAULT_WORKER_CONFIG,
-    from: fromAddressFromEnv(),
+    from: senderHeader(orgContactFromEnv().name, fromAddressFromEnv()),
     leaseMs: intFromEnv('NOTIFY_LEASE_MS', DEFAULT_WORKER_CONFIG.leaseMs),
     concurrency: Math.max(1, intFromEnv('NOTIFY_SEND_CONCURRENCY', DEFAULT_WORKER_CONFIG.concurrency)),
   });
@@ -112,17 +134,31 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
     endpoint: process.env.SES_ENDPOINT || undefined,
     region: process.env.AWS_REGION,
   });
+  const rate = rateFromEnv('SES_MAX_SEND_RATE', 14);
+  const pacer = new TokenBucket(rate);
+  const logger = createLogger('notify-worker');
+  const quota = new QuotaGovernor(
+    new SesSendQuota(ses),
+    rate,
+    systemClock,
+    pacer,
+    intFromEnv('SES_QUOTA_REFRESH_MS', 5 * 60 * 1000),
+    (e) => logger.warn('GetSendQuota failed; keeping the last known limits', describeError(e)),
+  );
   return createNotifyWorkerHandler({
     notifications: notificationStoreFromEnv(),
     customers: customerStoreFromEnv(),
+    suppressions: suppressionStoreFromEnv(),
     mailer: new SesMailer(ses, { configurationSet: process.env.SES_CONFIGURATION_SET || undefined }),
-    pacer: new TokenBucket(rateFromEnv('SES_MAX_SEND_RATE', 14)),
+    pacer,
+    quota,
+    sendQueue: queueFromEnv('SEND_QUEUE_URL'),
     content: new NoticeCache(policies, {
       publicBaseUrl: requiredEnv('PUBLIC_BASE_URL'),
       org: orgContactFromEnv(),
     }),
     clock: systemClock,
-    logger: createLogger('notify-worker'),
+    logger,
     config,
     limiter: new Limiter(config.concurrency),
     unrecorded: new Map(),

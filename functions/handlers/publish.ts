@@ -3,22 +3,49 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
-import { validationFailed } from '../domain/errors';
+import { notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { DOCUMENT_FORMATS } from '../domain/revision';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
+import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
 import { parseWith } from '../http/validate';
-import type { NotificationStore } from '../ports';
+import type { NotificationStore, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
 import { campaignStarter, notificationStatus } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
-import { lazyHandler, notificationStoreFromEnv, policyDepsFromEnv, queueFromEnv } from './wiring';
+import {
+  lazyHandler,
+  notificationStoreFromEnv,
+  policyDepsFromEnv,
+  queueFromEnv,
+  suppressionStoreFromEnv,
+} from './wiring';
 
-/** The notification store serves the progress route; without it that route answers 500. */
-export type PublishHandlerDeps = PublishDeps & { notifications?: NotificationStore };
+/** The notification store serves the progress route, the suppression store the suppression routes. */
+export type PublishHandlerDeps = PublishDeps & {
+  notifications?: NotificationStore;
+  suppressions?: SuppressionStore;
+};
+
+export const suppressionLimit = z._default(
+  z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)),
+  100,
+);
+export const suppressionHash = matching(
+  SUPPRESSION_HASH,
+  'must be the 64-hex-digit SHA-256 of a normalised address',
+);
+const addressQuery = z
+  .string()
+  .check(z.minLength(3), z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'));
+
+function suppressionStore(deps: PublishHandlerDeps): SuppressionStore {
+  if (!deps.suppressions) throw new Error('the publish function has no suppression store');
+  return deps.suppressions;
+}
 
 const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
 
@@ -72,6 +99,31 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       body: await notificationStatus({ ...deps, notifications: deps.notifications }, policyId, version),
     };
   },
+  /** One address (given, or by hash) or the whole list, newest first. */
+  listSuppressions: async (req, deps) => {
+    const store = suppressionStore(deps);
+    const { email, hash } = req.query;
+    if (email !== undefined || hash !== undefined) {
+      if (email !== undefined && hash !== undefined)
+        throw validationFailed('give email or hash, not both', [
+          { path: 'hash', message: 'give email or hash, not both' },
+        ]);
+      const key =
+        hash !== undefined
+          ? parseWith(suppressionHash, hash, 'hash')
+          : addressHash(parseWith(addressQuery, email?.trim(), 'email'));
+      const found = await store.get(key);
+      return { status: 200, body: { suppressions: found ? [found] : [], nextCursor: null } };
+    }
+    const limit = parseWith(suppressionLimit, req.query.limit, 'limit');
+    const page = await store.list(limit, req.query.cursor ?? null);
+    return { status: 200, body: { suppressions: page.items, nextCursor: page.nextCursor } };
+  },
+  liftSuppression: async (req, deps) => {
+    const hash = parseWith(suppressionHash, req.params.hash, 'hash');
+    if (!(await suppressionStore(deps).lift(hash))) throw notFound('no suppression with this hash');
+    return { status: 204 };
+  },
 };
 
 export const createPublishHandler = (deps: PublishHandlerDeps) =>
@@ -85,5 +137,10 @@ export const handler = lazyHandler(() => {
     clock: base.clock,
     logger: createLogger('publish'),
   });
-  return createPublishHandler({ ...base, notifications, onPublished });
+  return createPublishHandler({
+    ...base,
+    notifications,
+    suppressions: suppressionStoreFromEnv(),
+    onPublished,
+  });
 });

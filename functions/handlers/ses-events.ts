@@ -1,28 +1,29 @@
 /**
  * SES bounce and complaint notifications delivered through SNS: the Message of each record is the SES
- * event JSON. Permanent bounces and complaints suppress every customer with that address. Env:
- * CUSTOMERS_TABLE.
+ * event JSON. Permanent bounces and complaints put the address's hash on the suppression list and
+ * suppress every customer with that address. Env: CUSTOMERS_TABLE, NOTIFICATIONS_TABLE.
  */
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../adapters/system';
 import { createLogger, type Logger } from '../http/log';
-import type { Clock, CustomerStore } from '../ports';
-import { applySesEvent } from '../usecases/notifications';
-import { customerStoreFromEnv, lazyHandler } from './wiring';
+import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
+import {
+  customerStoreFromEnv,
+  lazyHandler,
+  notificationStoreFromEnv,
+  suppressionStoreFromEnv,
+} from './wiring';
 
-export interface SesEventsDeps {
-  customers: Pick<CustomerStore, 'suppressByEmail'>;
-  clock: Clock;
-  logger: Logger;
-}
+export type SesEventsDeps = SesEventDeps;
 
 /**
  * A record whose Message is not JSON is logged and skipped (retrying cannot fix it); a storage error
  * fails the invocation so SNS/Lambda retry it (suppression is idempotent).
  */
 export function createSesEventsHandler(deps: SesEventsDeps) {
-  return async (event: SNSEvent): Promise<{ suppressed: number }> => {
+  return async (event: SNSEvent): Promise<{ suppressed: number; delivered: number }> => {
     let suppressed = 0;
+    let delivered = 0;
     for (const record of event.Records) {
       let payload: unknown;
       try {
@@ -31,15 +32,19 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
         deps.logger.warn('SNS message is not JSON; skipped', { messageId: record.Sns.MessageId });
         continue;
       }
-      suppressed += await applySesEvent(deps, payload);
+      const applied = await applySesEvent(deps, payload);
+      suppressed += applied.suppressed;
+      delivered += applied.delivered;
     }
-    return { suppressed };
+    return { suppressed, delivered };
   };
 }
 
 export const handler = lazyHandler(() =>
   createSesEventsHandler({
     customers: customerStoreFromEnv(),
+    suppressions: suppressionStoreFromEnv(),
+    notifications: notificationStoreFromEnv(),
     clock: systemClock,
     logger: createLogger('ses-events'),
   }),

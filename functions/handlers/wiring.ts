@@ -9,6 +9,7 @@ import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/c
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
+import { DynamoSuppressionStore } from '../adapters/dynamodb/suppression-store';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
 import { createSqsClient, SqsQueue } from '../adapters/sqs';
 import { systemClock, uuidIds } from '../adapters/system';
@@ -77,3 +78,6 @@ export function queueFromEnv(urlVar: 'FANOUT_QUEUE_URL' | 'SEND_QUEUE_URL') {
   });
   return new SqsQueue(sqs, requiredEnv(urlVar));
 }
+
+export const suppressionStoreFromEnv = () =>
+  new DynamoSuppressionStore(documentClient(), tableNameFromEnv('notifications'));

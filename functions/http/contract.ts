@@ -22,9 +22,9 @@ import type { AcknowledgmentStatus, PolicyView } from '../domain/timeline';
 import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';
-import { publishSchema } from '../handlers/publish';
+import { publishSchema, suppressionHash, suppressionLimit } from '../handlers/publish';
 import { formatSchema, limitSchema } from '../handlers/read';
-import type { Acknowledgment, Customer, Notice } from '../ports';
+import type { Acknowledgment, Customer, Notice, Suppression } from '../ports';
 import type { OperationName } from './routes';
 
 // --- shared response schemas (named: they become components of the document) ---
@@ -129,7 +129,10 @@ export const notificationProgressSchema = z.strictObject({
   suppressed: int(),
   startedAt: z.nullable(timestamp),
   completedAt: z.nullable(timestamp),
+  estimatedCompletion: z.nullable(timestamp),
 });
+
+export const suppressionSchema = z.strictObject({ hash: z.string(), reason: z.string(), at: timestamp });
 
 const noticeShape = {
   policyId,
@@ -137,6 +140,8 @@ const noticeShape = {
   state: z.enum(['sent', 'failed', 'suppressed']),
   at: timestamp,
   messageId: z.optional(z.string()),
+  sentAt: z.optional(timestamp),
+  deliveredAt: z.optional(timestamp),
   reason: z.optional(z.string()),
 };
 const change = z.enum(['material', 'minor']);
@@ -151,6 +156,13 @@ const timelineEvent = z.discriminatedUnion('type', [
   }),
   z.strictObject({ at: timestamp, type: z.literal('revision_effective'), policyId, version, change }),
   z.strictObject({ type: z.literal('notice'), ...noticeShape }),
+  z.strictObject({
+    at: timestamp,
+    type: z.literal('notice_delivered'),
+    policyId,
+    version,
+    messageId: z.optional(z.string()),
+  }),
   z.strictObject({ type: z.literal('acknowledgment'), at: timestamp, ...acknowledgmentShape }),
 ]);
 
@@ -188,6 +200,7 @@ described<Same<z.infer<typeof statusSchema>, AcknowledgmentStatus>>(true);
 described<Same<z.infer<typeof notificationProgressSchema>, NotificationProgress>>(true);
 described<Same<z.infer<z.ZodMiniType<z.infer<typeof timelineEvent>>>, z.infer<typeof timelineEvent>>>(true);
 described<Same<z.infer<z.ZodMiniObject<typeof noticeShape>>, Notice>>(true);
+described<Same<z.infer<typeof suppressionSchema>, Suppression>>(true);
 
 // --- per-operation contracts ---
 
@@ -363,8 +376,34 @@ export const contract = {
         suppressed: 0,
         startedAt: '2026-12-01T03:10:00.000Z',
         completedAt: '2026-12-01T03:10:02.000Z',
+        estimatedCompletion: null,
       }),
     },
+  },
+  listSuppressions: {
+    summary: 'The suppression list (address hashes), or whether one address or hash is on it',
+    query: {
+      email: {
+        description: 'an address to look up (trimmed, any case); not with `hash`',
+        schema: z.string(),
+      },
+      hash: {
+        description: 'SHA-256 hex of the trimmed, lower-cased address; not with `email`',
+        schema: suppressionHash,
+      },
+      limit: { description: 'entries per page, 1–1000 (default 100)', schema: suppressionLimit },
+      cursor: { description: 'from the previous page', schema: z.string() },
+    },
+    responses: {
+      200: json(
+        'suppressed address hashes, newest first (one or none for a lookup)',
+        z.strictObject({ suppressions: z.array(suppressionSchema), nextCursor: z.nullable(z.string()) }),
+      ),
+    },
+  },
+  liftSuppression: {
+    summary: 'Lift the suppression of one address (by its hash)',
+    responses: { 204: text('lifted') },
   },
   diff: {
     summary: 'What changed between two versions: by section and word (JSON), unified, or HTML',
@@ -544,6 +583,7 @@ export const contract = {
                 detail: z.string(),
               }),
             ),
+            notice: z.nullable(z.strictObject(noticeShape)),
           }),
         ),
         text: ['text/html'],

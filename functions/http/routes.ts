@@ -53,6 +53,14 @@ export const routes = [
     fn: 'publish',
     op: 'notificationStatus',
   },
+  { method: 'GET', path: '/suppressions', role: 'publisher', fn: 'publish', op: 'listSuppressions' },
+  {
+    method: 'DELETE',
+    path: '/suppressions/{hash}',
+    role: 'publisher',
+    fn: 'publish',
+    op: 'liftSuppression',
+  },
   { method: 'GET', path: '/policies/{policyId}/diff', role: 'public', fn: 'read', op: 'diff' },
   { method: 'GET', path: '/p/{policyId}', role: 'public', fn: 'read', op: 'policyPage', page: true },
   {

@@ -50,6 +50,8 @@ export type TimelineEvent =
     }
   | { at: string; type: 'revision_effective'; policyId: string; version: number; change: string }
   | ({ type: 'notice' } & Notice)
+  /** SES reported the change email delivered to the receiving server (its Delivery event). */
+  | { at: string; type: 'notice_delivered'; policyId: string; version: number; messageId?: string }
   | ({ type: 'acknowledgment'; at: string } & Acknowledgment);
 
 /**
@@ -82,7 +84,17 @@ export async function userTimeline(deps: ComplianceDeps, userId: string, now: Da
         change: r.change,
       });
   }
-  for (const n of notices) events.push({ type: 'notice', ...n });
+  for (const n of notices) {
+    events.push({ type: 'notice', ...n });
+    if (n.deliveredAt)
+      events.push({
+        at: n.deliveredAt,
+        type: 'notice_delivered',
+        policyId: n.policyId,
+        version: n.version,
+        ...(n.messageId ? { messageId: n.messageId } : {}),
+      });
+  }
   for (const a of acknowledgments) events.push({ type: 'acknowledgment', at: a.acknowledgedAt, ...a });
   events.sort((a, b) => a.at.localeCompare(b.at));
   return {
@@ -161,12 +173,18 @@ export async function acknowledgmentReceipt(
         : `version ${chain.version}: ${chain.reason}`,
     },
   ];
+  // The change email about this version, if the ledger has one: sent and delivered are separate facts.
+  const notice =
+    (await deps.notices.noticesForUser(userId)).find(
+      (n) => n.policyId === policyId && n.version === version,
+    ) ?? null;
   return {
     acknowledgment: ack,
     revision,
     text: stored.text ?? '',
     verified: checks.every((c) => c.ok),
     checks,
+    notice,
   };
 }
 

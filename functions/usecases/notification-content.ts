@@ -33,8 +33,10 @@ export class NoticeCache {
     });
   }
 
-  notice(revision: Revision, locale: string): Promise<Notice> {
-    return this.cached(this.notices, `${revision.policyId}/${revision.version}/${locale}`, async () => {
+  /** `frameLocale`: the reader's locale for the email's frame, when a template exists for it. */
+  notice(revision: Revision, locale: string, frameLocale: string = locale): Promise<Notice> {
+    const key = `${revision.policyId}/${revision.version}/${locale}/${frameLocale}`;
+    return this.cached(this.notices, key, async () => {
       const changedSections = revision.version > 1 ? await this.changedSections(revision, locale) : [];
       this.composed++;
       return composeNotice({
@@ -43,7 +45,12 @@ export class NoticeCache {
         change: revision.change,
         effectiveAt: revision.effectiveAt,
         locale,
-        summary: revision.summary[locale] ?? null,
+        frameLocale,
+        summary:
+          revision.summary[frameLocale] ??
+          revision.summary[locale] ??
+          revision.summary[revision.defaultLocale] ??
+          null,
         changedSections,
         publicBaseUrl: this.config.publicBaseUrl,
         org: this.config.org,

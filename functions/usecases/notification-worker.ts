@@ -5,21 +5,35 @@
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
 import { randomUUID } from 'node:crypto';
+import type { QuotaGovernor } from '../adapters/send-quota';
 import type { Pacer } from '../adapters/token-bucket';
-import { isSafeAddress, type Notice, personalize } from '../domain/email';
+import { isSafeAddress, isWellFormed, personalize, type RenderedEmail } from '../domain/email';
+import { hasWording } from '../domain/email-templates';
 import {
   backoffMs,
   emptyCounts,
   isClaimable,
   isFinal,
+  LEDGER_TAG,
+  ledgerTag,
   MailSendError,
   recipientLocale,
   type SendMessage,
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
+import { addressHash, normaliseAddress } from '../domain/suppression';
 import { type Logger, redactAddresses } from '../http/log';
-import type { Clock, Customer, CustomerStore, LedgerEntry, Mailer, NotificationStore } from '../ports';
+import type {
+  Clock,
+  Customer,
+  CustomerStore,
+  FinalRecipientState,
+  LedgerEntry,
+  Mailer,
+  NotificationStore,
+  SuppressionStore,
+} from '../ports';
 import type { NoticeCache } from './notification-content';
 import { rollUpIfComplete } from './notifications';
 
@@ -48,13 +62,17 @@ export const DEFAULT_WORKER_CONFIG: Omit<WorkerConfig, 'from'> = {
 
 export interface WorkerDeps {
   notifications: NotificationStore;
-  customers: Pick<CustomerStore, 'getMany'>;
+  customers: Pick<CustomerStore, 'getMany' | 'get'>;
+  /** The suppression list (by address hash), checked before every send. */
+  suppressions: Pick<SuppressionStore, 'suppressedAmong' | 'get'>;
   mailer: Mailer;
   pacer: Pacer;
   content: NoticeCache;
   clock: Clock;
   logger: Logger;
   config: WorkerConfig;
+  /** SES's limits (GetSendQuota, cached): the pace's ceiling and the 24-hour quota. */
+  quota?: QuotaGovernor;
   /** Bounds concurrent sends across all the messages of an invocation. */
   limiter: Limiter;
   /**
@@ -104,8 +122,17 @@ export async function processSendBatch(
     else unfinished++; // another delivery holds a live claim: this batch waits for it
   }
 
+  // One read of the batch's customers and one of the suppression list settle most recipients before
+  // any claim; each one still sent to is read again right before its send (erasure wins).
   const customers = new Map<string, Customer>();
-  if (todo.length > 0) for (const c of await deps.customers.getMany(todo)) customers.set(c.userId, c);
+  let suppressed = new Set<string>();
+  if (todo.length > 0) {
+    for (const c of await deps.customers.getMany(todo)) customers.set(c.userId, c);
+    const hashes = [...customers.values()]
+      .filter((c) => c.status === 'active')
+      .map((c) => addressHash(c.email));
+    if (hashes.length > 0) suppressed = await deps.suppressions.suppressedAmong(hashes);
+  }
   let sent = 0;
   await Promise.all(
     todo.map((userId) =>
@@ -116,6 +143,7 @@ export async function processSendBatch(
           message,
           userId,
           customers.get(userId) ?? null,
+          suppressed,
           deadlineMs,
         );
         if (entry) {
@@ -144,46 +172,58 @@ export async function processSendBatch(
   return { done: true, sent, unfinished: 0 };
 }
 
+/** Why a customer gets no email (a final state and its reason), or null when they may be sent one. */
+function unsendable(
+  customer: Customer | null,
+  suppressed: Set<string>,
+): { state: 'suppressed' | 'failed'; reason: string } | null {
+  if (!customer) return { state: 'suppressed', reason: 'deleted' };
+  if (customer.status !== 'active')
+    return { state: 'suppressed', reason: customer.suppressedReason ?? 'suppressed' };
+  if (!isSafeAddress(customer.email)) return { state: 'failed', reason: 'InvalidAddress' };
+  if (suppressed.has(addressHash(customer.email))) return { state: 'suppressed', reason: 'suppression-list' };
+  return null;
+}
+
 /**
- * One recipient: suppressed/deleted/unaddressable → final without sending; otherwise claim, send
- * (paced; throttling and transient errors retried with back-off), mark. Returns the final entry, or
- * null when the recipient must wait for a later delivery.
+ * One recipient: deleted/suppressed/unaddressable → final without sending; otherwise claim, wait for
+ * the pacer, read the customer again (a DELETE that returned before this read wins), send (throttling
+ * and transient errors retried with back-off), mark. Returns the final entry, or null when the
+ * recipient must wait for a later delivery.
  */
 async function deliver(
   deps: WorkerDeps,
   revision: Revision,
   message: SendMessage,
   userId: string,
-  customer: Customer | null,
+  listed: Customer | null,
+  suppressed: Set<string>,
   deadlineMs: number,
 ): Promise<LedgerEntry | null> {
   const { policyId, version, batchId } = message;
   const at = () => deps.clock.now().toISOString();
-  const finishUnclaimed = async (state: 'suppressed' | 'failed', reason: string) => {
-    const outcome = { state, batchId, at: at(), now: deps.clock.now().getTime(), reason };
-    if (await deps.notifications.finish(policyId, version, userId, outcome)) return entry(userId, outcome);
+  const token = randomUUID();
+  /** Makes the entry final: with our claim when we hold one, else only while nobody holds it. */
+  const finish = async (state: FinalRecipientState, reason: string, claimedByUs: boolean) => {
+    const outcome = {
+      state,
+      batchId,
+      at: at(),
+      reason,
+      ...(claimedByUs ? { token } : { now: deps.clock.now().getTime() }),
+    };
+    try {
+      if (await deps.notifications.finish(policyId, version, userId, outcome)) return entry(userId, outcome);
+    } catch (e) {
+      logFault(deps, 'ledger write failed', message, e);
+      return null;
+    }
     return settled(deps, message, userId);
   };
 
-  try {
-    if (!customer) return await finishUnclaimed('suppressed', 'deleted');
-    if (customer.status !== 'active')
-      return await finishUnclaimed('suppressed', customer.suppressedReason ?? 'suppressed');
-    if (!isSafeAddress(customer.email)) return await finishUnclaimed('failed', 'InvalidAddress');
-  } catch (e) {
-    logFault(deps, 'ledger write failed', message, e);
-    return null;
-  }
+  const before = unsendable(listed, suppressed);
+  if (before || !listed) return finish(before?.state ?? 'suppressed', before?.reason ?? 'deleted', false);
 
-  let notice: Notice;
-  try {
-    notice = await deps.content.notice(revision, recipientLocale(revision, customer.locale));
-  } catch (e) {
-    logFault(deps, 'email content failed', message, e);
-    return null;
-  }
-  const email = personalize(notice, customer.name);
-  const token = randomUUID();
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;
   let leaseUntil = 0;
@@ -229,6 +269,42 @@ async function deliver(
       await release();
       return null;
     }
+    // Erasure wins: one consistent read right before the send. A DELETE that returned before it is
+    // seen, however long this recipient waited for the pacer; an address changed since the batch's
+    // read is checked against the suppression list on its own.
+    let customer: Customer | null;
+    try {
+      customer = await deps.customers.get(userId, { consistent: true });
+      if (customer && normaliseAddress(customer.email) !== normaliseAddress(listed.email)) {
+        const hash = addressHash(customer.email);
+        if (await deps.suppressions.get(hash)) suppressed.add(hash);
+      }
+    } catch (e) {
+      logFault(deps, 'customer read failed', message, e);
+      await release();
+      return null;
+    }
+    const now = unsendable(customer, suppressed);
+    if (now || !customer) return finish(now?.state ?? 'suppressed', now?.reason ?? 'deleted', true);
+
+    let email: RenderedEmail;
+    try {
+      const contentLocale = recipientLocale(revision, customer.locale);
+      // The frame speaks the reader's language whenever a template exists for it, even when the policy
+      // itself has no text in that language.
+      const frameLocale = customer.locale && hasWording(customer.locale) ? customer.locale : contentLocale;
+      const notice = await deps.content.notice(revision, contentLocale, frameLocale);
+      email = personalize(notice, customer.name);
+    } catch (e) {
+      logFault(deps, 'email content failed', message, e);
+      await release();
+      return null;
+    }
+    // No retry can send text that is not valid Unicode (a record planted around the API's checks):
+    // that recipient fails, everyone else goes on.
+    if (!isWellFormed(email.subject, email.text, email.html))
+      return finish('failed', 'InvalidContent: the email would hold text that is not valid Unicode', true);
+
     let failure: MailSendError;
     try {
       const { messageId } = await deps.mailer.send({
@@ -237,24 +313,16 @@ async function deliver(
         subject: email.subject,
         text: email.text,
         html: email.html,
+        tags: { [LEDGER_TAG]: ledgerTag(policyId, version, userId) },
       });
+      deps.quota?.sent();
       return mark(deps, message, userId, token, messageId, at());
     } catch (e) {
       failure =
         e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
     }
-    if (failure.kind === 'rejected') {
-      const reason = `${failure.code}: ${redactAddresses(failure.message)}`;
-      const outcome = { state: 'failed' as const, batchId, at: at(), token, reason };
-      try {
-        if (await deps.notifications.finish(policyId, version, userId, outcome))
-          return entry(userId, outcome);
-      } catch (e) {
-        logFault(deps, 'ledger write failed', message, e);
-        return null;
-      }
-      return settled(deps, message, userId);
-    }
+    if (failure.kind === 'rejected')
+      return finish('failed', `${failure.code}: ${redactAddresses(failure.message)}`, true);
     if (attempt + 1 >= deps.config.sendAttempts) {
       deps.logger.warn('send retries exhausted; the batch goes back to the queue', {
         policyId,

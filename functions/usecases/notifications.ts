@@ -9,24 +9,29 @@ import {
   fanoutMessage,
   isCampaignComplete,
   isTallyComplete,
+  LEDGER_TAG,
   type NotificationProgress,
   notificationProgress,
   openPages,
+  parseLedgerTag,
   planBatches,
   RECIPIENTS_PER_BATCH,
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
+import { addressHash } from '../domain/suppression';
 import type { Logger } from '../http/log';
 import type {
   Campaign,
   Clock,
   CustomerStore,
   NotificationStore,
+  Page,
   PageTally,
   PolicyStore,
   Queue,
+  SuppressionStore,
 } from '../ports';
 import { findRevision, type PolicyDeps } from './policies';
 
@@ -213,11 +218,21 @@ export async function rollUpIfComplete(
 
 export interface SweeperDeps extends CampaignDeps {
   policies: Pick<PolicyStore, 'listPolicyIds' | 'pageRevisions'>;
+  /** Where lost send batches are put again. */
+  sendQueue: Queue;
   logger: Logger;
-  /** Newest revisions per policy looked at (default 3). */
+  /** Newest revisions per policy looked at for a campaign that was never created (default 3). */
   recentRevisions?: number;
-  /** Revisions published longer ago than this are left alone (default 7 days). */
+  /** Revisions published longer ago than this never get a campaign started (default 7 days). */
   windowMs?: number;
+  /**
+   * How long a campaign may show no progress at all before its uncounted batches are put on the send
+   * queue again (default 30 minutes: longer than the send queue's visibility timeout, so a batch still
+   * legitimately waiting there is not the reason).
+   */
+  stallMs?: number;
+  /** Recipients per batch: the fan-out's, so re-planned batches are the same ones. */
+  batchSize?: number;
 }
 
 export interface SweepReport {
@@ -226,70 +241,141 @@ export interface SweepReport {
   restarted: number;
   rolledUp: number;
   completed: number;
+  /** Send batches put on the queue again (their message was lost, or the local queue died). */
+  requeued: number;
 }
 
+/** At most this many open pages are looked at per campaign and run. */
+const PAGES_PER_SWEEP = 100;
+
 /**
- * The outbox reconciler, run every minute: for each policy's recent notified revisions it makes sure
- * the campaign exists (the publisher may have died right after storing the revision), re-enqueues a
- * fan-out whose lease ran out (its step message was lost), rolls up finished pages a crash left out and
- * completes campaigns whose counts are all in. Everything it does is idempotent, so overlapping runs
- * and races with the workers are harmless.
+ * The outbox reconciler, run every minute. It makes sure each recent notified revision has its campaign
+ * (the publisher may have died right after storing the revision); then, for every campaign not yet
+ * completed (the open-campaigns index, whatever its age), it re-enqueues a fan-out whose lease ran out,
+ * rolls up finished pages a crash left out, completes campaigns whose counts are all in, and — when a
+ * campaign has made no progress for `stallMs` — puts its uncounted send batches on the queue again, so
+ * a lost message delays a campaign but never stalls it. Everything it does is idempotent.
+ *
+ * `queuesLost`: the queues are known to be empty (the local process restarted: its in-memory queue
+ * died with it), so fan-outs and uncounted batches are re-enqueued at once, without waiting for leases.
  */
-export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
-  const report: SweepReport = { checked: 0, started: 0, restarted: 0, rolledUp: 0, completed: 0 };
+export async function sweep(deps: SweeperDeps, opts: { queuesLost?: boolean } = {}): Promise<SweepReport> {
+  const report: SweepReport = {
+    checked: 0,
+    started: 0,
+    restarted: 0,
+    rolledUp: 0,
+    completed: 0,
+    requeued: 0,
+  };
   const now = deps.clock.now();
   const window = deps.windowMs ?? 7 * 24 * 60 * 60 * 1000;
-  const lease = deps.fanoutLeaseMs ?? DEFAULT_FANOUT_LEASE_MS;
   for (const policyId of await deps.policies.listPolicyIds()) {
     const { items } = await deps.policies.pageRevisions(policyId, deps.recentRevisions ?? 3, null);
     for (const revision of items) {
       if (now.getTime() - Date.parse(revision.publishedAt) > window) break;
       if (!revision.notify) continue;
-      report.checked++;
-      const { version } = revision;
-      const campaign = await deps.notifications.getCampaign(policyId, version);
-      if (!campaign) {
-        if ((await startCampaign(deps, revision)) === 'started') {
-          report.started++;
-          deps.logger.warn('sweeper started a missing campaign', { policyId, version });
-        }
-        continue;
+      if (await deps.notifications.getCampaign(policyId, revision.version)) continue;
+      if ((await startCampaign(deps, revision)) === 'started') {
+        report.started++;
+        deps.logger.warn('sweeper started a missing campaign', { policyId, version: revision.version });
       }
-      if (campaign.status === 'completed') continue;
-      if (!campaign.fanout.done) {
-        if (campaign.fanout.leaseUntil < now.getTime()) {
-          const won = await deps.notifications.renewFanoutLease(
-            policyId,
-            version,
-            campaign.fanout.leaseUntil,
-            now.getTime() + lease,
-          );
-          if (won) {
-            await enqueueFanout(deps.fanoutQueue, policyId, version);
-            report.restarted++;
-            deps.logger.warn('sweeper restarted a stalled fan-out', {
-              policyId,
-              version,
-              page: campaign.fanout.page,
-            });
-          }
-        }
-        continue;
-      }
-      // A worker that died between counting a page's last batch and the roll-up, with its message gone
-      // to the dead-letter queue, would leave the campaign open forever.
-      const open = openPages(campaign).slice(0, 100);
-      const tallies = open.length > 0 ? await deps.notifications.getTallies(policyId, version, open) : [];
-      let rolledUp = 0;
-      for (const tally of tallies.filter(isTallyComplete)) {
-        if (await deps.notifications.rollUpPage(policyId, version, tally, now.toISOString())) rolledUp++;
-      }
-      report.rolledUp += rolledUp;
-      const latest = rolledUp > 0 ? await deps.notifications.getCampaign(policyId, version) : campaign;
-      if (latest && (await completeIfDone(deps, latest))) report.completed++;
     }
   }
+  let cursor: string | null = null;
+  do {
+    const page: Page<Campaign> = await deps.notifications.listOpenCampaigns(100, cursor);
+    for (const campaign of page.items) {
+      report.checked++;
+      await sweepCampaign(deps, campaign, now.getTime(), opts.queuesLost === true, report);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
   return report;
+}
+
+async function sweepCampaign(
+  deps: SweeperDeps,
+  campaign: Campaign,
+  nowMs: number,
+  queuesLost: boolean,
+  report: SweepReport,
+): Promise<void> {
+  const { policyId, version } = campaign;
+  if (campaign.status === 'completed') return;
+  if (!campaign.fanout.done && (queuesLost || campaign.fanout.leaseUntil < nowMs)) {
+    const lease = deps.fanoutLeaseMs ?? DEFAULT_FANOUT_LEASE_MS;
+    if (
+      await deps.notifications.renewFanoutLease(policyId, version, campaign.fanout.leaseUntil, nowMs + lease)
+    ) {
+      await enqueueFanout(deps.fanoutQueue, policyId, version);
+      report.restarted++;
+      deps.logger.warn('sweeper restarted a stalled fan-out', {
+        policyId,
+        version,
+        page: campaign.fanout.page,
+      });
+    }
+  }
+  // A worker that died between counting a page's last batch and the roll-up, with its message gone,
+  // would leave the campaign open forever.
+  const open = openPages(campaign).slice(0, PAGES_PER_SWEEP);
+  const tallies = open.length > 0 ? await deps.notifications.getTallies(policyId, version, open) : [];
+  let rolledUp = 0;
+  for (const tally of tallies.filter(isTallyComplete)) {
+    if (await deps.notifications.rollUpPage(policyId, version, tally, new Date(nowMs).toISOString()))
+      rolledUp++;
+  }
+  report.rolledUp += rolledUp;
+  const latest = rolledUp > 0 ? await deps.notifications.getCampaign(policyId, version) : campaign;
+  if (!latest) return;
+  if (await completeIfDone(deps, latest)) {
+    report.completed++;
+    return;
+  }
+
+  // Progress is the fan-out's page and the recipients handled so far; unchanged for stallMs → stalled.
+  const handled =
+    latest.sent +
+    latest.failed +
+    latest.suppressed +
+    tallies
+      .filter((t) => !latest.rolledUpPages.includes(t.page))
+      .reduce((n, t) => n + t.sent + t.failed + t.suppressed, 0);
+  const signature = `${latest.fanout.page}:${handled}`;
+  const stalled =
+    queuesLost ||
+    (latest.sweep?.signature === signature && nowMs - latest.sweep.at >= (deps.stallMs ?? 30 * 60 * 1000));
+  if (!stalled) {
+    if (latest.sweep?.signature !== signature)
+      await deps.notifications.recordSweep(policyId, version, { signature, at: nowMs }, latest.sweep);
+    return;
+  }
+  // Only the sweeper that moves the record re-enqueues (two overlapping runs do not both).
+  if (!(await deps.notifications.recordSweep(policyId, version, { signature, at: nowMs }, latest.sweep)))
+    return;
+  const counted = new Map(tallies.map((t) => [t.page, new Set(t.countedBatches)]));
+  for (const pageNo of openPages(latest).slice(0, PAGES_PER_SWEEP)) {
+    const frozen = await deps.notifications.getPage(policyId, version, pageNo);
+    if (!frozen) continue;
+    const done = counted.get(pageNo) ?? new Set<string>();
+    const lost = planBatches(
+      policyId,
+      version,
+      pageNo,
+      frozen.userIds,
+      deps.batchSize ?? RECIPIENTS_PER_BATCH,
+    ).filter((b) => !done.has(b.batchId));
+    if (lost.length === 0) continue;
+    await deps.sendQueue.sendBatch(lost.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+    report.requeued += lost.length;
+  }
+  if (report.requeued > 0)
+    deps.logger.warn('sweeper re-enqueued send batches of a campaign without progress', {
+      policyId,
+      version,
+      batches: report.requeued,
+    });
 }
 
 /** The progress route: 404 for an unknown policy or version, `not_requested` when notify was off. */
@@ -303,7 +389,7 @@ export async function notificationStatus(
   const campaign = await deps.notifications.getCampaign(policyId, version);
   const open = campaign && campaign.status !== 'completed' ? openPages(campaign).slice(0, 100) : [];
   const tallies = open.length > 0 ? await deps.notifications.getTallies(policyId, version, open) : [];
-  return notificationProgress(revision, campaign, tallies);
+  return notificationProgress(revision, campaign, tallies, deps.clock.now());
 }
 
 // --- SES bounce and complaint events (SNS) ---
@@ -322,40 +408,61 @@ const sesEventSchema = z.looseObject({
   complaint: z.optional(
     z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) }),
   ),
+  delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+  mail: z.optional(
+    z.looseObject({
+      messageId: z.optional(z.string()),
+      tags: z.optional(z.record(z.string(), z.array(z.string()))),
+    }),
+  ),
 });
 
 /** `"Name" <a@b.vn>` or `a@b.vn` → `a@b.vn`. */
 const bareAddress = (value: string) => (/<([^<>]+)>/.exec(value)?.[1] ?? value).trim();
 
+export interface SesEventDeps {
+  customers: Pick<CustomerStore, 'suppressByEmail'>;
+  suppressions: Pick<SuppressionStore, 'put'>;
+  /** Where Delivery events are recorded (the ledger). */
+  notifications: Pick<NotificationStore, 'recordDelivery'>;
+  clock: Clock;
+  logger: Logger;
+}
+
 /**
- * Suppresses the customers an SES event names: permanent bounces and complaints (transient bounces are
- * SES's to retry). Accepts both event publishing (`eventType`) and feedback notifications
- * (`notificationType`). Returns how many customer records were suppressed.
+ * Applies one SES event: a permanent bounce or a complaint puts the address's hash on the suppression
+ * list and suppresses every customer with that address (transient bounces are SES's to retry); a
+ * Delivery records its time on the ledger entry named by the message's `ledger` tag. Accepts both
+ * event publishing (`eventType`) and feedback notifications (`notificationType`).
  */
 export async function applySesEvent(
-  deps: { customers: Pick<CustomerStore, 'suppressByEmail'>; clock: Clock; logger: Logger },
+  deps: SesEventDeps,
   payload: unknown,
-): Promise<number> {
+): Promise<{ suppressed: number; delivered: number }> {
+  const none = { suppressed: 0, delivered: 0 };
   const parsed = sesEventSchema.safeParse(payload);
   if (!parsed.success) {
-    deps.logger.warn('ignored an SES event that is not a bounce or complaint notification');
-    return 0;
+    deps.logger.warn('ignored an SES event that is not a bounce, complaint or delivery');
+    return none;
   }
   const event = parsed.data;
   const type = event.eventType ?? event.notificationType;
+  if (type === 'Delivery') return { suppressed: 0, delivered: await applyDelivery(deps, event) };
   let addresses: string[] = [];
   let reason: string;
   if (type === 'Bounce' && event.bounce) {
-    if (event.bounce.bounceType !== 'Permanent') return 0;
+    if (event.bounce.bounceType !== 'Permanent') return none;
     addresses = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
     reason = `bounce:${event.bounce.bounceSubType ?? 'General'}`;
   } else if (type === 'Complaint' && event.complaint) {
     addresses = event.complaint.complainedRecipients.map((r) => r.emailAddress);
     reason = `complaint:${event.complaint.complaintFeedbackType ?? 'abuse'}`;
-  } else return 0;
+  } else return none;
   const at = deps.clock.now().toISOString();
   let suppressed = 0;
   for (const address of uniqueIds(addresses.map(bareAddress))) {
+    // The list first: it is what the worker checks, whatever user id the address is registered under.
+    await deps.suppressions.put({ hash: addressHash(address), reason, at });
     let n = await deps.customers.suppressByEmail(address, reason, at);
     // SES may report the address in another case than the customer registered it with.
     if (n === 0 && address.toLowerCase() !== address)
@@ -363,5 +470,24 @@ export async function applySesEvent(
     suppressed += n;
   }
   deps.logger.info('SES event applied', { type, reason, addresses: addresses.length, suppressed });
-  return suppressed;
+  return { suppressed, delivered: 0 };
+}
+
+async function applyDelivery(deps: SesEventDeps, event: z.infer<typeof sesEventSchema>): Promise<number> {
+  const tag = event.mail?.tags?.[LEDGER_TAG]?.[0];
+  const ledger = tag ? parseLedgerTag(tag) : null;
+  const messageId = event.mail?.messageId;
+  if (!ledger || !messageId) {
+    // Not one of the change emails (or sent without the tag): nothing to record.
+    deps.logger.info('SES delivery without a ledger tag; skipped');
+    return 0;
+  }
+  const at = event.delivery?.timestamp;
+  const deliveredAt =
+    at && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : deps.clock.now().toISOString();
+  const recorded = await deps.notifications.recordDelivery(ledger.policyId, ledger.version, ledger.userId, {
+    messageId,
+    deliveredAt,
+  });
+  return recorded ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import type { Revision } from '../domain/revision';
-import type { Acknowledgment } from '../ports';
+import type { Acknowledgment, Notice } from '../ports';
 import type { ReceiptCheck } from '../usecases/compliance';
 import { escapeAttr, escapeHtml, layout } from './html';
 import { formatDate } from './strings';
@@ -12,6 +12,7 @@ export function renderReceipt(args: {
   verified: boolean;
   checks: ReceiptCheck[];
   publicRevisionUrl: string;
+  notice?: Notice | null;
 }): string {
   const { acknowledgment: a, revision: r } = args;
   const rows: [string, string][] = [
@@ -25,6 +26,7 @@ export function renderReceipt(args: {
     ['Content hash', a.contentHash],
     ['Revision hash', r.hash],
     ...Object.entries(a.evidence).map(([k, v]) => [`Evidence: ${k}`, v] as [string, string]),
+    ...noticeRows(args.notice ?? null),
   ];
   const table = `<table class="history">${rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('')}</table>`;
   const checks = `<ul>${args.checks
@@ -42,4 +44,17 @@ ${checks}
 <h2>Text acknowledged</h2>
 <article class="text" lang="${escapeAttr(a.locale)}">${escapeHtml(args.text)}</article>`;
   return layout({ lang: 'en', title: `Receipt ${a.receiptId}`, header, body });
+}
+
+/** The change email about this version: sent (SES accepted it) and delivered (SES Delivery event) apart. */
+function noticeRows(n: Notice | null): [string, string][] {
+  if (!n) return [['Change email', 'none recorded']];
+  if (n.state !== 'sent') return [['Change email', `${n.state}${n.reason ? `: ${n.reason}` : ''}`]];
+  return [
+    ['Change email sent', `${formatDate(n.sentAt ?? n.at, 'en')} (${n.sentAt ?? n.at})`],
+    [
+      'Change email delivered',
+      n.deliveredAt ? `${formatDate(n.deliveredAt, 'en')} (${n.deliveredAt})` : 'no delivery reported yet',
+    ],
+  ];
 }

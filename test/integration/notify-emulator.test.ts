@@ -149,7 +149,7 @@ describe('change notification against the SES emulator', () => {
     };
     for (const c of customers.filter((c) => c.fate === 'active')) {
       const email = emails.find((e) => e.destination.to.includes(c.email))!;
-      expect(email.from).toBe('privacy@saomai.example');
+      expect(email.from).toBe('"Sao Mai Digital Co., Ltd." <privacy@saomai.example>');
       expect(email.subject, c.userId).toMatch(bySubject[c.locale]);
       const text = email.body.text!;
       expect(text).toContain(summary[c.locale]);

@@ -267,7 +267,7 @@ describe('notification faults', () => {
         workerBatchSize: 1,
         workerConcurrency: 1,
         sendConcurrency: 1,
-        invocationTimeoutMs: 250,
+        invocationTimeoutMs: 600,
       },
     });
     const { sendQueue, worker } = s.service.notifications;

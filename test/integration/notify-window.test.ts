@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerDeps } from '../../bin/local/notifications';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import { systemClock } from '../../functions/adapters/system';
 import { unpaced } from '../../functions/adapters/token-bucket';
 import { type SendMessage, sendMessageSchema } from '../../functions/domain/notification';
@@ -19,7 +20,7 @@ import { fanoutStep, startCampaign } from '../../functions/usecases/notification
 import { publishRevision } from '../../functions/usecases/policies';
 import { freshStoresPerTest, type Stores } from '../support/stores';
 
-const LEASE_MS = 300;
+const LEASE_MS = 1_000;
 const logger = createLogger('test', 'error', () => {});
 
 describe('the window between SES accepting a message and the ledger recording it', () => {
@@ -97,7 +98,12 @@ describe('the window between SES accepting a message and the ledger recording it
         },
       });
     return createWorkerDeps(
-      { notifications, customers: stores.customers, policies: stores.policies },
+      {
+        notifications,
+        customers: stores.customers,
+        policies: stores.policies,
+        suppressions: new DynamoSuppressionStore(stores.doc, stores.tables.notifications),
+      },
       systemClock,
       {
         from: 'privacy@window.example',

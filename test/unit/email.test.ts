@@ -8,6 +8,7 @@ import {
   type NoticeInput,
   noticeLinks,
   personalize,
+  senderHeader,
 } from '../../functions/domain/email';
 
 const base: NoticeInput = {
@@ -167,5 +168,21 @@ describe('hostile values', () => {
     expect(isSafeAddress('lan@example.vn\r\nBcc: x@y.z')).toBe(false);
     expect(isSafeAddress('Lan <lan@example.vn>')).toBe(false);
     expect(isSafeAddress('a,b@example.vn')).toBe(false);
+  });
+});
+
+describe('senderHeader', () => {
+  it('quotes an ASCII organisation name and escapes quotes and backslashes', () => {
+    expect(senderHeader('Example Co.', 'privacy@example.com')).toBe('"Example Co." <privacy@example.com>');
+    expect(senderHeader('A "B" \\ C', 'p@x.example')).toBe('"A \\"B\\" \\\\ C" <p@x.example>');
+  });
+
+  it('encodes a name that is not ASCII (RFC 2047) and never lets a line break through', () => {
+    const header = senderHeader('Công ty Ví dụ\r\nBcc: x@evil.example', 'p@x.example');
+    expect(header).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <p@x\.example>$/);
+    const encoded = /^=\?UTF-8\?B\?([^?]+)\?=/.exec(header)![1]!;
+    expect(Buffer.from(encoded, 'base64').toString('utf8')).toBe('Công ty Ví dụ Bcc: x@evil.example');
+    expect(header).not.toMatch(/[\r\n]/);
+    expect(senderHeader('', 'p@x.example')).toBe('p@x.example');
   });
 });

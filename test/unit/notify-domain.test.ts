@@ -11,10 +11,11 @@ import {
   recipientLocale,
   sendMessageSchema,
 } from '../../functions/domain/notification';
+import { addressHash } from '../../functions/domain/suppression';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
 import { createLogger } from '../../functions/http/log';
-import type { Campaign, NotificationStore } from '../../functions/ports';
+import type { Campaign, NotificationStore, Suppression } from '../../functions/ports';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -37,6 +38,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign => ({
   suppressed: 0,
   fanout: { page: 3, cursor: null, done: true, leaseUntil: 0 },
   rolledUpPages: [0, 2],
+  sweep: null,
   ...over,
 });
 
@@ -104,7 +106,9 @@ describe('ledger and campaign rules', () => {
     const c = campaign();
     expect(openPages(c)).toEqual([1]);
     const tally = { page: 1, batches: 1, countedBatches: [], sent: 15, failed: 1, suppressed: 2 };
-    expect(notificationProgress({ notify: true }, c, [tally])).toEqual({
+    // 118 handled in 118 s since the start: the last 2 take 2 s more.
+    const now = new Date('2026-01-01T00:01:59.000Z');
+    expect(notificationProgress({ notify: true }, c, [tally], now)).toEqual({
       status: 'sending',
       total: 120,
       sent: 115,
@@ -112,7 +116,11 @@ describe('ledger and campaign rules', () => {
       suppressed: 2,
       startedAt: '2026-01-01T00:00:01.000Z',
       completedAt: null,
+      estimatedCompletion: '2026-01-01T00:02:01.000Z',
     });
+    expect(
+      notificationProgress({ notify: true }, campaign({ status: 'completed' }), [], now).estimatedCompletion,
+    ).toBeNull();
   });
 
   it('reports not_requested without notify and pending before the campaign exists', () => {
@@ -164,7 +172,8 @@ describe('notify-worker handler', () => {
   } as unknown as NotificationStore;
   const handler = createNotifyWorkerHandler({
     notifications: store,
-    customers: { getMany: async () => [] },
+    customers: { getMany: async () => [], get: async () => null },
+    suppressions: { suppressedAmong: async () => new Set<string>(), get: async () => null },
     mailer: { send: async () => ({ messageId: 'm' }) },
     pacer: unpaced,
     content: new NoticeCache(
@@ -198,12 +207,15 @@ describe('ses-events handler', () => {
 
   const setup = () => {
     const suppressByEmail = vi.fn(async (email: string) => (email === 'lan@example.vn' ? 1 : 0));
+    const put = vi.fn(async (_s: Suppression) => {});
     const handler = createSesEventsHandler({
       customers: { suppressByEmail },
+      suppressions: { put },
+      notifications: { recordDelivery: async () => true },
       clock: { now: () => new Date(0) },
       logger: quiet,
     });
-    return { suppressByEmail, handler };
+    return { suppressByEmail, put, handler };
   };
 
   it('suppresses permanent bounces (event publishing and feedback notifications)', async () => {
@@ -236,7 +248,7 @@ describe('ses-events handler', () => {
   });
 
   it('suppresses complaints, retrying the address in lower case', async () => {
-    const { suppressByEmail, handler } = setup();
+    const { suppressByEmail, put, handler } = setup();
     const out = await handler(
       sns({
         eventType: 'Complaint',
@@ -248,10 +260,18 @@ describe('ses-events handler', () => {
     );
     expect(out.suppressed).toBe(1);
     expect(suppressByEmail.mock.calls.map((c) => c[0])).toEqual(['Lan@Example.VN', 'lan@example.vn']);
+    // The list is keyed by the normalised address's hash, never the address.
+    expect(put).toHaveBeenCalledWith({
+      hash: addressHash('lan@example.vn'),
+      reason: 'complaint:abuse',
+      at: '1970-01-01T00:00:00.000Z',
+    });
+    expect(addressHash(' Lan@Example.VN ')).toBe(addressHash('lan@example.vn'));
+    expect(JSON.stringify(put.mock.calls)).not.toMatch(/@/);
   });
 
   it('ignores transient bounces, deliveries and messages that are not JSON', async () => {
-    const { suppressByEmail, handler } = setup();
+    const { suppressByEmail, put, handler } = setup();
     const out = await handler(
       sns(
         {
@@ -264,5 +284,6 @@ describe('ses-events handler', () => {
     );
     expect(out.suppressed).toBe(0);
     expect(suppressByEmail).not.toHaveBeenCalled();
+    expect(put).not.toHaveBeenCalled();
   });
 });

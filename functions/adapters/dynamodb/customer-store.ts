@@ -27,8 +27,10 @@ export class DynamoCustomerStore implements CustomerStore {
     private readonly table: string,
   ) {}
 
-  async get(userId: string): Promise<Customer | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(userId) }));
+  async get(userId: string, opts: { consistent?: boolean } = {}): Promise<Customer | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key(userId), ConsistentRead: opts.consistent === true }),
+    );
     return out.Item ? toCustomer(out.Item) : null;
   }
 

@@ -30,6 +30,8 @@ export class DynamoNoticeReader implements NoticeReader {
         state: item.state as Notice['state'],
         at: String(item.sentAt ?? item.finalizedAt ?? ''),
         ...(item.messageId ? { messageId: String(item.messageId) } : {}),
+        ...(item.sentAt ? { sentAt: String(item.sentAt) } : {}),
+        ...(item.deliveredAt ? { deliveredAt: String(item.deliveredAt) } : {}),
         ...(item.reason ? { reason: String(item.reason) } : {}),
       });
     }

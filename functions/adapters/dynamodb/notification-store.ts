@@ -15,8 +15,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { POLICY_ID_SOURCE } from '../../domain/ids';
 import type {
   Campaign,
   CampaignStatus,
@@ -24,14 +26,23 @@ import type {
   FinalRecipientState,
   LedgerEntry,
   NotificationStore,
+  Page,
   PageTally,
   RecipientOutcome,
 } from '../../ports';
-import { isConditionalFailure } from './client';
+import { decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } from './client';
 import { pad } from './policy-store';
 
 const campaignPk = (policyId: string, version: number) => `CAMPAIGN#${policyId}#${pad(version)}`;
 const CAMPAIGN_SK = 'CAMPAIGN';
+const OPEN_CAMPAIGNS = 'OPEN_CAMPAIGNS';
+/** The exact key of an open-campaigns index position (table key plus index key). */
+const OPEN_CAMPAIGN_CURSOR = {
+  pk: matches(new RegExp(`^CAMPAIGN#${POLICY_ID_SOURCE}#\\d{10}$`)),
+  sk: exactly('CAMPAIGN'),
+  gsi1pk: exactly(OPEN_CAMPAIGNS),
+  gsi1sk: matches(new RegExp(`^[0-9TZ:.-]{10,40}#${POLICY_ID_SOURCE}#\\d{10}$`)),
+};
 const pageSk = (page: number) => `PAGE#${pad(page)}`;
 const tallySk = (page: number) => `TALLY#${pad(page)}`;
 const rcptSk = (userId: string) => `RCPT#${userId}`;
@@ -61,6 +72,10 @@ function toCampaign(item: Record<string, unknown>): Campaign {
       leaseUntil: num(item.fanoutLeaseUntil),
     },
     rolledUpPages: list<number>(item.rolledUpPages).sort((a, b) => a - b),
+    sweep:
+      typeof item.sweepSignature === 'string'
+        ? { signature: item.sweepSignature, at: num(item.sweepAt) }
+        : null,
   };
 }
 
@@ -107,6 +122,9 @@ export class DynamoNotificationStore implements NotificationStore {
             fanoutCursor: '',
             fanoutDone: false,
             fanoutLeaseUntil: c.leaseUntil,
+            // Listed in the open-campaigns index (byUser, gsi1pk OPEN_CAMPAIGNS) until completed.
+            gsi1pk: OPEN_CAMPAIGNS,
+            gsi1sk: `${c.createdAt}#${c.policyId}#${pad(c.version)}`,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -428,12 +446,68 @@ export class DynamoNotificationStore implements NotificationStore {
     }
   }
 
+  async recordDelivery(
+    policyId: string,
+    version: number,
+    userId: string,
+    args: { messageId: string; deliveredAt: string },
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        UpdateExpression: 'SET deliveredAt = :at, deliveredMessageId = :mid',
+        // A redelivered event, or the delivery of a rare duplicate email, does not move the first time.
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveredAt)',
+        ExpressionAttributeValues: { ':at': args.deliveredAt, ':mid': args.messageId },
+      }),
+    );
+  }
+
+  async listOpenCampaigns(limit: number, cursor: string | null): Promise<Page<Campaign>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'gsi1pk = :open',
+        ExpressionAttributeValues: { ':open': OPEN_CAMPAIGNS },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, OPEN_CAMPAIGN_CURSOR),
+      }),
+    );
+    return { items: (out.Items ?? []).map(toCampaign), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async recordSweep(
+    policyId: string,
+    version: number,
+    sweep: { signature: string; at: number },
+    expected: { signature: string; at: number } | null,
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        UpdateExpression: 'SET sweepSignature = :sig, sweepAt = :at',
+        ConditionExpression: expected
+          ? 'attribute_exists(pk) AND sweepSignature = :oldSig AND sweepAt = :oldAt'
+          : 'attribute_exists(pk) AND attribute_not_exists(sweepSignature)',
+        ExpressionAttributeValues: {
+          ':sig': sweep.signature,
+          ':at': sweep.at,
+          ...(expected ? { ':oldSig': expected.signature, ':oldAt': expected.at } : {}),
+        },
+      }),
+    );
+  }
+
   async completeCampaign(policyId: string, version: number, at: string) {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
-        UpdateExpression: 'SET #status = :completed, completedAt = :at, updatedAt = :at',
+        UpdateExpression:
+          'SET #status = :completed, completedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk',
         ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
