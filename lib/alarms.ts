@@ -3,7 +3,7 @@
  * throttled, the API answered 5xx, or SES reputation is heading for an account review. All go to one
  * encrypted SNS topic, with an optional email subscription.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -14,8 +14,9 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -28,11 +29,15 @@ export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
 export interface ServiceAlarmsProps {
   masterKey: IKey;
   alarmEmail?: string;
+  /** An existing topic (e.g. the on-call team's) that also receives every alarm and recovery. */
+  alarmTopicArn?: string;
 }
 
 export class ServiceAlarms extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
+  /** Where every alarm and recovery goes: the service's topic, and the existing one when configured. */
+  private readonly targets: ITopic[];
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
@@ -41,7 +46,26 @@ export class ServiceAlarms extends Construct {
       masterKey: props.masterKey,
       enforceSSL: true,
     });
+    // enforceSSL writes a topic policy holding only its Deny, and a topic policy replaces SNS's default
+    // one: without this statement CloudWatch may not publish and no alarm is ever delivered.
+    const { account, region, partition } = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.targets = [
+      this.topic,
+      ...(props.alarmTopicArn ? [Topic.fromTopicArn(this, 'ExistingTopic', props.alarmTopicArn)] : []),
+    ];
 
     const sesMetric = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, statistic: Stats.MAXIMUM, period: Duration.hours(1) });
@@ -97,9 +121,11 @@ export class ServiceAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: opts.description,
     });
-    const action = new SnsAction(this.topic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
+    for (const topic of this.targets) {
+      const action = new SnsAction(topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
     this.alarms.push(alarm);
     return alarm;
   }

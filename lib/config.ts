@@ -50,6 +50,15 @@ export const configSchema = z.object({
     .default([]),
   /** Where alarm notifications are emailed; without it the alarm topic has no subscription. */
   alarmEmail: email.optional(),
+  /**
+   * An existing SNS topic (e.g. the on-call pager's) that also receives every alarm. Its policy must let
+   * cloudwatch.amazonaws.com publish (and its KMS key, if any, let CloudWatch use it).
+   */
+  alarmTopicArn: z
+    .string()
+    .trim()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+    .optional(),
   /** CloudWatch Logs retention of every function and the API access log, in days. */
   logRetentionDays: z.coerce
     .number()
@@ -82,7 +91,16 @@ export class ConfigError extends Error {
 export function parseConfig(raw: Record<string, unknown>): AppConfig {
   const input = Object.fromEntries(configKeys.map((k) => [k, raw[k] === '' ? undefined : raw[k]]));
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const c = result.data;
+    // A production stage whose alarms reach nobody is a deploy nobody would notice failing.
+    if (c.stage === 'prod' && !c.alarmEmail && !c.alarmTopicArn)
+      throw new ConfigError(
+        'Invalid CDK context for policy-notify:\n' +
+          '  - stage=prod needs somewhere to send alarms: pass -c alarmEmail=... and/or -c alarmTopicArn=...',
+      );
+    return c;
+  }
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '(config)');
     const missing = input[key] === undefined;

@@ -149,6 +149,7 @@ export class StatelessStack extends Stack {
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       masterKey: topicKey,
       alarmEmail: props.config.alarmEmail,
+      alarmTopicArn: props.config.alarmTopicArn,
     });
 
     // --- Queues: publish → fan-out queue → fan-out function → send queue → worker → SES
