@@ -90,6 +90,21 @@ export class ServiceAlarms extends Construct {
     );
   }
 
+  /**
+   * The oldest message waiting longer than `maxAge`: a campaign is running slower than SES's quota allows
+   * for (or the worker is stuck), and its recipients would expire from the queue at the retention period.
+   */
+  addQueueAge(name: string, queue: IQueue, maxAge: Duration): void {
+    this.add(
+      `${name}QueueOldestMessageAge`,
+      queue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: Duration.minutes(5) }),
+      maxAge.toSeconds(),
+      {
+        description: `${name} queue holds a message older than ${maxAge.toDays()} days: raise the SES quota or fix the worker before messages expire (docs/DEPLOY.md, campaign sizing).`,
+      },
+    );
+  }
+
   addFunction(name: string, fn: PolicyFunction): void {
     const period = Duration.minutes(5);
     this.add(`${name}Errors`, fn.function.metricErrors({ statistic: Stats.SUM, period }), 1, {

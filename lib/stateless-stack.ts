@@ -55,6 +55,10 @@ import { PolicyFunction } from './policy-function';
 export const MAX_RECEIVE_COUNT = { fanout: 5, send: 10 } as const;
 /** AWS guidance: a queue's visibility timeout is at least 6× its consumer function's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** SQS's maximum: a campaign slower than SES's quota must not lose recipients to expiry (docs/DEPLOY.md). */
+export const QUEUE_RETENTION_DAYS = 14;
+/** Half the retention: a week's warning before the oldest recipient batch would expire unsent. */
+export const SEND_QUEUE_AGE_ALARM_DAYS = 7;
 /** How long the authorizer keeps the token secret in memory before fetching it again. */
 export const TOKEN_CACHE_TTL_MS = 60_000;
 
@@ -235,6 +239,7 @@ export class StatelessStack extends Stack {
     this.alarms.addDeadLetterQueue('Fanout', fanout.dlq);
     this.alarms.addDeadLetterQueue('Send', send.dlq);
     this.alarms.addDeadLetterQueue('SesEvents', sesEventsDlq);
+    this.alarms.addQueueAge('Send', send.queue, Duration.days(SEND_QUEUE_AGE_ALARM_DAYS));
     for (const [name, fn] of this.functions) this.alarms.addFunction(name, fn);
     this.alarms.addHttpApi('Api', this.api.httpApi);
 
@@ -344,7 +349,7 @@ export class StatelessStack extends Stack {
     return new Queue(this, id, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
     });
   }
 
@@ -354,7 +359,7 @@ export class StatelessStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
       deadLetterQueue: { queue: dlq, maxReceiveCount },
     });
     return { queue, dlq };

@@ -147,3 +147,25 @@ describe('SES events and the sweeper', () => {
     });
   });
 });
+
+describe('campaigns sized to SES', () => {
+  it('keeps messages 14 days (1,209,600 s) in every queue', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(5);
+    for (const [id, queue] of queues) expect(queue.Properties.MessageRetentionPeriod, id).toBe(1_209_600);
+  });
+
+  it('alarms when the send queue holds a message older than 7 days', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 604_800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('send'), 'QueueName'] } }],
+    });
+  });
+});
