@@ -22,9 +22,12 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PolicyFunction } from './policy-function';
 
-/** SES puts an account under review at a 5% bounce rate or a 0.1% complaint rate. */
-export const SES_BOUNCE_RATE_THRESHOLD = 0.05;
-export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
+/**
+ * SES puts an account under review at a 5% bounce rate or a 0.1% complaint rate: alarm well before,
+ * at 2% and 0.05%, while there is still time to clean the list.
+ */
+export const SES_BOUNCE_RATE_THRESHOLD = 0.02;
+export const SES_COMPLAINT_RATE_THRESHOLD = 0.0005;
 
 export interface ServiceAlarmsProps {
   masterKey: IKey;
@@ -70,10 +73,10 @@ export class ServiceAlarms extends Construct {
     const sesMetric = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, statistic: Stats.MAXIMUM, period: Duration.hours(1) });
     this.add('SesBounceRate', sesMetric('Reputation.BounceRate'), SES_BOUNCE_RATE_THRESHOLD, {
-      description: `SES bounce rate reached ${SES_BOUNCE_RATE_THRESHOLD * 100}%: the account is at risk of review. Check the ses-events function and the customer list.`,
+      description: `SES bounce rate reached ${SES_BOUNCE_RATE_THRESHOLD * 100}% (SES reviews the account at 5%). Check the ses-events function and the customer list.`,
     });
     this.add('SesComplaintRate', sesMetric('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_THRESHOLD, {
-      description: `SES complaint rate reached ${SES_COMPLAINT_RATE_THRESHOLD * 100}%: the account is at risk of review.`,
+      description: `SES complaint rate reached ${SES_COMPLAINT_RATE_THRESHOLD * 100}% (SES reviews the account at 0.1%).`,
     });
   }
 

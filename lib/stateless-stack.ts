@@ -50,6 +50,15 @@ import {
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
 import { PolicyFunction } from './policy-function';
+import { hostedZoneOf } from './sender-identity';
+
+/** The SES events the configuration set sends to the ses-events function. */
+export const SES_CAPTURED_EVENTS = [
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.REJECT,
+] as const;
 
 /** SQS redelivers to the consumer this many times before the message moves to the DLQ. */
 export const MAX_RECEIVE_COUNT = { fanout: 5, send: 10 } as const;
@@ -169,13 +178,14 @@ export class StatelessStack extends Stack {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     this.sesEventsTopic = new Topic(this, 'SesEvents', {
-      displayName: 'policy-notify SES bounces and complaints',
+      displayName: 'policy-notify SES delivery, bounce, complaint and reject events',
       masterKey: topicKey,
       enforceSSL: true,
     });
-    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+    // Delivery events are the proof a customer was told; rejects and bounces say they were not.
+    this.configurationSet.addEventDestination('SendingEvents', {
       destination: EventDestination.snsTopic(this.sesEventsTopic),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: [...SES_CAPTURED_EVENTS],
     });
 
     // --- API functions, one per distinct route-table fn, and the authorizer
@@ -202,6 +212,14 @@ export class StatelessStack extends Stack {
       logRetention: this.logRetention,
       rateLimit: props.config.apiRateLimit,
       burstLimit: props.config.apiBurstLimit,
+      authorizerCacheTtl: Duration.seconds(props.config.authorizerCacheTtlSeconds),
+      customDomain: props.config.apiDomainName
+        ? {
+            domainName: props.config.apiDomainName,
+            certificateArn: props.config.apiCertificateArn,
+            zone: hostedZoneOf(this, senderDomain(props.config.senderEmail), props.config.hostedZoneId),
+          }
+        : undefined,
     });
 
     // --- Notification functions
@@ -314,6 +332,8 @@ export class StatelessStack extends Stack {
         new PolicyStatement({
           sid: 'SendEmailAsSenderIdentity',
           actions: ['ses:SendEmail'],
+          // Whatever the code asks for, SES refuses any From address but the configured sender.
+          conditions: { StringEquals: { 'ses:FromAddress': this.config.senderEmail } },
           resources: [
             ...identities.map((identity) =>
               this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),

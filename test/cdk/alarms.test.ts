@@ -39,20 +39,20 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms at a 5% SES bounce rate and a 0.1% complaint rate', () => {
-    expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.05);
-    expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.001);
+  it('alarms at a 2% SES bounce rate and a 0.05% complaint rate, before SES reviews the account', () => {
+    expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.02);
+    expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.0005);
     expect(find('Reputation.BounceRate')).toEqual([
       expect.objectContaining({
         Namespace: 'AWS/SES',
-        Threshold: 0.05,
+        Threshold: 0.02,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     ]);
     expect(find('Reputation.ComplaintRate')).toEqual([
       expect.objectContaining({
         Namespace: 'AWS/SES',
-        Threshold: 0.001,
+        Threshold: 0.0005,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     ]);

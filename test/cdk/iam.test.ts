@@ -129,6 +129,7 @@ describe('IAM: least privilege per function', () => {
       }
       expect(ses).toHaveLength(1);
       expect(ses[0].Action).toBe('ses:SendEmail');
+      expect(ses[0].Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@example.com' } });
       const arns = asList(ses[0].Resource).map((r: Cfn) => JSON.stringify(r));
       expect(arns).toHaveLength(3);
       expect(arns[0]).toContain(':identity/privacy@example.com');

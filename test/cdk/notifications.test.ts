@@ -102,12 +102,12 @@ describe('notification queues', () => {
 });
 
 describe('SES events and the sweeper', () => {
-  it('publishes bounces and complaints of the configuration set to an encrypted topic', () => {
+  it('publishes delivery, bounce, complaint and reject events of the configuration set to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(stateless.configurationSet) },
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['delivery', 'bounce', 'complaint', 'reject'],
         SnsDestination: { TopicARN: { Ref: logicalId(stateless.sesEventsTopic) } },
       },
     });
