@@ -88,6 +88,8 @@ export const configSchema = z.object({
       'must be an ACM certificate ARN',
     )
     .optional(),
+  /** Hours between two reconciliations of the counters with the tables (docs/DEPLOY.md: drift). */
+  countsReconcileHours: z.coerce.number().int().min(1).max(168).default(6),
   /** Seconds API Gateway caches the authorizer's answer per Authorization header (0 turns caching off). */
   authorizerCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(300),
   /** Where alarm notifications are emailed; without it the alarm topic has no subscription. */

@@ -31,6 +31,8 @@ export interface PolicyFunctionProps {
   deadLetterQueue?: IQueue;
   /** Let a function that re-enqueues to its own queue by design run past Lambda's loop detection. */
   allowRecursiveLoop?: boolean;
+  /** Concurrency set aside for (and capped to) this function: a campaign cannot starve the API. */
+  reservedConcurrency?: number;
   /** Map stack traces at run time (NODE_OPTIONS=--enable-source-maps), at a cold-start cost. */
   sourceMapsAtRuntime?: boolean;
 }
@@ -72,6 +74,7 @@ export class PolicyFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       recursiveLoop: props.allowRecursiveLoop ? RecursiveLoop.ALLOW : RecursiveLoop.TERMINATE,
       environment: {
         ...(props.sourceMapsAtRuntime ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),

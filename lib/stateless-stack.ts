@@ -47,6 +47,7 @@ import {
   notificationFunctionSpecs,
   type QueueKey,
   queueEnvVar,
+  type TableAccess,
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
 import { PolicyFunction } from './policy-function';
@@ -64,6 +65,8 @@ export const SES_CAPTURED_EVENTS = [
 export const MAX_RECEIVE_COUNT = { fanout: 5, send: 10 } as const;
 /** AWS guidance: a queue's visibility timeout is at least 6× its consumer function's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Fan-out instances at once (its SQS maximum concurrency and reserved concurrency). */
+export const FANOUT_CONCURRENCY = 2;
 /** SQS's maximum: a campaign slower than SES's quota must not lose recipients to expiry (docs/DEPLOY.md). */
 export const QUEUE_RETENTION_DAYS = 14;
 /** Half the retention: a week's warning before the oldest recipient batch would expire unsent. */
@@ -71,12 +74,18 @@ export const SEND_QUEUE_AGE_ALARM_DAYS = 7;
 /** How long the authorizer keeps the token secret in memory before fetching it again. */
 export const TOKEN_CACHE_TTL_MS = 60_000;
 
+/** No Scan for anyone: every read is by key or Query on a named index (DESIGN decision 11). */
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
+];
+const COUNTER_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
 ];
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -223,12 +232,30 @@ export class StatelessStack extends Stack {
     });
 
     // --- Notification functions
-    const fanoutFn = this.addFunction(specs.fanout, 'Pages through customers and enqueues recipient batches');
+    // Reserved concurrency on the queue consumers: a campaign's workers can never take the concurrency the
+    // API functions need, and SQS's maximum concurrency never exceeds what is reserved.
+    const fanoutFn = this.addFunction(
+      specs.fanout,
+      'Pages through customers and enqueues recipient batches',
+      {},
+      undefined,
+      FANOUT_CONCURRENCY,
+    );
     fanoutFn.function.addEventSource(
-      new SqsEventSource(fanout.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      new SqsEventSource(fanout.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: FANOUT_CONCURRENCY,
+      }),
     );
 
-    const workerFn = this.addFunction(specs.worker, 'Sends change emails with SES, paced to the send rate');
+    const workerFn = this.addFunction(
+      specs.worker,
+      'Sends change emails with SES, paced to the send rate',
+      {},
+      undefined,
+      props.config.workerConcurrency,
+    );
     workerFn.function.addEventSource(
       new SqsEventSource(send.queue, {
         batchSize: workerBatchSize(props.config),
@@ -243,6 +270,21 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(1)),
       // The next run a minute later is the retry.
       targets: [new LambdaFunction(sweeperFn.function, { retryAttempts: 0 })],
+    });
+
+    // One run at a time: two would each see the other's corrections as concurrent changes.
+    const reconcileFn = this.addFunction(
+      specs.reconcileCounts,
+      'Recomputes the acknowledgment and customer counters from the tables',
+      {},
+      undefined,
+      1,
+    );
+    new Rule(this, 'ReconcileCountsSchedule', {
+      description: `Runs reconcile-counts every ${props.config.countsReconcileHours} h`,
+      schedule: Schedule.rate(Duration.hours(props.config.countsReconcileHours)),
+      // The next run is the retry; a run meanwhile would only be reported busy.
+      targets: [new LambdaFunction(reconcileFn.function, { retryAttempts: 0 })],
     });
 
     const sesEventsFn = this.addFunction(
@@ -277,6 +319,7 @@ export class StatelessStack extends Stack {
     description: string,
     extraEnv: Record<string, string> = {},
     deadLetterQueue?: Queue,
+    reservedConcurrency?: number,
   ): PolicyFunction {
     if (this.functions.has(spec.name)) throw new Error(`function "${spec.name}" is defined twice`);
     const fn = new PolicyFunction(this, `Fn-${spec.name}`, {
@@ -286,19 +329,29 @@ export class StatelessStack extends Stack {
       memorySize: spec.memoryMb,
       logRetention: this.logRetention,
       deadLetterQueue,
+      reservedConcurrency,
       allowRecursiveLoop: spec.recursiveByDesign,
       sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
       environment: extraEnv,
     });
 
-    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, 'read' | 'readWrite']>) {
+    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, TableAccess]>) {
       const def = tableDefs[key];
       const table = this.tables[key];
+      const grant = {
+        read: { sid: 'Read', actions: TABLE_READ_ACTIONS },
+        readWrite: { sid: 'ReadWrite', actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] },
+        // Items by key only: no index is needed.
+        counters: { sid: 'Counters', actions: COUNTER_ACTIONS },
+      }[access];
       fn.addToRolePolicy(
         new PolicyStatement({
-          sid: `${def.id}${access === 'read' ? 'Read' : 'ReadWrite'}`,
-          actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-          resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.name}`)],
+          sid: `${def.id}${grant.sid}`,
+          actions: grant.actions,
+          resources: [
+            table.tableArn,
+            ...(access === 'counters' ? [] : def.indexes.map((i) => `${table.tableArn}/index/${i.name}`)),
+          ],
         }),
       );
       fn.addEnvironment(def.envVar, table.tableName);

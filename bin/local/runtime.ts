@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
@@ -98,8 +99,9 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const clock = opts.clock ?? systemClock;
     const ids = opts.ids ?? uuidIds;
     const policies = new DynamoPolicyStore(doc, tables.policies);
-    const customers = new DynamoCustomerStore(doc, tables.customers);
-    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
+    const counts = new DynamoCountStore(doc, tables.acknowledgments);
+    const customers = new DynamoCustomerStore(doc, tables.customers, counts);
+    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments, counts);
     const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
     // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
     let pipeline: NotificationPipeline | undefined;
@@ -131,7 +133,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         catalog: catalog(),
         clock,
         acks,
-        customers,
+        counts,
         notices: new DynamoNoticeReader(doc, tables.notifications),
       }),
     };

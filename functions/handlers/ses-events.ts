@@ -8,7 +8,7 @@ import { systemClock } from '../adapters/system';
 import { createLogger, type Logger } from '../http/log';
 import type { Clock, CustomerStore } from '../ports';
 import { applySesEvent } from '../usecases/notifications';
-import { customerStoreFromEnv, lazyHandler } from './wiring';
+import { countingCustomerStoreFromEnv, lazyHandler } from './wiring';
 
 export interface SesEventsDeps {
   customers: Pick<CustomerStore, 'suppressByEmail'>;
@@ -39,7 +39,7 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
 
 export const handler = lazyHandler(() =>
   createSesEventsHandler({
-    customers: customerStoreFromEnv(),
+    customers: countingCustomerStoreFromEnv(),
     clock: systemClock,
     logger: createLogger('ses-events'),
   }),

@@ -6,6 +6,7 @@
 
 import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
+import { DynamoCountStore } from '../adapters/dynamodb/count-store';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
@@ -38,8 +39,14 @@ export function intFromEnv(name: string, fallback: number): number {
 export const policyStoreFromEnv = () => new DynamoPolicyStore(documentClient(), tableNameFromEnv('policies'));
 export const customerStoreFromEnv = () =>
   new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'));
+/** The counters live in the Acknowledgments table (adapters/dynamodb/count-store.ts). */
+export const countStoreFromEnv = () =>
+  new DynamoCountStore(documentClient(), tableNameFromEnv('acknowledgments'));
+/** A customer store that updates the counters after each status change (customers, ses-events). */
+export const countingCustomerStoreFromEnv = () =>
+  new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'), countStoreFromEnv());
 export const ackStoreFromEnv = () =>
-  new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'));
+  new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'), countStoreFromEnv());
 
 export function policyDepsFromEnv() {
   const policies = policyStoreFromEnv();

@@ -8,7 +8,7 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
   workerBatchSize,
 } from '../../lib/stateless-stack';
-import { type Cfn, logicalId, resourcesOf, testApp } from './support';
+import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
 
 const { stateless, config, statelessTemplate: template } = testApp();
 const resources = template.toJSON().Resources as Record<string, Cfn>;
@@ -167,5 +167,30 @@ describe('campaigns sized to SES', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('send'), 'QueueName'] } }],
     });
+  });
+});
+
+describe('reserved concurrency and the counters reconciliation', () => {
+  const fnProps = (name: string) => resources[functionId(name)].Properties;
+
+  it('reserves the workers their concurrency, capped at what SQS may run, so a campaign cannot starve the API', () => {
+    expect(fnProps('notify-worker').ReservedConcurrentExecutions).toBe(2);
+    expect(fnProps('notify-fanout').ReservedConcurrentExecutions).toBe(2);
+    expect(fnProps('reconcile-counts').ReservedConcurrentExecutions).toBe(1);
+    for (const name of ['read', 'publish', 'customers', 'acknowledgments', 'compliance', 'authorizer'])
+      expect(fnProps(name).ReservedConcurrentExecutions, name).toBeUndefined();
+    const worker = testApp({ ...testConfig, workerConcurrency: '8' }).statelessTemplate;
+    worker.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('notify-worker'),
+      ReservedConcurrentExecutions: 8,
+    });
+  });
+
+  it('runs reconcile-counts every 6 hours from EventBridge', () => {
+    const rules = resourcesOf(template, 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.Targets[0].Arn['Fn::GetAtt'][0] === functionId('reconcile-counts'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].ScheduleExpression).toBe('rate(6 hours)');
   });
 });

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Acknowledgment, AcknowledgmentStore, Page } from '../../ports';
+import type { Acknowledgment, AcknowledgmentStore, CountStore, Page } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionalFailure, queryAll } from './client';
 import { pad } from './policy-store';
 
@@ -12,9 +12,11 @@ const toAck = (item: Record<string, unknown>): Acknowledgment => {
 };
 
 export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
+  /** `counts`, when given, hears of every acknowledgment record created (never of a duplicate). */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly counts?: Pick<CountStore, 'acknowledgmentCreated'>,
   ) {}
 
   async put(ack: Acknowledgment): Promise<{ created: boolean; record: Acknowledgment }> {
@@ -32,6 +34,7 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      await this.counts?.acknowledgmentCreated(ack);
       return { created: true, record: ack };
     } catch (e) {
       if (!isConditionalFailure(e)) throw e;

@@ -6,10 +6,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Customer, CustomerStore, Page } from '../../ports';
+import type { CountStore, Customer, CustomerStore, Page } from '../../ports';
 import { decodeCursor, encodeCursor, isConditionalFailure } from './client';
 
 const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
@@ -20,9 +19,11 @@ const toCustomer = (item: Record<string, unknown>): Customer => {
 };
 
 export class DynamoCustomerStore implements CustomerStore {
+  /** `counts`, when given, hears of every change of a customer's status after it is stored. */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly counts?: Pick<CountStore, 'customerStatus'>,
   ) {}
 
   async get(userId: string): Promise<Customer | null> {
@@ -38,6 +39,7 @@ export class DynamoCustomerStore implements CustomerStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
+    await this.counts?.customerStatus(customer.userId, customer.status === 'active');
     return { created: out.Attributes === undefined };
   }
 
@@ -45,6 +47,7 @@ export class DynamoCustomerStore implements CustomerStore {
     const out = await this.doc.send(
       new DeleteCommand({ TableName: this.table, Key: key(userId), ReturnValues: 'ALL_OLD' }),
     );
+    if (out.Attributes !== undefined) await this.counts?.customerStatus(userId, false);
     return out.Attributes !== undefined;
   }
 
@@ -72,6 +75,7 @@ export class DynamoCustomerStore implements CustomerStore {
           }),
         );
         count++;
+        await this.counts?.customerStatus(String(item.pk).slice('CUSTOMER#'.length), false);
       } catch (e) {
         if (!isConditionalFailure(e)) throw e;
       }
@@ -81,11 +85,12 @@ export class DynamoCustomerStore implements CustomerStore {
 
   async pageActive(limit: number, cursor: string | null): Promise<Page<Customer>> {
     const out = await this.doc.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: this.table,
+        IndexName: 'byStatus',
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-        FilterExpression: '#s = :active',
+        ExclusiveStartKey: decodeCursor(cursor, { status: 'active' }),
+        KeyConditionExpression: '#s = :active',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':active': 'active' },
       }),
