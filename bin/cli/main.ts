@@ -4,6 +4,7 @@
  */
 import { parse, stringOption } from './args';
 import { ack } from './commands/ack';
+import { counts } from './commands/counts';
 import { customersImport } from './commands/customers';
 import { diff } from './commands/diff';
 import { exportAcknowledgments } from './commands/export';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   customersImport,
   notification,
   exportAcknowledgments,
+  counts,
 ];
 
 /** Commands of two words: the first word alone is a group. */

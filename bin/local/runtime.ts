@@ -38,6 +38,8 @@ export interface LocalOptions {
   /** Where dynalite keeps its data; undefined keeps it in memory (tests). Ignored with dynamodbEndpoint. */
   dataDir?: string | undefined;
   dynamodbEndpoint?: string | undefined;
+  /** Port of the embedded DynamoDB (0: any free port), so `policyctl counts --reconcile` can reach it. */
+  dynamodbPort?: number;
   /** Start the SES emulator on this port (0: any free port) unless sesEndpoint is given. */
   sesPort?: number;
   sesEndpoint?: string | undefined;
@@ -78,7 +80,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
   try {
     let dynamodbEndpoint = opts.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
-      const dyn = await startDynalite(opts.dataDir);
+      const dyn = await startDynalite(opts.dataDir, opts.dynamodbPort ?? 0);
       closers.push(dyn.close);
       dynamodbEndpoint = dyn.endpoint;
     }
