@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { runBundleBench } from './bench/bundles';
 import type { BenchRecord } from './bench/common';
+import { runComplianceBench } from './bench/compliance';
 import { runDiffBench } from './bench/diff';
 import { runNotifyBench } from './bench/notify';
 import { runStatusBench } from './bench/status';
@@ -17,6 +18,7 @@ const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['status and publish', runStatusBench],
   ['diff', runDiffBench],
   ['notifications', runNotifyBench],
+  ['compliance counts', () => runComplianceBench()],
   ['bundles', () => runBundleBench()],
 ];
 
