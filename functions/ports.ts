@@ -317,3 +317,18 @@ export interface CountReconciler {
   totals(policyIds: string[]): Promise<CounterTotals>;
   correct(target: { policyId: string } | 'customers', deltas: Record<string, number>): Promise<void>;
 }
+
+// --- Business metrics (CloudWatch EMF in Lambda: functions/adapters/observability.ts) ---
+
+export type BusinessMetric =
+  | 'EmailsSent'
+  | 'EmailsFailed'
+  | 'EmailsSuppressed'
+  | 'Acknowledgments'
+  | 'StatusChecks'
+  | 'PublishedRevisions';
+
+export interface MetricsSink {
+  /** Adds `value` (default 1) to a count, published at the end of the invocation. */
+  count(name: BusinessMetric, value?: number): void;
+}

@@ -88,6 +88,13 @@ export const configSchema = z.object({
       'must be an ACM certificate ARN',
     )
     .optional(),
+  /** CloudWatch namespace of the business metrics (EmailsSent, Acknowledgments, ...) and the dashboard. */
+  metricsNamespace: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace like PolicyNotify')
+    .refine((n) => !n.startsWith('AWS/'), 'must not start with AWS/ (reserved)')
+    .default('PolicyNotify'),
   /** Hours between two reconciliations of the counters with the tables (docs/DEPLOY.md: drift). */
   countsReconcileHours: z.coerce.number().int().min(1).max(168).default(6),
   /** Seconds API Gateway caches the authorizer's answer per Authorization header (0 turns caching off). */

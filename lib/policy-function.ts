@@ -33,6 +33,8 @@ export interface PolicyFunctionProps {
   allowRecursiveLoop?: boolean;
   /** Concurrency set aside for (and capped to) this function: a campaign cannot starve the API. */
   reservedConcurrency?: number;
+  /** CloudWatch namespace of the business metrics (Powertools Metrics). */
+  metricsNamespace: string;
   /** Map stack traces at run time (NODE_OPTIONS=--enable-source-maps), at a cold-start cost. */
   sourceMapsAtRuntime?: boolean;
 }
@@ -79,6 +81,9 @@ export class PolicyFunction extends Construct {
       environment: {
         ...(props.sourceMapsAtRuntime ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        // Powertools: every function logs and counts as one service, in the configured namespace.
+        POWERTOOLS_SERVICE_NAME: 'policy-notify',
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {

@@ -50,6 +50,7 @@ import {
   type TableAccess,
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
+import { ServiceDashboard } from './dashboard';
 import { PolicyFunction } from './policy-function';
 import { hostedZoneOf } from './sender-identity';
 
@@ -132,6 +133,7 @@ export class StatelessStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly sesEventsTopic: Topic;
   readonly topicKey: Key;
+  readonly dashboard: ServiceDashboard;
 
   private readonly config: AppConfig;
   private readonly tables: Record<TableKey, ITable>;
@@ -303,6 +305,15 @@ export class StatelessStack extends Stack {
     for (const [name, fn] of this.functions) this.alarms.addFunction(name, fn);
     this.alarms.addHttpApi('Api', this.api.httpApi);
 
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      dashboardName: `policy-notify-${props.config.stage}`,
+      namespace: props.config.metricsNamespace,
+      api: this.api.httpApi,
+      queues: { fanout: fanout.queue, send: send.queue },
+      deadLetterQueues: this.deadLetterQueues,
+      functions: this.functions,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'ConfigurationSetName', {
       value: this.configurationSet.configurationSetName,
@@ -332,6 +343,7 @@ export class StatelessStack extends Stack {
       reservedConcurrency,
       allowRecursiveLoop: spec.recursiveByDesign,
       sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
+      metricsNamespace: this.config.metricsNamespace,
       environment: extraEnv,
     });
 

@@ -3,6 +3,8 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
+
+import { metricsFromEnv } from '../adapters/observability';
 import { validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import * as z from '../domain/schema';
@@ -83,5 +85,13 @@ export const handler = lazyHandler(() => {
     clock: base.clock,
     logger: createLogger('publish'),
   });
-  return createPublishHandler({ ...base, notifications, onPublished });
+  const metrics = metricsFromEnv();
+  return createPublishHandler({
+    ...base,
+    notifications,
+    onPublished: async (revision) => {
+      metrics.count('PublishedRevisions');
+      await onPublished(revision);
+    },
+  });
 });

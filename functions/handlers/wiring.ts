@@ -11,6 +11,7 @@ import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { beginInvocation, endInvocation } from '../adapters/observability';
 import { createSqsClient, SqsQueue } from '../adapters/sqs';
 import { systemClock, uuidIds } from '../adapters/system';
 import type { ApiEvent, ApiResponse } from '../http/api';
@@ -54,14 +55,22 @@ export function policyDepsFromEnv() {
   return { policies, catalog: new RevisionCatalog(policies, ttl), clock: systemClock, ids: uuidIds };
 }
 
-/** A Lambda entry point whose dependencies are built on the first invocation, then reused. */
+/**
+ * A Lambda entry point whose dependencies are built on the first invocation, then reused. Each
+ * invocation's logs carry its request id and correlation id, and its metrics are published at its end.
+ */
 export function lazyHandler<E = ApiEvent, R = ApiResponse, C extends unknown[] = []>(
   build: () => (event: E, ...rest: C) => Promise<R>,
 ) {
   let built: ((event: E, ...rest: C) => Promise<R>) | undefined;
-  return (event: E, ...rest: C) => {
-    built ??= build();
-    return built(event, ...rest);
+  return async (event: E, ...rest: C) => {
+    beginInvocation(event, rest[0]);
+    try {
+      built ??= build();
+      return await built(event, ...rest);
+    } finally {
+      endInvocation();
+    }
   };
 }
 

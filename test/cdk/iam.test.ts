@@ -133,7 +133,11 @@ describe('IAM: least privilege per function', () => {
     '%s sees in its environment the tables, queues and settings its entry lists, and nothing else',
     (name, spec) => {
       const env = functionProps(name).Environment.Variables as Record<string, unknown>;
-      const defaults = ['AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
+      const defaults = [
+        'AWS_NODEJS_CONNECTION_REUSE_ENABLED',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+      ];
       const authorizerOnly = spec.readsApiTokens ? ['API_TOKENS_SECRET_ARN', 'TOKEN_CACHE_TTL_MS'] : [];
       expect(Object.keys(env).sort()).toEqual(
         [...defaults, ...authorizerOnly, ...grantedEnvVars(spec)].sort(),
