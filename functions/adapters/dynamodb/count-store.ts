@@ -7,9 +7,9 @@
  *   Scope `CUSTOMERS` holds `active`; scope `POLICY#<id>` holds `ack#<version>` (acknowledgment records)
  *   and `cur#<version>` (active customers whose newest acknowledgment is that version).
  * - One state item per user `USER#<userId>` / `COUNTED`: whether the user counts as active and their newest
- *   acknowledged version per policy. Every change goes through a conditional write on its `rev`, so
- *   concurrent changes of one user serialise, and each successful change adds exactly its difference to
- *   the counters. Repeating a change (a re-put, a duplicate acknowledgment) changes nothing.
+ *   acknowledged version per policy (`n#<policyId>`). Every change is one UpdateItem returning the state
+ *   it replaced (ALL_OLD), so concurrent changes of one user serialise in DynamoDB, and each adds exactly
+ *   its difference to the counters. Repeating a change (a re-put, a duplicate acknowledgment) adds nothing.
  *
  * No transactions (DESIGN decision 4): a crash between the state write and the `ADD` loses that one
  * difference until the next reconciliation (functions/usecases/counts.ts) recomputes the counters.
@@ -18,9 +18,8 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   UpdateCommand,
+  type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Acknowledgment, CounterTotals, CountReconciler, CountStore, PolicyCounts } from '../../ports';
 import { isConditionalFailure } from './client';
@@ -35,7 +34,17 @@ const stateKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'COUNTED' });
 interface UserState {
   active: boolean;
   newest: Record<string, number>;
-  rev: number;
+}
+
+/** Newest acknowledged version per policy: top-level `n#<policyId>` attributes of the state item. */
+const NEWEST_PREFIX = 'n#';
+
+function stateOf(item: Record<string, unknown> | undefined): UserState {
+  const newest: Record<string, number> = {};
+  for (const [attr, value] of Object.entries(item ?? {}))
+    if (attr.startsWith(NEWEST_PREFIX) && typeof value === 'number')
+      newest[attr.slice(NEWEST_PREFIX.length)] = value;
+  return { active: item?.active === true, newest };
 }
 
 /** Counter deltas per scope: attribute name → amount. */
@@ -86,18 +95,46 @@ export class DynamoCountStore implements CountStore, CountReconciler {
     }
   }
 
+  /** One unconditional write that returns the state it replaced: the difference is exactly this change's. */
   customerStatus(userId: string, active: boolean): Promise<void> {
-    return this.guarded(() => this.changeUser(userId, (s) => ({ ...s, active })));
+    return this.guarded(async () => {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: stateKey(userId),
+          UpdateExpression: 'SET active = :a',
+          ExpressionAttributeValues: { ':a': active },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const old = stateOf(out.Attributes);
+      await this.applyChange(old, { ...old, active });
+    });
   }
 
   acknowledgmentCreated(ack: Pick<Acknowledgment, 'userId' | 'policyId' | 'version'>): Promise<void> {
     return this.guarded(async () => {
       await this.add(new Map([[policyScope(ack.policyId), new Map([[`ack#${ack.version}`, 1]])]]));
-      await this.changeUser(ack.userId, (s) =>
-        (s.newest[ack.policyId] ?? 0) >= ack.version
-          ? s
-          : { ...s, newest: { ...s.newest, [ack.policyId]: ack.version } },
-      );
+      // Moves the user's newest version forward only: an older or repeated version changes nothing.
+      let out: UpdateCommandOutput;
+      try {
+        out = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: stateKey(ack.userId),
+            UpdateExpression: 'SET #n = :v',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :v',
+            ExpressionAttributeNames: { '#n': `${NEWEST_PREFIX}${ack.policyId}` },
+            ExpressionAttributeValues: { ':v': ack.version },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+      } catch (e) {
+        if (isConditionalFailure(e)) return;
+        throw e;
+      }
+      const old = stateOf(out.Attributes);
+      await this.applyChange(old, { ...old, newest: { ...old.newest, [ack.policyId]: ack.version } });
     });
   }
 
@@ -168,40 +205,12 @@ export class DynamoCountStore implements CountStore, CountReconciler {
     }
   }
 
-  private async changeUser(userId: string, change: (s: UserState) => UserState): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.table, Key: stateKey(userId), ConsistentRead: true }),
-      );
-      const old: UserState = {
-        active: out.Item?.active === true,
-        newest: (out.Item?.newest as Record<string, number> | undefined) ?? {},
-        rev: Number(out.Item?.rev ?? 0),
-      };
-      const next = change(old);
-      if (next === old || (next.active === old.active && sameNewest(next.newest, old.newest))) return;
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...stateKey(userId), active: next.active, newest: next.newest, rev: old.rev + 1 },
-            ConditionExpression: out.Item ? 'rev = :rev' : 'attribute_not_exists(pk)',
-            ...(out.Item ? { ExpressionAttributeValues: { ':rev': old.rev } } : {}),
-          }),
-        );
-      } catch (e) {
-        if (!isConditionalFailure(e)) throw e;
-        continue; // another change of this user won: read its result and apply ours on top
-      }
-      const deltas: Deltas = new Map();
-      contribution(old, -1, deltas);
-      contribution(next, 1, deltas);
-      await this.add(deltas);
-      return;
-    }
-    throw new Error(
-      'too many concurrent changes of one user; the counters catch up at the next reconciliation',
-    );
+  /** Adds what the state's change means to the counters. */
+  private applyChange(old: UserState, next: UserState): Promise<void> {
+    const deltas: Deltas = new Map();
+    contribution(old, -1, deltas);
+    contribution(next, 1, deltas);
+    return this.add(deltas);
   }
 }
 
@@ -212,6 +221,3 @@ function reportCountFailure(e: unknown) {
     `${JSON.stringify({ level: 'error', service: 'counts', message: 'counter update failed; the next reconciliation corrects it', errorName: name })}\n`,
   );
 }
-
-const sameNewest = (a: Record<string, number>, b: Record<string, number>) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
