@@ -7,6 +7,7 @@ import { runBundleBench } from './bench/bundles';
 import { runCliBench } from './bench/cli';
 import { runClientBench } from './bench/client';
 import type { BenchRecord } from './bench/common';
+import { runComplianceBench } from './bench/compliance';
 import { runCorpusBench } from './bench/corpus';
 import { runDiffBench } from './bench/diff';
 import { runHostileBench } from './bench/hostile';
@@ -24,6 +25,7 @@ const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['corpus', runCorpusBench],
   ['hostile inputs', runHostileBench],
   ['notifications', runNotifyBench],
+  ['compliance counts', () => runComplianceBench()],
   ['bundles', () => runBundleBench()],
   ['cli', async () => runCliBench()],
 ];

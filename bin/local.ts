@@ -14,6 +14,7 @@ const service = await startLocalService({
   port,
   dataDir: env.DATA_DIR || '.data',
   dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+  dynamodbPort: Number(env.DYNAMODB_PORT ?? 8006),
   sesEndpoint: env.SES_ENDPOINT || undefined,
   sesPort: Number(env.SES_PORT ?? 8005),
   tokens: {

@@ -358,3 +358,52 @@ export interface NoticeReader {
   /** Every final ledger entry of a user across campaigns, oldest first. */
   noticesForUser(userId: string): Promise<Notice[]>;
 }
+
+// --- Counts kept as counters (docs/DEPLOY.md, "Counts without scans") ---
+
+/** Counter totals of one policy: acknowledgments per version, and active customers per newest version. */
+export interface PolicyCounts {
+  /** Acknowledgment records per version (they are never deleted, not even by erasure). */
+  acknowledgments: Record<number, number>;
+  /** Active customers whose newest acknowledgment of the policy is this version. */
+  activeByNewestVersion: Record<number, number>;
+}
+
+export interface CountStore {
+  /** A customer is now active (registered) or not (suppressed, erased). Idempotent. */
+  customerStatus(userId: string, active: boolean): Promise<void>;
+  /** A new acknowledgment record was stored (call once per created record, never for duplicates). */
+  acknowledgmentCreated(ack: Pick<Acknowledgment, 'userId' | 'policyId' | 'version'>): Promise<void>;
+  /** Active customers and one policy's counts, in a bounded number of requests. */
+  read(policyId: string): Promise<{ activeCustomers: number; policy: PolicyCounts }>;
+}
+
+/**
+ * Counter totals as stored: `customers` → `{active}`; per policy → `{'ack#<v>': n, 'cur#<v>': n}`
+ * (acknowledgment records, and active customers whose newest acknowledgment is v).
+ */
+export interface CounterTotals {
+  customers: Record<string, number>;
+  policies: Record<string, Record<string, number>>;
+}
+
+/** What reconciliation needs besides the tables: read the counters, and add corrections to them. */
+export interface CountReconciler {
+  totals(policyIds: string[]): Promise<CounterTotals>;
+  correct(target: { policyId: string } | 'customers', deltas: Record<string, number>): Promise<void>;
+}
+
+// --- Business metrics (CloudWatch EMF in Lambda: functions/adapters/observability.ts) ---
+
+export type BusinessMetric =
+  | 'EmailsSent'
+  | 'EmailsFailed'
+  | 'EmailsSuppressed'
+  | 'Acknowledgments'
+  | 'StatusChecks'
+  | 'PublishedRevisions';
+
+export interface MetricsSink {
+  /** Adds `value` (default 1) to a count, published at the end of the invocation. */
+  count(name: BusinessMetric, value?: number): void;
+}

@@ -2,16 +2,20 @@
  * The HTTP API, built from the route table: one API Gateway route per table row, each integrated with
  * the function its `fn` names, and every non-public route behind the Lambda REQUEST authorizer.
  *
- * How API.md's 401/403 contract stays exact: the authorizer has no identity source and no result
- * cache, so API Gateway invokes it for every request to a protected route, header or not (the
- * apigatewayv2 CreateAuthorizer reference: identity source is optional for REQUEST authorizers and,
- * when given, a request missing it gets API Gateway's own 401 without the function running). It always
- * answers `isAuthorized: true` with `context.role` = the token's role, or `none`. The handler then
- * answers 401 UNAUTHENTICATED or 403 FORBIDDEN in our JSON error format (functions/http/api.ts).
+ * The authorizer's answer is cached per token: its identity source is the Authorization header and API
+ * Gateway keeps the result `authorizerCacheTtl` (default 300 s), so a client's requests within that
+ * window cost no authorizer invocation. The answer is route-independent (`isAuthorized: true` with
+ * `context.role` = the token's role, or `none`), so one cached answer serves every route; the API function
+ * then answers 401 UNAUTHENTICATED or 403 FORBIDDEN in our JSON error format (functions/http/api.ts). A
+ * request with no Authorization header at all gets API Gateway's own 401 `{"message":"Unauthorized"}`
+ * without the function running (the apigatewayv2 CreateAuthorizer reference). With a TTL of 0 the
+ * authorizer has no identity source and runs on every request, header or not (docs/DEPLOY.md).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -21,7 +25,10 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ARecord, type IHostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import type { Route } from '../functions/http/routes';
 import type { PolicyFunction } from './policy-function';
@@ -34,7 +41,14 @@ export interface PolicyApiProps {
   logRetention: RetentionDays;
   rateLimit: number;
   burstLimit: number;
+  /** How long API Gateway caches the authorizer's answer per Authorization header; 0 turns it off. */
+  authorizerCacheTtl: Duration;
+  /** Serve the API on this domain (the public base URL) instead of the execute-api host. */
+  customDomain?: { domainName: string; certificateArn?: string; zone?: IHostedZone };
 }
+
+/** Where API Gateway writes access logs: the prefix keeps the account's log resource policy small. */
+export const accessLogGroupName = (stackName: string) => `/aws/vendedlogs/apigateway/${stackName}/access`;
 
 /** API Gateway access log fields: who called what and how it went; never headers or bodies. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -64,7 +78,10 @@ export class PolicyApi extends Construct {
       createDefaultStage: false,
     });
 
+    // Under /aws/vendedlogs/ API Gateway needs no per-log-group entry in the account's CloudWatch Logs
+    // resource policy, whose 5,120-character limit fails stage deployments in busy accounts.
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: accessLogGroupName(Stack.of(this).stackName),
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -80,9 +97,9 @@ export class PolicyApi extends Construct {
 
     const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', props.authorizer.function, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      // No identity source and no cache: see the module comment.
-      identitySource: [],
-      resultsCacheTtl: Duration.seconds(0),
+      // Cached per token (see the module comment); without a cache, no identity source either.
+      identitySource: props.authorizerCacheTtl.toSeconds() > 0 ? ['$request.header.Authorization'] : [],
+      resultsCacheTtl: props.authorizerCacheTtl,
     });
 
     const integrations = new Map<string, HttpLambdaIntegration>();
@@ -116,6 +133,8 @@ export class PolicyApi extends Construct {
     // Requests outside the route table reach the read function, which answers our JSON 404 (or 405 with
     // Allow for a known path under another method) instead of API Gateway's {"message":"Not Found"}. It
     // carries no data: the function finds no route for "$default" and matches the path against the table.
+    if (props.customDomain) this.addCustomDomain(props.customDomain);
+
     const readFn = props.routes.find((r) => r.role === 'public')?.fn;
     if (readFn) {
       const fallback = new HttpRoute(this, 'Route-default', {
@@ -127,6 +146,32 @@ export class PolicyApi extends Construct {
         id: 'AwsSolutions-APIG4',
         reason:
           'The $default route only answers 404 NOT_FOUND / 405 METHOD_NOT_ALLOWED for requests outside the route table; it reads and returns no data.',
+      });
+    }
+  }
+
+  private addCustomDomain(custom: NonNullable<PolicyApiProps['customDomain']>): void {
+    const certificate: ICertificate = custom.certificateArn
+      ? Certificate.fromCertificateArn(this, 'Certificate', custom.certificateArn)
+      : new Certificate(this, 'Certificate', {
+          domainName: custom.domainName,
+          // Without a hosted zone the validation CNAME is shown in the ACM console and the stack waits for it.
+          validation: CertificateValidation.fromDns(custom.zone),
+        });
+    const domain = new DomainName(this, 'CustomDomain', { domainName: custom.domainName, certificate });
+    new ApiMapping(this, 'CustomDomainMapping', { api: this.httpApi, domainName: domain, stage: this.stage });
+    if (custom.zone && `.${custom.domainName}`.endsWith(`.${custom.zone.zoneName}`)) {
+      new ARecord(this, 'CustomDomainRecord', {
+        zone: custom.zone,
+        recordName: custom.domainName,
+        target: RecordTarget.fromAlias(
+          new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId),
+        ),
+      });
+    } else {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: `${custom.domainName} CNAME ${domain.regionalDomainName}`,
+        description: 'DNS record that points the custom domain at the API',
       });
     }
   }

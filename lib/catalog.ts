@@ -9,7 +9,11 @@
 import { type TableKey, tableDefs } from '../functions/adapters/dynamodb/tables';
 import type { Route } from '../functions/http/routes';
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `counters`: the sharded counters and per-user count state kept in the Acknowledgments table (get, put,
+ * update by key; no Query, no delete), for functions that change what is counted but own another table.
+ */
+export type TableAccess = 'read' | 'readWrite' | 'counters';
 export type QueueKey = 'fanout' | 'send';
 
 /** Deployment settings a function may read from its environment (values: lib/stateless-stack.ts). */
@@ -59,11 +63,11 @@ export const apiFunctionGrants: Record<string, Grants> = {
     tables: { policies: 'readWrite', notifications: 'readWrite' },
     sendsTo: ['fanout'],
   },
-  customers: { tables: { customers: 'readWrite' } },
+  customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },
-  /** Acknowledgment exports, counts, a user's timeline and receipts: reads only. */
+  /** Acknowledgment exports, counts (from the counters), a user's timeline and receipts: reads only. */
   compliance: {
-    tables: { policies: 'read', acknowledgments: 'read', customers: 'read', notifications: 'read' },
+    tables: { policies: 'read', acknowledgments: 'read', notifications: 'read' },
   },
 };
 
@@ -143,7 +147,16 @@ export const notificationFunctionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 512,
     // Notifications: the suppression list and delivery times in the ledger.
-    tables: { customers: 'readWrite', notifications: 'readWrite' },
+    tables: { customers: 'readWrite', notifications: 'readWrite', acknowledgments: 'counters' },
+  },
+  /** Recomputes the counters from the tables on a schedule (functions/usecases/counts.ts). */
+  reconcileCounts: {
+    name: 'reconcile-counts',
+    entry: handlerEntry('reconcile-counts'),
+    // A million customers and a million acknowledgments are ~2,000 Query pages: a few minutes at most.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    tables: { policies: 'read', customers: 'read', acknowledgments: 'readWrite' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

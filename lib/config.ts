@@ -15,6 +15,19 @@ const email = z
     'must be an email address like privacy@example.com',
   );
 
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    'must be a domain name like mail.example.com',
+  );
+
+const booleanFlag = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((v) => v === true || v === 'true');
+
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -48,8 +61,55 @@ export const configSchema = z.object({
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((a) => a.trim()).filter((a) => a.length > 0))
     .pipe(z.array(email))
     .default([]),
+  /**
+   * Create the sender domain's SES identity (Easy DKIM) in the stateful stack. `false` when the domain is
+   * already verified in this account by other means (CloudFormation cannot adopt an existing identity).
+   */
+  manageSenderIdentity: booleanFlag.default(true),
+  /** Custom MAIL FROM domain for SPF alignment, a subdomain of the sender's, e.g. `mail.example.com`. */
+  mailFromDomain: hostname.optional(),
+  /**
+   * Route 53 public hosted zone of the sender domain: DKIM, MAIL FROM and custom API domain records are
+   * created in it. Without it they are stack outputs to add to DNS by hand.
+   */
+  hostedZoneId: z
+    .string()
+    .trim()
+    .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ')
+    .optional(),
+  /** Serve the API (and so the public pages) on this domain: an API Gateway custom domain. */
+  apiDomainName: hostname.optional(),
+  /** ACM certificate (same region) for apiDomainName; without it one is requested, validated by DNS. */
+  apiCertificateArn: z
+    .string()
+    .trim()
+    .regex(
+      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+      'must be an ACM certificate ARN',
+    )
+    .optional(),
+  /** CloudWatch namespace of the business metrics (EmailsSent, Acknowledgments, ...) and the dashboard. */
+  metricsNamespace: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace like PolicyNotify')
+    .refine((n) => !n.startsWith('AWS/'), 'must not start with AWS/ (reserved)')
+    .default('PolicyNotify'),
+  /** Hours between two reconciliations of the counters with the tables (docs/DEPLOY.md: drift). */
+  countsReconcileHours: z.coerce.number().int().min(1).max(168).default(6),
+  /** Seconds API Gateway caches the authorizer's answer per Authorization header (0 turns caching off). */
+  authorizerCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(300),
   /** Where alarm notifications are emailed; without it the alarm topic has no subscription. */
   alarmEmail: email.optional(),
+  /**
+   * An existing SNS topic (e.g. the on-call pager's) that also receives every alarm. Its policy must let
+   * cloudwatch.amazonaws.com publish (and its KMS key, if any, let CloudWatch use it).
+   */
+  alarmTopicArn: z
+    .string()
+    .trim()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+    .optional(),
   /** CloudWatch Logs retention of every function and the API access log, in days. */
   logRetentionDays: z.coerce
     .number()
@@ -62,10 +122,7 @@ export const configSchema = z.object({
    * Map Lambda stack traces to the TypeScript at run time (NODE_OPTIONS=--enable-source-maps). Off by
    * default: it adds about 20-30 ms to every cold start; the .map files ship with the bundles either way.
    */
-  sourceMapsAtRuntime: z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true')
-    .default(false),
+  sourceMapsAtRuntime: booleanFlag.default(false),
 });
 
 export type AppConfig = z.output<typeof configSchema>;
@@ -82,7 +139,28 @@ export class ConfigError extends Error {
 export function parseConfig(raw: Record<string, unknown>): AppConfig {
   const input = Object.fromEntries(configKeys.map((k) => [k, raw[k] === '' ? undefined : raw[k]]));
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const c = result.data;
+    const domain = senderDomain(c.senderEmail);
+    const problems: string[] = [];
+    if (c.mailFromDomain && !c.mailFromDomain.endsWith(`.${domain}`))
+      problems.push(
+        `  - mailFromDomain must be a subdomain of the sender domain ${domain} (got ${c.mailFromDomain})`,
+      );
+    if (c.apiDomainName && new URL(c.publicBaseUrl).host !== c.apiDomainName)
+      problems.push(
+        `  - publicBaseUrl must be https://${c.apiDomainName} when apiDomainName is set (got ${c.publicBaseUrl})`,
+      );
+    if (problems.length > 0)
+      throw new ConfigError(`Invalid CDK context for policy-notify:\n${problems.join('\n')}`);
+    // A production stage whose alarms reach nobody is a deploy nobody would notice failing.
+    if (c.stage === 'prod' && !c.alarmEmail && !c.alarmTopicArn)
+      throw new ConfigError(
+        'Invalid CDK context for policy-notify:\n' +
+          '  - stage=prod needs somewhere to send alarms: pass -c alarmEmail=... and/or -c alarmTopicArn=...',
+      );
+    return c;
+  }
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '(config)');
     const missing = input[key] === undefined;

@@ -31,6 +31,10 @@ export interface PolicyFunctionProps {
   deadLetterQueue?: IQueue;
   /** Let a function that re-enqueues to its own queue by design run past Lambda's loop detection. */
   allowRecursiveLoop?: boolean;
+  /** Concurrency set aside for (and capped to) this function: a campaign cannot starve the API. */
+  reservedConcurrency?: number;
+  /** CloudWatch namespace of the business metrics (Powertools Metrics). */
+  metricsNamespace: string;
   /** Map stack traces at run time (NODE_OPTIONS=--enable-source-maps), at a cold-start cost. */
   sourceMapsAtRuntime?: boolean;
 }
@@ -72,10 +76,14 @@ export class PolicyFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       recursiveLoop: props.allowRecursiveLoop ? RecursiveLoop.ALLOW : RecursiveLoop.TERMINATE,
       environment: {
         ...(props.sourceMapsAtRuntime ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        // Powertools: every function logs and counts as one service, in the configured namespace.
+        POWERTOOLS_SERVICE_NAME: 'policy-notify',
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {

@@ -5,7 +5,7 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type Route, routes as routeTable } from '../functions/http/routes';
-import { type AppConfig, configFromContext } from './config';
+import { type AppConfig, configFromContext, senderDomain } from './config';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -30,6 +30,14 @@ export function buildApp(app: App, options: BuildOptions = {}): PolicyNotifyApp 
     env,
     description: 'policy-notify: tables and API token secret (retained on delete)',
     terminationProtection: config.stage === 'prod',
+    sender: config.manageSenderIdentity
+      ? {
+          domain: senderDomain(config.senderEmail),
+          mailFromDomain: config.mailFromDomain,
+          hostedZoneId: config.hostedZoneId,
+          reportEmail: config.orgEmail,
+        }
+      : undefined,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,

@@ -15,6 +15,7 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type KeyDef, type TableDef, type TableKey, tableDefs } from '../functions/adapters/dynamodb/tables';
+import { SenderIdentity, type SenderIdentityProps } from './sender-identity';
 
 const attribute = (k: KeyDef) => ({
   name: k.name,
@@ -43,12 +44,18 @@ export function buildTable(scope: Construct, def: TableDef): Table {
   return table;
 }
 
+export interface StatefulStackProps extends StackProps {
+  /** The sender domain's SES identity; omitted when the domain is verified outside this app. */
+  sender?: SenderIdentityProps;
+}
+
 export class StatefulStack extends Stack {
   readonly tables: Record<TableKey, ITable>;
   /** `{"app": [...], "publisher": [...]}` bearer tokens, read by the authorizer (see docs/DEPLOY.md). */
   readonly apiTokens: Secret;
+  readonly sender: SenderIdentity | undefined;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
     const tables = {} as Record<TableKey, ITable>;
     for (const key of Object.keys(tableDefs) as TableKey[]) tables[key] = buildTable(this, tableDefs[key]);
@@ -74,6 +81,8 @@ export class StatefulStack extends Stack {
         'reach those clients. Rotation is the documented overlap procedure in docs/DEPLOY.md (add the new token ' +
         'to the array, move clients, remove the old one), which the authorizer supports by accepting several tokens.',
     });
+    this.sender = props.sender ? new SenderIdentity(this, 'Sender', props.sender) : undefined;
+
     new CfnOutput(this, 'ApiTokensSecretArn', {
       value: this.apiTokens.secretArn,
       description: 'Secret with the API bearer tokens (docs/DEPLOY.md: reading and rotating tokens)',

@@ -47,23 +47,46 @@ import {
   notificationFunctionSpecs,
   type QueueKey,
   queueEnvVar,
+  type TableAccess,
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
+import { ServiceDashboard } from './dashboard';
 import { PolicyFunction } from './policy-function';
+import { hostedZoneOf } from './sender-identity';
+
+/** The SES events the configuration set sends to the ses-events function. */
+export const SES_CAPTURED_EVENTS = [
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.REJECT,
+] as const;
 
 /** SQS redelivers to the consumer this many times before the message moves to the DLQ. */
 export const MAX_RECEIVE_COUNT = { fanout: 5, send: 10 } as const;
 /** AWS guidance: a queue's visibility timeout is at least 6× its consumer function's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Fan-out instances at once (its SQS maximum concurrency and reserved concurrency). */
+export const FANOUT_CONCURRENCY = 2;
+/** SQS's maximum: a campaign slower than SES's quota must not lose recipients to expiry (docs/DEPLOY.md). */
+export const QUEUE_RETENTION_DAYS = 14;
+/** Half the retention: a week's warning before the oldest recipient batch would expire unsent. */
+export const SEND_QUEUE_AGE_ALARM_DAYS = 7;
 /** How long the authorizer keeps the token secret in memory before fetching it again. */
 export const TOKEN_CACHE_TTL_MS = 60_000;
 
+/** No Scan for anyone: every read is by key or Query on a named index (DESIGN decision 11). */
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
+];
+const COUNTER_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
 ];
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -110,6 +133,7 @@ export class StatelessStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly sesEventsTopic: Topic;
   readonly topicKey: Key;
+  readonly dashboard: ServiceDashboard;
 
   private readonly config: AppConfig;
   private readonly tables: Record<TableKey, ITable>;
@@ -149,6 +173,7 @@ export class StatelessStack extends Stack {
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       masterKey: topicKey,
       alarmEmail: props.config.alarmEmail,
+      alarmTopicArn: props.config.alarmTopicArn,
     });
 
     // --- Queues: publish → fan-out queue → fan-out function → send queue → worker → SES
@@ -164,13 +189,14 @@ export class StatelessStack extends Stack {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     this.sesEventsTopic = new Topic(this, 'SesEvents', {
-      displayName: 'policy-notify SES bounces and complaints',
+      displayName: 'policy-notify SES delivery, bounce, complaint and reject events',
       masterKey: topicKey,
       enforceSSL: true,
     });
-    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+    // Delivery events are the proof a customer was told; rejects and bounces say they were not.
+    this.configurationSet.addEventDestination('SendingEvents', {
       destination: EventDestination.snsTopic(this.sesEventsTopic),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: [...SES_CAPTURED_EVENTS],
     });
 
     // --- API functions, one per distinct route-table fn, and the authorizer
@@ -197,15 +223,41 @@ export class StatelessStack extends Stack {
       logRetention: this.logRetention,
       rateLimit: props.config.apiRateLimit,
       burstLimit: props.config.apiBurstLimit,
+      authorizerCacheTtl: Duration.seconds(props.config.authorizerCacheTtlSeconds),
+      customDomain: props.config.apiDomainName
+        ? {
+            domainName: props.config.apiDomainName,
+            certificateArn: props.config.apiCertificateArn,
+            zone: hostedZoneOf(this, senderDomain(props.config.senderEmail), props.config.hostedZoneId),
+          }
+        : undefined,
     });
 
     // --- Notification functions
-    const fanoutFn = this.addFunction(specs.fanout, 'Pages through customers and enqueues recipient batches');
+    // Reserved concurrency on the queue consumers: a campaign's workers can never take the concurrency the
+    // API functions need, and SQS's maximum concurrency never exceeds what is reserved.
+    const fanoutFn = this.addFunction(
+      specs.fanout,
+      'Pages through customers and enqueues recipient batches',
+      {},
+      undefined,
+      FANOUT_CONCURRENCY,
+    );
     fanoutFn.function.addEventSource(
-      new SqsEventSource(fanout.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      new SqsEventSource(fanout.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: FANOUT_CONCURRENCY,
+      }),
     );
 
-    const workerFn = this.addFunction(specs.worker, 'Sends change emails with SES, paced to the send rate');
+    const workerFn = this.addFunction(
+      specs.worker,
+      'Sends change emails with SES, paced to the send rate',
+      {},
+      undefined,
+      props.config.workerConcurrency,
+    );
     workerFn.function.addEventSource(
       new SqsEventSource(send.queue, {
         batchSize: workerBatchSize(props.config),
@@ -222,6 +274,21 @@ export class StatelessStack extends Stack {
       targets: [new LambdaFunction(sweeperFn.function, { retryAttempts: 0 })],
     });
 
+    // One run at a time: two would each see the other's corrections as concurrent changes.
+    const reconcileFn = this.addFunction(
+      specs.reconcileCounts,
+      'Recomputes the acknowledgment and customer counters from the tables',
+      {},
+      undefined,
+      1,
+    );
+    new Rule(this, 'ReconcileCountsSchedule', {
+      description: `Runs reconcile-counts every ${props.config.countsReconcileHours} h`,
+      schedule: Schedule.rate(Duration.hours(props.config.countsReconcileHours)),
+      // The next run is the retry; a run meanwhile would only be reported busy.
+      targets: [new LambdaFunction(reconcileFn.function, { retryAttempts: 0 })],
+    });
+
     const sesEventsFn = this.addFunction(
       specs.sesEvents,
       'Suppresses customers whose address bounced or complained',
@@ -234,8 +301,18 @@ export class StatelessStack extends Stack {
     this.alarms.addDeadLetterQueue('Fanout', fanout.dlq);
     this.alarms.addDeadLetterQueue('Send', send.dlq);
     this.alarms.addDeadLetterQueue('SesEvents', sesEventsDlq);
+    this.alarms.addQueueAge('Send', send.queue, Duration.days(SEND_QUEUE_AGE_ALARM_DAYS));
     for (const [name, fn] of this.functions) this.alarms.addFunction(name, fn);
     this.alarms.addHttpApi('Api', this.api.httpApi);
+
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      dashboardName: `policy-notify-${props.config.stage}`,
+      namespace: props.config.metricsNamespace,
+      api: this.api.httpApi,
+      queues: { fanout: fanout.queue, send: send.queue },
+      deadLetterQueues: this.deadLetterQueues,
+      functions: this.functions,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'ConfigurationSetName', {
@@ -253,6 +330,7 @@ export class StatelessStack extends Stack {
     description: string,
     extraEnv: Record<string, string> = {},
     deadLetterQueue?: Queue,
+    reservedConcurrency?: number,
   ): PolicyFunction {
     if (this.functions.has(spec.name)) throw new Error(`function "${spec.name}" is defined twice`);
     const fn = new PolicyFunction(this, `Fn-${spec.name}`, {
@@ -262,19 +340,30 @@ export class StatelessStack extends Stack {
       memorySize: spec.memoryMb,
       logRetention: this.logRetention,
       deadLetterQueue,
+      reservedConcurrency,
       allowRecursiveLoop: spec.recursiveByDesign,
       sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
+      metricsNamespace: this.config.metricsNamespace,
       environment: extraEnv,
     });
 
-    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, 'read' | 'readWrite']>) {
+    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, TableAccess]>) {
       const def = tableDefs[key];
       const table = this.tables[key];
+      const grant = {
+        read: { sid: 'Read', actions: TABLE_READ_ACTIONS },
+        readWrite: { sid: 'ReadWrite', actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] },
+        // Items by key only: no index is needed.
+        counters: { sid: 'Counters', actions: COUNTER_ACTIONS },
+      }[access];
       fn.addToRolePolicy(
         new PolicyStatement({
-          sid: `${def.id}${access === 'read' ? 'Read' : 'ReadWrite'}`,
-          actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-          resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.name}`)],
+          sid: `${def.id}${grant.sid}`,
+          actions: grant.actions,
+          resources: [
+            table.tableArn,
+            ...(access === 'counters' ? [] : def.indexes.map((i) => `${table.tableArn}/index/${i.name}`)),
+          ],
         }),
       );
       fn.addEnvironment(def.envVar, table.tableName);
@@ -308,6 +397,8 @@ export class StatelessStack extends Stack {
         new PolicyStatement({
           sid: 'SendEmailAsSenderIdentity',
           actions: ['ses:SendEmail'],
+          // Whatever the code asks for, SES refuses any From address but the configured sender.
+          conditions: { StringEquals: { 'ses:FromAddress': this.config.senderEmail } },
           resources: [
             ...identities.map((identity) =>
               this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
@@ -347,7 +438,7 @@ export class StatelessStack extends Stack {
     return new Queue(this, id, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
     });
   }
 
@@ -357,7 +448,7 @@ export class StatelessStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
       deadLetterQueue: { queue: dlq, maxReceiveCount },
     });
     return { queue, dlq };

@@ -5,6 +5,7 @@
 import { version } from '../../package.json';
 import { parse, stringOption } from './args';
 import { ack } from './commands/ack';
+import { counts } from './commands/counts';
 import { customersImport } from './commands/customers';
 import { diff } from './commands/diff';
 import { exportAcknowledgments } from './commands/export';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   exportAcknowledgments,
   suppressionsList,
   suppressionsLift,
+  counts,
 ];
 
 /** Commands of two words: the first word alone is a group. */

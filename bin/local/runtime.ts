@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
@@ -39,6 +40,8 @@ export interface LocalOptions {
   /** Where dynalite keeps its data; undefined keeps it in memory (tests). Ignored with dynamodbEndpoint. */
   dataDir?: string | undefined;
   dynamodbEndpoint?: string | undefined;
+  /** Port of the embedded DynamoDB (0: any free port), so `policyctl counts --reconcile` can reach it. */
+  dynamodbPort?: number;
   /** Start the SES emulator on this port (0: any free port) unless sesEndpoint is given. */
   sesPort?: number;
   sesEndpoint?: string | undefined;
@@ -94,7 +97,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
   try {
     let dynamodbEndpoint = opts.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
-      const dyn = await startDynalite(opts.dataDir);
+      const dyn = await startDynalite(opts.dataDir, opts.dynamodbPort ?? 0);
       closers.push(dyn.close);
       dynamodbEndpoint = dyn.endpoint;
     }
@@ -115,8 +118,9 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const clock = opts.clock ?? systemClock;
     const ids = opts.ids ?? uuidIds;
     const policies = new DynamoPolicyStore(doc, tables.policies);
-    const customers = new DynamoCustomerStore(doc, tables.customers);
-    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments);
+    const counts = new DynamoCountStore(doc, tables.acknowledgments);
+    const customers = new DynamoCustomerStore(doc, tables.customers, counts);
+    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments, counts);
     const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
     const suppressions = new DynamoSuppressionStore(doc, tables.notifications);
     // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
@@ -155,7 +159,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         catalog: catalog(),
         clock,
         acks,
-        customers,
+        counts,
         notices: new DynamoNoticeReader(doc, tables.notifications),
       }),
     };

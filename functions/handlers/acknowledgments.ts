@@ -1,9 +1,12 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
+
+import { metricsFromEnv } from '../adapters/observability';
 import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
+import type { MetricsSink } from '../ports';
 import {
   type AcknowledgmentDeps,
   acknowledge,
@@ -35,11 +38,15 @@ export const acknowledgeSchema = z.strictObject({
   ),
 });
 
-export const acknowledgmentOperations: Operations<AcknowledgmentDeps> = {
+/** `metrics` counts Acknowledgments (new records only) and StatusChecks; absent in tests and locally. */
+export type AcknowledgmentHandlerDeps = AcknowledgmentDeps & { metrics?: MetricsSink };
+
+export const acknowledgmentOperations: Operations<AcknowledgmentHandlerDeps> = {
   acknowledge: async (req, deps) => {
     const userId = assertUserId(req.params.userId);
     const input = parseWith(acknowledgeSchema, req.body);
     const { created, record } = await acknowledge(deps, userId, input);
+    if (created) deps.metrics?.count('Acknowledgments');
     return { status: created ? 201 : 200, body: record };
   },
   listAcknowledgments: async (req, deps) => {
@@ -47,14 +54,23 @@ export const acknowledgmentOperations: Operations<AcknowledgmentDeps> = {
     const policyId = req.query.policyId === undefined ? undefined : assertPolicyId(req.query.policyId);
     return { status: 200, body: { acknowledgments: await listAcknowledgments(deps, userId, policyId) } };
   },
-  status: async (req, deps) => ({
-    status: 200,
-    body: await checkStatus(deps, assertUserId(req.params.userId), assertPolicyId(req.params.policyId)),
-  }),
+  status: async (req, deps) => {
+    const body = await checkStatus(
+      deps,
+      assertUserId(req.params.userId),
+      assertPolicyId(req.params.policyId),
+    );
+    deps.metrics?.count('StatusChecks');
+    return { status: 200, body };
+  },
 };
 
-export const createAcknowledgmentsHandler = (deps: AcknowledgmentDeps) =>
+export const createAcknowledgmentsHandler = (deps: AcknowledgmentHandlerDeps) =>
   createApiHandler('acknowledgments', acknowledgmentOperations, deps);
 export const handler = lazyHandler(() =>
-  createAcknowledgmentsHandler({ ...policyDepsFromEnv(), acks: ackStoreFromEnv() }),
+  createAcknowledgmentsHandler({
+    ...policyDepsFromEnv(),
+    acks: ackStoreFromEnv(),
+    metrics: metricsFromEnv(),
+  }),
 );

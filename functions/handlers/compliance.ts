@@ -1,6 +1,6 @@
 /**
  * Compliance reads: acknowledgment export and counts (publisher), a user's timeline and receipts (app).
- * Read-only on Policies, Acknowledgments, Customers and Notifications.
+ * Read-only on Policies, Acknowledgments (which also holds the counters) and Notifications.
  */
 import { DynamoNoticeReader } from '../adapters/dynamodb/notice-reader';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
@@ -17,13 +17,7 @@ import {
 } from '../usecases/compliance';
 import { pageHeaders } from '../views/html';
 import { renderReceipt } from '../views/receipt';
-import {
-  ackStoreFromEnv,
-  customerStoreFromEnv,
-  documentClient,
-  lazyHandler,
-  policyDepsFromEnv,
-} from './wiring';
+import { ackStoreFromEnv, countStoreFromEnv, documentClient, lazyHandler, policyDepsFromEnv } from './wiring';
 
 export const exportLimit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100);
 export const receiptFormat = z._default(z.enum(['html', 'json']), 'html');
@@ -71,7 +65,7 @@ export const handler = lazyHandler(() =>
   createComplianceHandler({
     ...policyDepsFromEnv(),
     acks: ackStoreFromEnv(),
-    customers: customerStoreFromEnv(),
+    counts: countStoreFromEnv(),
     notices: new DynamoNoticeReader(documentClient(), tableNameFromEnv('notifications')),
   }),
 );

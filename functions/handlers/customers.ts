@@ -1,4 +1,4 @@
-/** Customer registry (app role). Granted the Customers table only. */
+/** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
 import { systemClock } from '../adapters/system';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';
@@ -6,7 +6,7 @@ import { matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
-import { customerStoreFromEnv, lazyHandler } from './wiring';
+import { countingCustomerStoreFromEnv, lazyHandler } from './wiring';
 
 /** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
 const EMAIL =
@@ -48,5 +48,5 @@ export const customerOperations: Operations<CustomerDeps> = {
 export const createCustomersHandler = (deps: CustomerDeps) =>
   createApiHandler('customers', customerOperations, deps);
 export const handler = lazyHandler(() =>
-  createCustomersHandler({ customers: customerStoreFromEnv(), clock: systemClock }),
+  createCustomersHandler({ customers: countingCustomerStoreFromEnv(), clock: systemClock }),
 );

@@ -3,6 +3,7 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
+import { metricsFromEnv } from '../adapters/observability';
 import { notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { DOCUMENT_FORMATS } from '../domain/revision';
@@ -137,10 +138,14 @@ export const handler = lazyHandler(() => {
     clock: base.clock,
     logger: createLogger('publish'),
   });
+  const metrics = metricsFromEnv();
   return createPublishHandler({
     ...base,
     notifications,
     suppressions: suppressionStoreFromEnv(),
-    onPublished,
+    onPublished: async (revision) => {
+      metrics.count('PublishedRevisions');
+      await onPublished(revision);
+    },
   });
 });

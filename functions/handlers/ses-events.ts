@@ -8,7 +8,7 @@ import { systemClock } from '../adapters/system';
 import { createLogger, type Logger } from '../http/log';
 import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
 import {
-  customerStoreFromEnv,
+  countingCustomerStoreFromEnv,
   lazyHandler,
   notificationStoreFromEnv,
   suppressionStoreFromEnv,
@@ -42,7 +42,7 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
 
 export const handler = lazyHandler(() =>
   createSesEventsHandler({
-    customers: customerStoreFromEnv(),
+    customers: countingCustomerStoreFromEnv(),
     suppressions: suppressionStoreFromEnv(),
     notifications: notificationStoreFromEnv(),
     clock: systemClock,

@@ -6,11 +6,13 @@
 
 import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
+import { DynamoCountStore } from '../adapters/dynamodb/count-store';
 import { DynamoCustomerStore } from '../adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store';
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
 import { DynamoSuppressionStore } from '../adapters/dynamodb/suppression-store';
 import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { beginInvocation, endInvocation } from '../adapters/observability';
 import { createSqsClient, SqsQueue } from '../adapters/sqs';
 import { systemClock, uuidIds } from '../adapters/system';
 import type { ApiEvent, ApiResponse } from '../http/api';
@@ -39,8 +41,14 @@ export function intFromEnv(name: string, fallback: number): number {
 export const policyStoreFromEnv = () => new DynamoPolicyStore(documentClient(), tableNameFromEnv('policies'));
 export const customerStoreFromEnv = () =>
   new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'));
+/** The counters live in the Acknowledgments table (adapters/dynamodb/count-store.ts). */
+export const countStoreFromEnv = () =>
+  new DynamoCountStore(documentClient(), tableNameFromEnv('acknowledgments'));
+/** A customer store that updates the counters after each status change (customers, ses-events). */
+export const countingCustomerStoreFromEnv = () =>
+  new DynamoCustomerStore(documentClient(), tableNameFromEnv('customers'), countStoreFromEnv());
 export const ackStoreFromEnv = () =>
-  new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'));
+  new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments'), countStoreFromEnv());
 
 export function policyDepsFromEnv() {
   const policies = policyStoreFromEnv();
@@ -48,14 +56,22 @@ export function policyDepsFromEnv() {
   return { policies, catalog: new RevisionCatalog(policies, ttl), clock: systemClock, ids: uuidIds };
 }
 
-/** A Lambda entry point whose dependencies are built on the first invocation, then reused. */
+/**
+ * A Lambda entry point whose dependencies are built on the first invocation, then reused. Each
+ * invocation's logs carry its request id and correlation id, and its metrics are published at its end.
+ */
 export function lazyHandler<E = ApiEvent, R = ApiResponse, C extends unknown[] = []>(
   build: () => (event: E, ...rest: C) => Promise<R>,
 ) {
   let built: ((event: E, ...rest: C) => Promise<R>) | undefined;
-  return (event: E, ...rest: C) => {
-    built ??= build();
-    return built(event, ...rest);
+  return async (event: E, ...rest: C) => {
+    beginInvocation(event, rest[0]);
+    try {
+      built ??= build();
+      return await built(event, ...rest);
+    } finally {
+      endInvocation();
+    }
   };
 }
 

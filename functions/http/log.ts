@@ -14,17 +14,35 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Where log events go when a logger has no writer of its own: unset, one JSON line on stdout; in Lambda,
+ * Powertools Logger (functions/adapters/observability.ts), which adds the request id, cold start, trace
+ * and correlation ids.
+ */
+export const logSink: {
+  emit?: (level: Level, service: string, message: string, fields: Record<string, unknown>) => void;
+} = {};
+
 export function createLogger(
   service: string,
   level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  write?: (line: string) => void,
 ): Logger {
   const min = order[level] ?? order.info;
   const emit =
     (lvl: Level) =>
     (message: string, fields: Record<string, unknown> = {}) => {
       if (order[lvl] < min) return;
-      write(JSON.stringify({ level: lvl, time: new Date().toISOString(), service, message, ...fields }));
+      if (!write && logSink.emit) return logSink.emit(lvl, service, message, fields);
+      const line = JSON.stringify({
+        level: lvl,
+        time: new Date().toISOString(),
+        service,
+        message,
+        ...fields,
+      });
+      if (write) write(line);
+      else process.stdout.write(`${line}\n`);
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -6,20 +6,14 @@ import { IntegrityError, notFound } from '../domain/errors';
 import { type Revision, verifyChain } from '../domain/revision';
 import { contentHash } from '../domain/text';
 import { requiredRevision } from '../domain/timeline';
-import type {
-  Acknowledgment,
-  AcknowledgmentStore,
-  CustomerStore,
-  Notice,
-  NoticeReader,
-  Page,
-} from '../ports';
+import type { Acknowledgment, AcknowledgmentStore, CountStore, Notice, NoticeReader, Page } from '../ports';
 import type { PolicyDeps } from './policies';
 
 export interface ComplianceDeps extends PolicyDeps {
   acks: AcknowledgmentStore;
   notices: NoticeReader;
-  customers: Pick<CustomerStore, 'pageActive'>;
+  /** Sharded counters: the summary reads them instead of every customer and acknowledgment. */
+  counts: Pick<CountStore, 'read'>;
 }
 
 async function revisionsOrNotFound(deps: PolicyDeps, policyId: string): Promise<Revision[]> {
@@ -190,40 +184,26 @@ export async function acknowledgmentReceipt(
 
 /**
  * Who still has to acknowledge: active customers without an acknowledgment of the required version
- * (or a later one). Reads every acknowledgment of the policy and every active customer once: meant for
- * the console's on-demand count, not for the login path.
+ * (or a later one). Read from the counters (functions/adapters/dynamodb/count-store.ts): the revision
+ * list and one batch read of the counter shards, whatever the number of customers. The counters are
+ * exact after every change and are recomputed from the tables by the periodic reconciliation.
  */
 export async function acknowledgmentSummary(deps: ComplianceDeps, policyId: string, now: Date) {
   const revisions = await revisionsOrNotFound(deps, policyId);
   const required = requiredRevision(revisions, now);
-  const byVersion: Record<string, number> = {};
-  const upToDate = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const page: Page<Acknowledgment> = await deps.acks.pageForPolicy(policyId, 1000, cursor);
-    for (const a of page.items) {
-      byVersion[a.version] = (byVersion[a.version] ?? 0) + 1;
-      if (required && a.version >= required.version) upToDate.add(a.userId);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  let active = 0;
+  const { activeCustomers, policy } = await deps.counts.read(policyId);
   let acknowledged = 0;
-  let customerCursor: string | null = null;
-  do {
-    const page = await deps.customers.pageActive(1000, customerCursor);
-    for (const c of page.items) {
-      active++;
-      if (upToDate.has(c.userId)) acknowledged++;
-    }
-    customerCursor = page.nextCursor;
-  } while (customerCursor);
+  if (required)
+    for (const [version, n] of Object.entries(policy.activeByNewestVersion))
+      if (Number(version) >= required.version) acknowledged += n;
+  const byVersion: Record<string, number> = {};
+  for (const [version, n] of Object.entries(policy.acknowledgments)) byVersion[version] = n;
   return {
     policyId,
     requiredVersion: required?.version ?? null,
-    activeCustomers: active,
-    acknowledgedRequired: required ? acknowledged : active,
-    pending: required ? active - acknowledged : 0,
+    activeCustomers,
+    acknowledgedRequired: required ? acknowledged : activeCustomers,
+    pending: required ? activeCustomers - acknowledged : 0,
     acknowledgmentsByVersion: byVersion,
   };
 }

@@ -39,20 +39,20 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms at a 5% SES bounce rate and a 0.1% complaint rate', () => {
-    expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.05);
-    expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.001);
+  it('alarms at a 2% SES bounce rate and a 0.05% complaint rate, before SES reviews the account', () => {
+    expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.02);
+    expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.0005);
     expect(find('Reputation.BounceRate')).toEqual([
       expect.objectContaining({
         Namespace: 'AWS/SES',
-        Threshold: 0.05,
+        Threshold: 0.02,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     ]);
     expect(find('Reputation.ComplaintRate')).toEqual([
       expect.objectContaining({
         Namespace: 'AWS/SES',
-        Threshold: 0.001,
+        Threshold: 0.0005,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     ]);
@@ -84,5 +84,72 @@ describe('alarms', () => {
     expect(
       Object.values(other.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Protocol),
     ).toEqual(['lambda']);
+  });
+});
+
+describe('alarm delivery', () => {
+  const policies = resourcesOf(template, 'AWS::SNS::TopicPolicy')
+    .map(([, p]) => p.Properties)
+    .filter((p) => p.Topics.some((t: Cfn) => t.Ref === topicId));
+
+  it('lets CloudWatch alarms of this account publish to the alarm topic', () => {
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:*',
+                ],
+              ],
+            },
+          },
+        },
+      }),
+    );
+  });
+
+  it('keeps denying publishes that do not use TLS', () => {
+    const statements = policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('also sends every alarm to an existing topic when alarmTopicArn is configured', () => {
+    const existing = 'arn:aws:sns:ap-southeast-1:123456789012:oncall';
+    const other = testApp({ ...testConfig, alarmTopicArn: existing }).statelessTemplate;
+    const all = resourcesOf(other, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(all.length).toBeGreaterThan(0);
+    for (const alarm of all) expect(alarm.AlarmActions).toContainEqual(existing);
+  });
+
+  it('refuses a prod stage whose alarms would reach nobody', () => {
+    const { alarmEmail: _omit, ...withoutEmail } = testConfig;
+    expect(() => testApp({ ...withoutEmail, stage: 'prod' })).toThrow(
+      /stage=prod needs somewhere to send alarms: pass -c alarmEmail=\.\.\. and\/or -c alarmTopicArn=\.\.\./,
+    );
+    expect(() =>
+      testApp({ ...withoutEmail, stage: 'prod', alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:oncall' }),
+    ).not.toThrow();
   });
 });

@@ -47,19 +47,43 @@ describe('HTTP API built from the route table', () => {
     expect(targetFunction(fallback)).toBe(logicalId(stateless.functions.get('read')!.function));
   });
 
-  it('uses one REQUEST authorizer with simple responses, no identity source and no result cache', () => {
+  it('uses one REQUEST authorizer with simple responses, cached 300 s per Authorization header', () => {
     expect(authorizers).toHaveLength(1);
     const props = authorizers[0]![1].Properties;
     expect(props).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      AuthorizerResultTtlInSeconds: 0,
-      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: ['$request.header.Authorization'],
     });
     expect(props.AuthorizerUri['Fn::Join'][1]).toContainEqual({
       'Fn::GetAtt': [logicalId(stateless.functions.get('authorizer')!.function), 'Arn'],
     });
+  });
+
+  it('takes the authorizer cache TTL from authorizerCacheTtlSeconds, and 0 runs it on every request', () => {
+    const ttl = (context: Record<string, unknown>) =>
+      resourcesOf(
+        testApp({ ...testConfig, ...context }).statelessTemplate,
+        'AWS::ApiGatewayV2::Authorizer',
+      )[0]![1].Properties;
+    expect(ttl({ authorizerCacheTtlSeconds: '60' })).toMatchObject({
+      AuthorizerResultTtlInSeconds: 60,
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    expect(ttl({ authorizerCacheTtlSeconds: '0' })).toMatchObject({
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: [],
+    });
+  });
+
+  it('writes access logs to a log group under /aws/vendedlogs/', () => {
+    const [, stage] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage')[0]!;
+    const groupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(resources[groupId].Properties.LogGroupName).toBe(
+      '/aws/vendedlogs/apigateway/PolicyNotify-test-Stateless/access',
+    );
   });
 
   it('logs access as JSON without headers and throttles the stage', () => {

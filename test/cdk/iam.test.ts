@@ -52,6 +52,29 @@ describe('IAM: least privilege per function', () => {
     }
   });
 
+  it('grants dynamodb:Scan to no function', () => {
+    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
+      ([, p]) => p.Properties.PolicyDocument.Statement,
+    );
+    expect(
+      statements.filter((s: Cfn) => asList<string>(s.Action).some((a) => a.startsWith('dynamodb:'))).length,
+    ).toBeGreaterThan(5);
+    for (const statement of statements) expect(asList(statement.Action)).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets the customer registry and ses-events update the counters, by key only', () => {
+    for (const name of ['customers', 'ses-events']) {
+      const onAcks = statementsOf(name).filter((s) => s.Sid === 'AcknowledgmentsCounters');
+      expect(onAcks, name).toHaveLength(1);
+      expect(asList(onAcks[0].Action).sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+    }
+  });
+
   it('attaches no managed policies to function roles', () => {
     for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
       expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
@@ -69,19 +92,32 @@ describe('IAM: least privilege per function', () => {
         const [tableArn, ...indexArns] = asList(statement.Resource);
         const key = tableOfArn(tableArn);
         expect(key, JSON.stringify(tableArn)).toBeDefined();
-        granted.set(key!, asList<string>(statement.Action));
+        const actions = asList<string>(statement.Action);
+        granted.set(key!, actions);
+        // Counter access is by key only: no index, no Query, no delete.
+        const counters = !actions.includes('dynamodb:Query');
         expect(indexArns.map((arn: Cfn) => arn['Fn::Join'][1][1])).toEqual(
-          tableDefs[key!].indexes.map((i) => `/index/${i.name}`),
+          counters ? [] : tableDefs[key!].indexes.map((i) => `/index/${i.name}`),
         );
       }
-      expect(
-        Object.fromEntries(
-          [...granted].map(([k, actions]) => [
-            k,
-            actions.includes('dynamodb:PutItem') ? 'readWrite' : 'read',
-          ]),
-        ),
-      ).toEqual(spec.tables);
+      const level = (actions: string[]) =>
+        !actions.includes('dynamodb:Query')
+          ? 'counters'
+          : actions.includes('dynamodb:PutItem')
+            ? 'readWrite'
+            : 'read';
+      expect(Object.fromEntries([...granted].map(([k, actions]) => [k, level(actions)]))).toEqual(
+        spec.tables,
+      );
+      for (const [key, actions] of granted) {
+        if (spec.tables[key] === 'counters')
+          expect(actions.sort(), `${name} on ${key}`).toEqual([
+            'dynamodb:BatchGetItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ]);
+      }
       for (const [key, actions] of granted) {
         if (spec.tables[key] === 'read') {
           expect(
@@ -97,7 +133,11 @@ describe('IAM: least privilege per function', () => {
     '%s sees in its environment the tables, queues and settings its entry lists, and nothing else',
     (name, spec) => {
       const env = functionProps(name).Environment.Variables as Record<string, unknown>;
-      const defaults = ['AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
+      const defaults = [
+        'AWS_NODEJS_CONNECTION_REUSE_ENABLED',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+      ];
       const authorizerOnly = spec.readsApiTokens ? ['API_TOKENS_SECRET_ARN', 'TOKEN_CACHE_TTL_MS'] : [];
       expect(Object.keys(env).sort()).toEqual(
         [...defaults, ...authorizerOnly, ...grantedEnvVars(spec)].sort(),
@@ -131,6 +171,7 @@ describe('IAM: least privilege per function', () => {
       // Reading the account's quota (pacing) cannot be scoped to a resource.
       expect(ses[1]).toMatchObject({ Action: 'ses:GetSendQuota', Resource: '*', Effect: 'Allow' });
       expect(ses[0].Action).toBe('ses:SendEmail');
+      expect(ses[0].Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@example.com' } });
       const arns = asList(ses[0].Resource).map((r: Cfn) => JSON.stringify(r));
       expect(arns).toHaveLength(3);
       expect(arns[0]).toContain(':identity/privacy@example.com');

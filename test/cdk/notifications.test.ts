@@ -8,7 +8,7 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
   workerBatchSize,
 } from '../../lib/stateless-stack';
-import { type Cfn, logicalId, resourcesOf, testApp } from './support';
+import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
 
 const { stateless, config, statelessTemplate: template } = testApp();
 const resources = template.toJSON().Resources as Record<string, Cfn>;
@@ -102,12 +102,12 @@ describe('notification queues', () => {
 });
 
 describe('SES events and the sweeper', () => {
-  it('publishes bounces and complaints of the configuration set to an encrypted topic', () => {
+  it('publishes delivery, bounce, complaint and reject events of the configuration set to an encrypted topic', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(stateless.configurationSet) },
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['delivery', 'bounce', 'complaint', 'reject'],
         SnsDestination: { TopicARN: { Ref: logicalId(stateless.sesEventsTopic) } },
       },
     });
@@ -145,5 +145,52 @@ describe('SES events and the sweeper', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('notify-sweeper'), 'Arn'] } })],
     });
+  });
+});
+
+describe('campaigns sized to SES', () => {
+  it('keeps messages 14 days (1,209,600 s) in every queue', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(5);
+    for (const [id, queue] of queues) expect(queue.Properties.MessageRetentionPeriod, id).toBe(1_209_600);
+  });
+
+  it('alarms when the send queue holds a message older than 7 days', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 604_800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('send'), 'QueueName'] } }],
+    });
+  });
+});
+
+describe('reserved concurrency and the counters reconciliation', () => {
+  const fnProps = (name: string) => resources[functionId(name)].Properties;
+
+  it('reserves the workers their concurrency, capped at what SQS may run, so a campaign cannot starve the API', () => {
+    expect(fnProps('notify-worker').ReservedConcurrentExecutions).toBe(2);
+    expect(fnProps('notify-fanout').ReservedConcurrentExecutions).toBe(2);
+    expect(fnProps('reconcile-counts').ReservedConcurrentExecutions).toBe(1);
+    for (const name of ['read', 'publish', 'customers', 'acknowledgments', 'compliance', 'authorizer'])
+      expect(fnProps(name).ReservedConcurrentExecutions, name).toBeUndefined();
+    const worker = testApp({ ...testConfig, workerConcurrency: '8' }).statelessTemplate;
+    worker.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('notify-worker'),
+      ReservedConcurrentExecutions: 8,
+    });
+  });
+
+  it('runs reconcile-counts every 6 hours from EventBridge', () => {
+    const rules = resourcesOf(template, 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.Targets[0].Arn['Fn::GetAtt'][0] === functionId('reconcile-counts'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].ScheduleExpression).toBe('rate(6 hours)');
   });
 });

@@ -59,6 +59,9 @@ describe('concurrency', () => {
     const history = await call(service, 'GET', '/users/racer/acknowledgments', { token: TOKENS.app });
     expect(history.json.acknowledgments).toHaveLength(1);
     const items = (await dumpTables(service)).acknowledgments ?? [];
-    expect(items.filter((i) => JSON.stringify(i).includes('racer'))).toHaveLength(1);
+    // One acknowledgment record (the user's count state item, sk COUNTED, is not a record).
+    const records = items.map((i) => JSON.stringify(i)).filter((i) => i.includes('"USER#racer"'));
+    expect(records.filter((i) => i.includes('"ACK#race#'))).toHaveLength(1);
+    expect(records).toHaveLength(2);
   });
 });

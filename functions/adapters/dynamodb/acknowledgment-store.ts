@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { POLICY_ID_SOURCE, USER_ID_SOURCE } from '../../domain/ids';
-import type { Acknowledgment, AcknowledgmentStore, Page } from '../../ports';
+import type { Acknowledgment, AcknowledgmentStore, CountStore, Page } from '../../ports';
 import {
   type CursorShape,
   decodeCursor,
@@ -32,9 +32,11 @@ const toAck = (item: Record<string, unknown>): Acknowledgment => {
 };
 
 export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
+  /** `counts`, when given, hears of every acknowledgment record created (never of a duplicate). */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly counts?: Pick<CountStore, 'acknowledgmentCreated'>,
   ) {}
 
   async put(ack: Acknowledgment): Promise<{ created: boolean; record: Acknowledgment }> {
@@ -52,6 +54,7 @@ export class DynamoAcknowledgmentStore implements AcknowledgmentStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      await this.counts?.acknowledgmentCreated(ack);
       return { created: true, record: ack };
     } catch (e) {
       if (!isConditionalFailure(e)) throw e;

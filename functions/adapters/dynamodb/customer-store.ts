@@ -6,14 +6,15 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { USER_ID_SOURCE } from '../../domain/ids';
-import type { Customer, CustomerStore, Page } from '../../ports';
-import { decodeCursor, encodeCursor, isConditionalFailure, matches } from './client';
+import type { CountStore, Customer, CustomerStore, Page } from '../../ports';
+import { decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } from './client';
 
 const CUSTOMER_PK = new RegExp(`^CUSTOMER#${USER_ID_SOURCE}$`);
+/** The exact key of a position in the byStatus index (its key is status + pk, the table's is pk). */
+const ACTIVE_CURSOR = { status: exactly('active'), pk: matches(CUSTOMER_PK) };
 const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
 
 const toCustomer = (item: Record<string, unknown>): Customer => {
@@ -22,9 +23,11 @@ const toCustomer = (item: Record<string, unknown>): Customer => {
 };
 
 export class DynamoCustomerStore implements CustomerStore {
+  /** `counts`, when given, hears of every change of a customer's status after it is stored. */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly counts?: Pick<CountStore, 'customerStatus'>,
   ) {}
 
   async get(userId: string, opts: { consistent?: boolean } = {}): Promise<Customer | null> {
@@ -42,6 +45,7 @@ export class DynamoCustomerStore implements CustomerStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
+    await this.counts?.customerStatus(customer.userId, customer.status === 'active');
     return { created: out.Attributes === undefined };
   }
 
@@ -49,6 +53,7 @@ export class DynamoCustomerStore implements CustomerStore {
     const out = await this.doc.send(
       new DeleteCommand({ TableName: this.table, Key: key(userId), ReturnValues: 'ALL_OLD' }),
     );
+    if (out.Attributes !== undefined) await this.counts?.customerStatus(userId, false);
     return out.Attributes !== undefined;
   }
 
@@ -76,6 +81,7 @@ export class DynamoCustomerStore implements CustomerStore {
           }),
         );
         count++;
+        await this.counts?.customerStatus(String(item.pk).slice('CUSTOMER#'.length), false);
       } catch (e) {
         if (!isConditionalFailure(e)) throw e;
       }
@@ -85,11 +91,12 @@ export class DynamoCustomerStore implements CustomerStore {
 
   async pageActive(limit: number, cursor: string | null): Promise<Page<Customer>> {
     const out = await this.doc.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: this.table,
+        IndexName: 'byStatus',
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { pk: matches(CUSTOMER_PK) }),
-        FilterExpression: '#s = :active',
+        ExclusiveStartKey: decodeCursor(cursor, ACTIVE_CURSOR),
+        KeyConditionExpression: '#s = :active',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':active': 'active' },
       }),

@@ -42,14 +42,23 @@ export const tableDefs = {
     sortKey: S('sk'),
     indexes: [],
   },
-  /** `CUSTOMER#<userId>`; the email index finds the customers an SES bounce or complaint names. */
+  /**
+   * `CUSTOMER#<userId>`; the email index finds the customers an SES bounce or complaint names; the status
+   * index pages through active customers with Query (fan-out, reconciliation), so nothing needs Scan.
+   */
   customers: {
     id: 'Customers',
     envVar: 'CUSTOMERS_TABLE',
     partitionKey: S('pk'),
-    indexes: [{ name: 'byEmail', partitionKey: S('email'), projection: 'KEYS_ONLY' }],
+    indexes: [
+      { name: 'byEmail', partitionKey: S('email'), projection: 'KEYS_ONLY' },
+      { name: 'byStatus', partitionKey: S('status'), sortKey: S('pk'), projection: 'ALL' },
+    ],
   },
-  /** `USER#<userId>` / `ACK#<policyId>#<10-digit version>`: newest-first Query, Limit 1, answers the status check. */
+  /**
+   * `USER#<userId>` / `ACK#<policyId>#<10-digit version>`: newest-first Query, Limit 1, answers the status
+   * check. Also the sharded counters and per-user count state (adapters/dynamodb/count-store.ts).
+   */
   acknowledgments: {
     id: 'Acknowledgments',
     envVar: 'ACKNOWLEDGMENTS_TABLE',

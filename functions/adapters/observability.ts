@@ -1,0 +1,74 @@
+/**
+ * Powertools for AWS Lambda (TypeScript) behind the service's own ports: Logger receives every log event
+ * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), Metrics
+ * publishes the business counts as CloudWatch embedded metric format at the end of each invocation.
+ * Tracer is deliberately absent from the API functions: it bundles aws-xray-sdk-core, ~125 KB and tens of
+ * milliseconds of import on every cold start (docs/DEPLOY.md); `tracedClient` captures SDK clients of
+ * the background functions only.
+ *
+ * Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME (set by
+ * the stack); outside Lambda nothing here is used and logs stay plain JSON lines.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { logSink } from '../http/log';
+import type { BusinessMetric, MetricsSink } from '../ports';
+
+export class PowertoolsMetrics implements MetricsSink {
+  private readonly metrics = new Metrics();
+  /** Summed per invocation: one value per metric in the EMF line, not one data point per event. */
+  private readonly pending = new Map<BusinessMetric, number>();
+
+  count(name: BusinessMetric, value = 1): void {
+    if (value > 0) this.pending.set(name, (this.pending.get(name) ?? 0) + value);
+  }
+
+  /** Writes the invocation's metrics as one EMF log line (nothing when none were counted). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    for (const [name, value] of this.pending) this.metrics.addMetric(name, MetricUnit.Count, value);
+    this.pending.clear();
+    this.metrics.publishStoredMetrics();
+  }
+}
+
+export const noMetrics: MetricsSink = { count: () => {} };
+
+let metrics: PowertoolsMetrics | undefined;
+let logger: Logger | undefined;
+
+/** The process's metrics, published by `endInvocation`. */
+export function metricsFromEnv(): PowertoolsMetrics {
+  metrics ??= new PowertoolsMetrics();
+  return metrics;
+}
+
+const isLambdaContext = (c: unknown): c is Context =>
+  typeof c === 'object' && c !== null && 'awsRequestId' in c && 'functionName' in c;
+
+/** API Gateway's request id (what the access log shows), else none: the key that joins the two logs. */
+function correlationIdOf(event: unknown): string | undefined {
+  const id = (event as { requestContext?: { requestId?: unknown } } | null)?.requestContext?.requestId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Called before each Lambda invocation: routes logs through Powertools Logger with this request's keys. */
+export function beginInvocation(event: unknown, context: unknown): void {
+  if (!isLambdaContext(context)) return;
+  if (!logger) {
+    const root = new Logger();
+    logger = root;
+    logSink.emit = (level, service, message, fields) =>
+      root[level](message, { component: service, ...fields });
+  }
+  logger.addContext(context);
+  logger.removeKeys(['correlation_id']);
+  const correlationId = correlationIdOf(event);
+  if (correlationId) logger.appendKeys({ correlation_id: correlationId });
+}
+
+/** Called after each invocation, whatever its outcome. */
+export function endInvocation(): void {
+  metrics?.flush();
+}

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  beginInvocation,
+  endInvocation,
+  metricsFromEnv,
+  PowertoolsMetrics,
+} from '../../functions/adapters/observability';
+import { createLogger, logSink } from '../../functions/http/log';
+import type { MetricsSink } from '../../functions/ports';
+import { recordEmailOutcomes } from '../../functions/usecases/email-metrics';
+
+const lambdaContext = {
+  awsRequestId: 'req-123',
+  functionName: 'policy-notify-acknowledgments',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:x',
+  memoryLimitInMB: '1024',
+  getRemainingTimeInMillis: () => 1000,
+};
+
+/** Every JSON line written to stdout or stderr (Powertools writes warnings to stderr) while `fn` runs. */
+function captureStdout(fn: () => void): Array<Record<string, unknown>> {
+  const lines: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    }),
+  );
+  try {
+    fn();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines
+    .join('')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+describe('business metrics', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('publishes the counts of an invocation as one EMF line in the configured namespace', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'PolicyNotifyTest');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'policy-notify');
+    const metrics = new PowertoolsMetrics();
+    metrics.count('Acknowledgments');
+    metrics.count('Acknowledgments');
+    metrics.count('StatusChecks', 3);
+    const [line, ...more] = captureStdout(() => metrics.flush());
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({ Acknowledgments: 2, StatusChecks: 3 });
+    const directive = (line!._aws as { CloudWatchMetrics: Array<{ Namespace: string; Metrics: unknown[] }> })
+      .CloudWatchMetrics[0]!;
+    expect(directive.Namespace).toBe('PolicyNotifyTest');
+    expect(directive.Metrics).toEqual(
+      expect.arrayContaining([
+        { Name: 'Acknowledgments', Unit: 'Count' },
+        { Name: 'StatusChecks', Unit: 'Count' },
+      ]),
+    );
+  });
+
+  it('writes nothing when nothing was counted', () => {
+    expect(captureStdout(() => new PowertoolsMetrics().flush())).toEqual([]);
+  });
+
+  it('counts each email outcome under its own metric, leaving out zeros', () => {
+    const counted: Array<[string, number | undefined]> = [];
+    const sink: MetricsSink = { count: (name, value) => counted.push([name, value]) };
+    recordEmailOutcomes(sink, { sent: 48, failed: 0, suppressed: 2 });
+    expect(counted).toEqual([
+      ['EmailsSent', 48],
+      ['EmailsSuppressed', 2],
+    ]);
+  });
+});
+
+describe('Lambda logs through Powertools Logger', () => {
+  afterEach(() => {
+    logSink.emit = undefined;
+  });
+
+  it('adds the request id, cold start and the API request id as correlation id to every log line', () => {
+    const lines = captureStdout(() => {
+      beginInvocation({ requestContext: { requestId: 'api-req-9' } }, lambdaContext);
+      createLogger('acknowledgments').warn('acknowledged', { policyId: 'privacy' });
+      endInvocation();
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'WARN',
+      message: 'acknowledged',
+      component: 'acknowledgments',
+      policyId: 'privacy',
+      function_request_id: 'req-123',
+      cold_start: expect.any(Boolean),
+      correlation_id: 'api-req-9',
+    });
+  });
+
+  it('keeps plain JSON lines outside Lambda (no context, no sink)', () => {
+    beginInvocation({}, undefined);
+    const lines = captureStdout(() => createLogger('local').warn('hello'));
+    expect(lines[0]).toMatchObject({ level: 'warn', service: 'local', message: 'hello' });
+    expect(metricsFromEnv()).toBe(metricsFromEnv());
+  });
+});
