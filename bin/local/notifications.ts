@@ -25,6 +25,7 @@ import type {
   Clock,
   CustomerStore,
   Mailer,
+  MetricsSink,
   NotificationStore,
   PolicyStore,
   SuppressionStore,
@@ -87,6 +88,8 @@ export interface NotificationOptions {
   markAttempts?: number;
   /** Wraps the store the worker sees (fault injection). */
   wrapWorkerStore?: (store: NotificationStore) => NotificationStore;
+  /** Receives the worker's business metrics (EmailsSent / EmailsFailed / EmailsSuppressed). */
+  metrics?: MetricsSink;
   logger?: Logger;
 }
 
@@ -159,6 +162,7 @@ export function createWorkerDeps(
     config,
     limiter: new Limiter(config.concurrency),
     unrecorded: new Map(),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
 }
 

@@ -41,15 +41,29 @@ export function tableNames(prefix: string): TableNames {
   ) as TableNames;
 }
 
+const describe = (client: DynamoDBClient, TableName: string) =>
+  client.send(new DescribeTableCommand({ TableName }));
+
 /** Creates any missing table from the shared definitions (idempotent: data survives restarts). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames) {
   for (const [key, def] of Object.entries(tableDefs) as [TableKey, (typeof tableDefs)[TableKey]][]) {
     const TableName = names[key];
+    let existing: Awaited<ReturnType<typeof describe>> | null = null;
     try {
-      await client.send(new DescribeTableCommand({ TableName }));
-      continue;
+      existing = await describe(client, TableName);
     } catch (e) {
       if (!(e instanceof Error && e.name === 'ResourceNotFoundException')) throw e;
+    }
+    if (existing) {
+      // Data written by an older version may lack an index added since (dynalite cannot add one to a
+      // table in place): say so at start, rather than fail on the first query that needs it.
+      const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      const missing = def.indexes.map((i) => i.name).filter((name) => !have.has(name));
+      if (missing.length > 0)
+        throw new Error(
+          `table ${TableName} in the data directory was created by an older version and lacks the index ${missing.join(', ')}: start with a fresh data directory (DATA_DIR=$(mktemp -d) npm start, or remove .data)`,
+        );
+      continue;
     }
     await client.send(new CreateTableCommand(createTableInput(def, TableName)));
     for (let i = 0; i < 100; i++) {

@@ -5,7 +5,9 @@
  * SES_ENDPOINT, NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY, SES_QUOTA_REFRESH_MS; SEND_QUEUE_URL (batches put
  * back while SES's 24-hour quota is used up).
  */
+
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { metricsFromEnv } from '../adapters/observability';
 import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient, SesMailer } from '../adapters/ses';
 import { systemClock } from '../adapters/system';
@@ -162,5 +164,6 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
     config,
     limiter: new Limiter(config.concurrency),
     unrecorded: new Map(),
+    metrics: metricsFromEnv(),
   });
 });

@@ -403,6 +403,7 @@ export const contract = {
   },
   liftSuppression: {
     summary: 'Lift the suppression of one address (by its hash)',
+    params: { hash: suppressionHash },
     responses: { 204: text('lifted') },
   },
   diff: {

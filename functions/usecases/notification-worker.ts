@@ -4,6 +4,7 @@
  * twice and nobody is skipped. Counting happens once per batch, into its page's tally (idempotent by
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
+
 import { randomUUID } from 'node:crypto';
 import type { QuotaGovernor } from '../adapters/send-quota';
 import type { Pacer } from '../adapters/token-bucket';
@@ -31,9 +32,11 @@ import type {
   FinalRecipientState,
   LedgerEntry,
   Mailer,
+  MetricsSink,
   NotificationStore,
   SuppressionStore,
 } from '../ports';
+import { recordEmailOutcomes } from './email-metrics';
 import type { NoticeCache } from './notification-content';
 import { rollUpIfComplete } from './notifications';
 
@@ -83,6 +86,8 @@ export interface WorkerDeps {
   unrecorded: Map<string, { messageId: string; at: string }>;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Business metrics (EmailsSent / EmailsFailed / EmailsSuppressed); none when absent. */
+  metrics?: MetricsSink;
 }
 
 export interface BatchResult {
@@ -161,13 +166,15 @@ export async function processSendBatch(
     const entry = finals.get(userId)!;
     if (entry.finalizedBy === batchId && isFinal(entry)) counts[entry.state]++;
   }
-  const { tally } = await deps.notifications.applyBatchTally(policyId, version, {
+  const { applied, tally } = await deps.notifications.applyBatchTally(policyId, version, {
     page,
     batchId,
     batchesInPage: message.batches,
     counts,
     at: deps.clock.now().toISOString(),
   });
+  // Counted where the tally is applied the first time, so a redelivered batch is never counted twice.
+  if (applied && deps.metrics) recordEmailOutcomes(deps.metrics, counts);
   await rollUpIfComplete(deps, policyId, version, tally);
   return { done: true, sent, unfinished: 0 };
 }

@@ -240,9 +240,16 @@ describe('notification faults', () => {
   });
 
   it('the same batches and fan-out steps delivered twice (concurrently too): nobody gets two emails', async () => {
+    // Business metrics are counted where a batch's tally is applied: duplicates must not count twice.
+    const metrics = new Map<string, number>();
     const s = await scenario({
       customers: 130,
-      notifications: { pageSize: 40, workerConcurrency: 4, workerBatchSize: 1 },
+      notifications: {
+        pageSize: 40,
+        workerConcurrency: 4,
+        workerBatchSize: 1,
+        metrics: { count: (name, n = 1) => metrics.set(name, (metrics.get(name) ?? 0) + n) },
+      },
     });
     for (const queue of [s.service.notifications.sendQueue, s.service.notifications.fanoutQueue]) {
       const send = queue.sendBatch.bind(queue);
@@ -258,6 +265,7 @@ describe('notification faults', () => {
       failed: 0,
       suppressed: 0,
     });
+    expect(Object.fromEntries(metrics)).toEqual({ EmailsSent: 130 });
   });
 
   it('a worker dying after half a batch: the rest is sent by the next delivery, the first half not again', async () => {
