@@ -12,6 +12,7 @@
  * function serves the generated document (docs/openapi.json).
  */
 import type { PolicyDiff } from '../domain/diff';
+import type { BoundedDiff } from '../domain/diff/bound';
 import type { ErrorCode } from '../domain/errors';
 import { LOCALE, POLICY_ID, USER_ID } from '../domain/ids';
 import type { NotificationProgress } from '../domain/notification';
@@ -23,7 +24,7 @@ import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';
 import { publishSchema, suppressionHash, suppressionLimit } from '../handlers/publish';
-import { formatSchema, limitSchema } from '../handlers/read';
+import { formatSchema, limitSchema, offsetSchema } from '../handlers/read';
 import type { Acknowledgment, Customer, Notice, Suppression } from '../ports';
 import type { OperationName } from './routes';
 
@@ -65,6 +66,18 @@ export const policyViewSchema = z.strictObject({
 });
 
 const diffOp = z.strictObject({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
+const offsetQuery = {
+  description: 'index of the first section shown, for the next window of a truncated diff (default 0)',
+  schema: offsetSchema,
+};
+const sectionShape = {
+  key: z.string(),
+  oldKey: z.optional(z.string()),
+  title: z.string(),
+  status: z.enum(['added', 'removed', 'modified', 'unchanged']),
+  formattingChanged: z.optional(z.literal(true)),
+  changes: z.optional(z.array(diffOp)),
+};
 const diffShape = {
   stats: z.strictObject({
     linesAdded: int(),
@@ -72,18 +85,26 @@ const diffShape = {
     sectionsChanged: int(),
     formattingOnly: z.optional(z.literal(true)),
   }),
-  sections: z.array(
-    z.strictObject({
-      key: z.string(),
-      oldKey: z.optional(z.string()),
-      title: z.string(),
-      status: z.enum(['added', 'removed', 'modified', 'unchanged']),
-      formattingChanged: z.optional(z.literal(true)),
-      changes: z.optional(z.array(diffOp)),
-    }),
-  ),
+  sections: z.array(z.strictObject(sectionShape)),
 };
 export const policyDiffSchema = z.strictObject(diffShape);
+
+const statusCounts = z.strictObject({ added: int(), removed: int(), modified: int(), unchanged: int() });
+/** A diff as answers carry it: a window of its sections (functions/domain/diff/bound.ts). */
+const boundedDiffShape = {
+  stats: diffShape.stats,
+  sections: z.array(z.strictObject({ ...sectionShape, truncated: z.optional(z.literal(true)) })),
+  truncated: z.boolean(),
+  window: z.strictObject({
+    offset: int(),
+    shown: int(),
+    total: int(),
+    nextOffset: z.nullable(int()),
+    omitted: statusCounts,
+    cutSections: z.array(z.string()),
+  }),
+};
+export const boundedDiffSchema = z.strictObject(boundedDiffShape);
 
 export const customerRecordSchema = z.strictObject({
   userId,
@@ -194,6 +215,7 @@ const described = <T extends true>(_: T) => _;
 described<Same<z.infer<typeof revisionSchema>, Revision>>(true);
 described<Same<z.infer<typeof policyViewSchema>, PolicyView>>(true);
 described<Same<z.infer<typeof policyDiffSchema>, PolicyDiff>>(true);
+described<Same<z.infer<typeof boundedDiffSchema>, BoundedDiff>>(true);
 described<Same<z.infer<typeof customerRecordSchema>, Customer>>(true);
 described<Same<z.infer<typeof acknowledgmentSchema>, Acknowledgment>>(true);
 described<Same<z.infer<typeof statusSchema>, AcknowledgmentStatus>>(true);
@@ -359,7 +381,7 @@ export const contract = {
           ...revisionShape,
           dryRun: z.literal(true),
           baseVersion: int().check(z.minimum(0)),
-          diff: z.record(z.string(), policyDiffSchema),
+          diff: z.record(z.string(), boundedDiffSchema),
         }),
       ),
     },
@@ -416,12 +438,28 @@ export const contract = {
       },
       locale: localeQuery,
       format: { description: '`json` (default), `unified` or `html`', schema: formatSchema },
+      offset: offsetQuery,
     },
     responses: {
       200: {
         ...json(
           'the diff (`text/x-diff` for format=unified, the redline page for format=html)',
-          z.strictObject({ policyId, from: version, to: version, locale, ...diffShape }),
+          z.strictObject({
+            policyId,
+            from: version,
+            to: version,
+            locale,
+            ...boundedDiffShape,
+            /** Where the rest of a truncated diff is. */
+            rest: z.optional(
+              z.strictObject({
+                next: z.nullable(z.string()),
+                unified: z.string(),
+                oldText: z.string(),
+                newText: z.string(),
+              }),
+            ),
+          }),
         ),
         text: ['text/x-diff', 'text/html'],
       },
@@ -435,6 +473,7 @@ export const contract = {
       from: { description: 'the older version', schema: pathVersion() },
       to: { description: 'the newer version, `current` or `latest`', schema: z.string() },
       locale: localeQuery,
+      offset: offsetQuery,
     },
     responses: { 200: text('the page', 'text/html') },
   },

@@ -6,6 +6,7 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -124,8 +125,11 @@ describe('policyctl start', () => {
       'coverage',
     ]);
     cpSync(root, dir, { recursive: true, filter: (src) => !skip.has(src.slice(root.length).split('/')[0]!) });
+    // Every installed package but tsx (and the .bin links to it): the CLI's own dependencies stay.
     mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(join(root, 'node_modules/esbuild'), join(dir, 'node_modules/esbuild'));
+    for (const name of readdirSync(join(root, 'node_modules')))
+      if (name !== 'tsx' && name !== '.bin')
+        symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name));
     return dir;
   }
 

@@ -93,7 +93,14 @@ describe('GET /users/{userId}/timeline', () => {
       expect.objectContaining({ version: 1, evidence: { ip: '203.0.113.1', userAgent: 'Firefox <script>' } }),
     ]);
     const types = res.json.events.map((e: { type: string }) => e.type);
-    expect(types).toEqual(['revision_published', 'revision_effective', 'notice', 'acknowledgment']);
+    // The local SES emulator reports Delivery as SES does: sent and delivered are separate events.
+    expect(types).toEqual([
+      'revision_published',
+      'revision_effective',
+      'notice',
+      'notice_delivered',
+      'acknowledgment',
+    ]);
     const times = res.json.events.map((e: { at: string }) => e.at);
     expect([...times].sort()).toEqual(times);
   });

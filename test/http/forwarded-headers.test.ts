@@ -50,7 +50,7 @@ describe('links never come from forwarded headers (issue 12 finding 7)', () => {
       vi.stubEnv('PUBLIC_BASE_URL', value);
       vi.stubEnv('POLICIES_TABLE', 'policies');
       const { handler } = await import('../../functions/handlers/read');
-      expect(() => handler({} as Parameters<typeof handler>[0])).toThrow(message);
+      await expect(handler({} as Parameters<typeof handler>[0])).rejects.toThrow(message);
     },
   );
 });

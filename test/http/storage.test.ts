@@ -116,8 +116,9 @@ describe('storage of texts', () => {
 
 describe('bounded answers', () => {
   // 2 MiB texts of tiny sections, every one changed, in characters that escaping multiplies.
-  const old = fill((i) => `${i + 1}. &<"'>\n`);
-  const changed = fill((i) => `${i + 1}. "'<>&\n`);
+  // (A heading needs a letter and a paragraph of its own: numbered lines one after another are a list.)
+  const old = fill((i) => `${i + 1}. Term &<"'>\n\n&<"'>\n\n`);
+  const changed = fill((i) => `${i + 1}. Term "'<>&\n\n"'<>&\n\n`);
 
   beforeAll(async () => {
     expect((await publish('huge', { texts: { vi: old } })).status).toBe(201);

@@ -178,6 +178,7 @@ describe('change notification against the SES emulator', () => {
       sent: 170,
       failed: 0,
       suppressed: 0,
+      estimatedCompletion: null,
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       completedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
