@@ -118,6 +118,28 @@ export class ServiceAlarms extends Construct {
     });
   }
 
+  /**
+   * The authorizer failing closed: it could not read the token secret past its cache's TTL, so every
+   * protected request gets 401 (functions/handlers/authorizer.ts emits the metric on each refusal).
+   */
+  addAuthorizerSecretUnavailable(namespace: string): void {
+    this.add(
+      'AuthorizerSecretUnavailable',
+      new Metric({
+        namespace,
+        metricName: 'AuthorizerSecretUnavailable',
+        dimensionsMap: { service: 'authorizer' },
+        statistic: Stats.SUM,
+        period: Duration.minutes(1),
+      }),
+      1,
+      {
+        description:
+          'The authorizer cannot read the API token secret and refuses every token (401 on every protected route). Check the secret and the authorizer role.',
+      },
+    );
+  }
+
   /** API functions turn faults into 500 responses rather than invocation errors: watch the API too. */
   addHttpApi(name: string, api: HttpApi): void {
     this.add(

@@ -304,6 +304,7 @@ export class StatelessStack extends Stack {
     this.alarms.addQueueAge('Send', send.queue, Duration.days(SEND_QUEUE_AGE_ALARM_DAYS));
     for (const [name, fn] of this.functions) this.alarms.addFunction(name, fn);
     this.alarms.addHttpApi('Api', this.api.httpApi);
+    this.alarms.addAuthorizerSecretUnavailable(props.config.metricsNamespace);
 
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       dashboardName: `policy-notify-${props.config.stage}`,

@@ -60,8 +60,12 @@ export function secretsManagerTokens(
   };
 }
 
-/** CloudWatch namespace and name of the metric the fail-closed path emits (alarm on Sum >= 1). */
+/**
+ * CloudWatch namespace and name of the metric the fail-closed path emits (lib/alarms.ts alarms on
+ * Sum >= 1): the deployment's metrics namespace (POWERTOOLS_METRICS_NAMESPACE), PolicyNotify by default.
+ */
 export const METRIC_NAMESPACE = 'PolicyNotify';
+const metricNamespace = () => process.env.POWERTOOLS_METRICS_NAMESPACE || METRIC_NAMESPACE;
 export const SECRET_UNAVAILABLE_METRIC = 'AuthorizerSecretUnavailable';
 
 /** No token matches an empty set: every request is unauthenticated. */
@@ -78,7 +82,7 @@ export function emitSecretUnavailable(write: (line: string) => void, at: number)
         Timestamp: at,
         CloudWatchMetrics: [
           {
-            Namespace: METRIC_NAMESPACE,
+            Namespace: metricNamespace(),
             Dimensions: [['service']],
             Metrics: [{ Name: SECRET_UNAVAILABLE_METRIC, Unit: 'Count' }],
           },

@@ -62,6 +62,19 @@ describe('alarms', () => {
     expect(find('5xx')).toHaveLength(1);
   });
 
+  it('alarms the first time the authorizer refuses every token because the secret is unreadable', () => {
+    expect(find('AuthorizerSecretUnavailable')).toEqual([
+      expect.objectContaining({
+        Namespace: 'PolicyNotify',
+        Dimensions: [{ Name: 'service', Value: 'authorizer' }],
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ]);
+  });
+
   it('sends every alarm and its recovery to the encrypted alarm topic', () => {
     for (const alarm of alarms) {
       expect(alarm.AlarmActions, alarm.MetricName).toEqual([{ Ref: topicId }]);
