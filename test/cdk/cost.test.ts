@@ -37,7 +37,7 @@ describe('the cost model in docs/DEPLOY.md', () => {
       },
     };
     expect(counts).toEqual({
-      alarms: 29,
+      alarms: 30,
       dashboards: 1,
       kmsKeys: 1,
       secrets: 1,
@@ -47,7 +47,7 @@ describe('the cost model in docs/DEPLOY.md', () => {
     });
     const { rows, total } = fixedCostRows(counts);
     for (const row of rows) expect(deploy).toContain(row);
-    expect(total).toBeCloseTo(9.66, 2);
+    expect(total).toBeCloseTo(9.76, 2);
   });
 
   it('dates its list prices', () => {
