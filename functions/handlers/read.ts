@@ -192,7 +192,10 @@ const CACHE_SHORT = 'public, max-age=60';
 const cacheFor = (refs: ReturnType<typeof diffRefs>) =>
   typeof refs.to === 'number' ? CACHE_IMMUTABLE : CACHE_SHORT;
 
-export const offsetSchema = z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0);
+export const offsetSchema = z._default(
+  z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
+  0,
+);
 
 /**
  * Largest response body: Lambda answers at most 6 MB, envelope included, and a body that goes out as

@@ -5,7 +5,7 @@
  */
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../adapters/system';
-import { createLogger, type Logger } from '../http/log';
+import { createLogger } from '../http/log';
 import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
 import {
   countingCustomerStoreFromEnv,
