@@ -14,15 +14,9 @@
  * No transactions (DESIGN decision 4): a crash between the state write and the `ADD` loses that one
  * difference until the next reconciliation (functions/usecases/counts.ts) recomputes the counters.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  UpdateCommand,
-  type UpdateCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Acknowledgment, CounterTotals, CountReconciler, CountStore, PolicyCounts } from '../../ports';
-import { isConditionalFailure } from './client';
+import { batchGetAll, isConditionalFailure } from './client';
 
 export const COUNTER_SHARDS = 10;
 const SK = 'COUNTS';
@@ -152,24 +146,14 @@ export class DynamoCountStore implements CountStore, CountReconciler {
     const keys = scopes.flatMap((scope) =>
       Array.from({ length: COUNTER_SHARDS }, (_, n) => shardKey(scope, n)),
     );
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) {
-          const scope = String(item.pk)
-            .replace(/^COUNTS#/, '')
-            .replace(/#\d+$/, '');
-          const sums = result.get(scope);
-          if (!sums) continue;
-          for (const [attr, value] of Object.entries(item))
-            if (typeof value === 'number') sums[attr] = (sums[attr] ?? 0) + value;
-        }
-        pending = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
+    for (const item of await batchGetAll(this.doc, this.table, keys)) {
+      const scope = String(item.pk)
+        .replace(/^COUNTS#/, '')
+        .replace(/#\d+$/, '');
+      const sums = result.get(scope);
+      if (!sums) continue;
+      for (const [attr, value] of Object.entries(item))
+        if (typeof value === 'number') sums[attr] = (sums[attr] ?? 0) + value;
     }
     return result;
   }

@@ -10,8 +10,6 @@
  * No email address is ever written here.
  */
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -30,7 +28,7 @@ import type {
   PageTally,
   RecipientOutcome,
 } from '../../ports';
-import { decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } from './client';
+import { batchGetAll, decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } from './client';
 import { pad } from './policy-store';
 
 const campaignPk = (policyId: string, version: number) => `CAMPAIGN#${policyId}#${pad(version)}`;
@@ -248,7 +246,7 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async getBatchState(policyId: string, version: number, page: number, userIds: string[]) {
     const pk = campaignPk(policyId, version);
-    const items = await this.batchGet([
+    const items = await batchGetAll(this.doc, this.table, [
       { pk, sk: tallySk(page) },
       ...userIds.map((u) => ({ pk, sk: rcptSk(u) })),
     ]);
@@ -410,7 +408,11 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async getTallies(policyId: string, version: number, pages: number[]): Promise<PageTally[]> {
     const pk = campaignPk(policyId, version);
-    const items = await this.batchGet(pages.map((p) => ({ pk, sk: tallySk(p) })));
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      pages.map((p) => ({ pk, sk: tallySk(p) })),
+    );
     return items.map(toTally).sort((a, b) => a.page - b.page);
   }
 
@@ -524,23 +526,6 @@ export class DynamoNotificationStore implements NotificationStore {
       if (isConditionalFailure(e)) return false;
       throw e;
     }
-  }
-
-  /** Consistent BatchGet of any number of keys (100 per request), retrying unprocessed keys. */
-  private async batchGet(keys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        found.push(...(out.Responses?.[this.table] ?? []));
-        pending = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return found;
   }
 }
 

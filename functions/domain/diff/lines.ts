@@ -1,3 +1,4 @@
+import { isWhitespace } from '../text';
 import { LINE_WINDOW_WORK, type WorkBudget } from './budget';
 import { diffSequences } from './sequence';
 
@@ -45,28 +46,12 @@ export function scanLines(text: string): { starts: Int32Array; trailingSpace: bo
     const at = text.indexOf('\n', from);
     if (at < 0) from = text.length;
     else {
-      if (at > from && isJsWhitespace(text.charCodeAt(at - 1))) trailingSpace = true;
+      if (at > from && isWhitespace(text.charCodeAt(at - 1))) trailingSpace = true;
       from = at + 1;
     }
   }
   starts[count++] = text.length;
   return { starts: starts.slice(0, count), trailingSpace };
-}
-
-/** Exactly the characters of the `\s` regex class except `\n` (ECMAScript WhiteSpace + LineTerminator). */
-export function isJsWhitespace(c: number): boolean {
-  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** Lines `from` … `from + count - 1` of a text, terminators included. */

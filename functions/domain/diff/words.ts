@@ -1,5 +1,6 @@
+import { isWhitespace } from '../text';
 import { LINE_WINDOW_WORK, TOTAL_WORK, WORD_WINDOW_WORK, WorkBudget } from './budget';
-import { internLines, isJsWhitespace, lineSlice, runsFromMatches, SpanInterner } from './lines';
+import { internLines, lineSlice, runsFromMatches, SpanInterner } from './lines';
 import { diffSequences } from './sequence';
 import { estimateSimilarity, isSpaceAt, tokenizeInterned } from './tokens';
 import type { DiffOp } from './types';
@@ -226,12 +227,12 @@ function commonEnds(x: string, y: string): [number, number] {
   let p = 0;
   while (p < max && x.charCodeAt(p) === y.charCodeAt(p)) p++;
   if (p < x.length || p < y.length) {
-    while (p > 0 && !isJsWhitespace(x.charCodeAt(p - 1))) p--;
+    while (p > 0 && !isWhitespace(x.charCodeAt(p - 1))) p--;
   }
   let s = 0;
   while (s < max - p && x.charCodeAt(x.length - 1 - s) === y.charCodeAt(y.length - 1 - s)) s++;
   if (s < x.length - p || s < y.length - p) {
-    while (s > 0 && !isJsWhitespace(x.charCodeAt(x.length - s))) s--;
+    while (s > 0 && !isWhitespace(x.charCodeAt(x.length - s))) s--;
   }
   return [p, s];
 }
