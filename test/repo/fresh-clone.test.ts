@@ -4,6 +4,7 @@
  * subset of the tests. `node_modules` is a symlink to this checkout's install: a full `npm ci` per run
  * would take minutes, and the dependencies are not what is under test.
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nestedRunEnv } from '../support/nested-run';
 import { expectTourShown, runTour } from '../support/tour';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -124,7 +126,7 @@ describe('a fresh clone with nothing beside it', () => {
     const r = spawnSync(process.execPath, [join(clone, 'node_modules/vitest/vitest.mjs'), 'run', ...subset], {
       cwd: clone,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: nestedRunEnv({ NO_COLOR: '1' }),
       timeout: 230_000,
     });
     const last = r.stdout.trimEnd().split('\n').at(-1);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nestedRunEnv } from '../support/nested-run';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const reporter = join(root, 'test/support/summary-reporter.ts');
@@ -26,7 +27,7 @@ describe('summary reporter', () => {
         '--reporter=default',
         `--reporter=${reporter}`,
       ],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: 'true' }, timeout: 120_000 },
+      { cwd: dir, encoding: 'utf8', env: nestedRunEnv({ NO_COLOR: '1', CI: 'true' }), timeout: 120_000 },
     );
     return { code: r.status, stdout: r.stdout, lines: r.stdout.trimEnd().split('\n') };
   }
