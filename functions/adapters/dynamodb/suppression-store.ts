@@ -6,8 +6,6 @@
  * address, and is untouched when a customer is erased.
  */
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,7 +13,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Page, Suppression, SuppressionStore } from '../../ports';
-import { decodeCursor, encodeCursor, exactly, matches } from './client';
+import { batchGetAll, decodeCursor, encodeCursor, exactly, matches } from './client';
 
 const key = (hash: string) => ({ pk: `SUPPRESSION#${hash}`, sk: 'SUPPRESSION' });
 const LIST_PK = 'SUPPRESSIONS';
@@ -49,29 +47,9 @@ export class DynamoSuppressionStore implements SuppressionStore {
   }
 
   async suppressedAmong(hashes: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
     const unique = [...new Set(hashes)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(key);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: '#h',
-                ExpressionAttributeNames: { '#h': 'hash' },
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) found.add(String(item.hash));
-        pending = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.doc, this.table, unique.map(key));
+    return new Set(items.map((item) => String(item.hash)));
   }
 
   async list(limit: number, cursor: string | null): Promise<Page<Suppression>> {
