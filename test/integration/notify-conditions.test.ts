@@ -14,10 +14,9 @@ import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notif
 import type { Pacer } from '../../functions/adapters/token-bucket';
 import { addressHash } from '../../functions/domain/suppression';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
+import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
+import { outputOf } from '../support/process';
 import { call, startTestService, TOKENS } from '../support/service';
-
-const TEXTS_V1 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email.\n' };
-const TEXTS_V2 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email and name.\n' };
 
 const QUICK: Partial<NotificationOptions> = {
   sweepIntervalMs: 0,
@@ -100,18 +99,7 @@ function policyctl(service: LocalService, args: string[]) {
     env: { ...env, POLICY_API_URL: service.url, POLICY_PUBLISHER_TOKEN: TOKENS.publisher },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return outputOf(child);
 }
 
 const progress = async (service: LocalService) =>

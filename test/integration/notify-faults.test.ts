@@ -25,10 +25,8 @@ import type { Mailer, NotificationStore } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { Limiter } from '../../functions/usecases/notification-worker';
 import { publishRevision } from '../../functions/usecases/policies';
+import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
-
-const TEXTS_V1 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email.\n' };
-const TEXTS_V2 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email and name.\n' };
 
 /**
  * Short timeouts where a test waits for them (a failed message comes back after 300 ms, a stalled

@@ -26,3 +26,7 @@ export const fixtureEnV2 = example('privacy-policy-v2.en.txt');
 
 /** A revision of the fixture: two words inserted in one sentence of subsection 6.1 ("Nhà cung cấp dịch vụ"). */
 export const fixtureViRevised = edit(fixtureVi, 'có nghĩa vụ bảo mật.', 'có nghĩa vụ bảo mật nghiêm ngặt.');
+
+/** A two-section English policy and its revision (one sentence extended): the notification tests' campaign. */
+export const TEXTS_V1 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email.\n' };
+export const TEXTS_V2 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email and name.\n' };

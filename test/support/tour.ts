@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
+import { outputOf } from './process';
 
 export interface TourRun {
   status: number | null;
@@ -8,20 +9,14 @@ export interface TourRun {
 }
 
 /** `bash examples/tour.sh` in `cwd` (a repository root), as the README says to run it. */
-export function runTour(cwd: string, env: NodeJS.ProcessEnv): Promise<TourRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['examples/tour.sh'], { cwd, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+export async function runTour(cwd: string, env: NodeJS.ProcessEnv): Promise<TourRun> {
+  const child = spawn('bash', ['examples/tour.sh'], {
+    cwd,
+    env: { ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { code, stdout, stderr } = await outputOf(child);
+  return { status: code, stdout, stderr };
 }
 
 /** What a successful tour shows: the status check's three answers in order, the dry run and the diff. */
