@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WorkBudget } from '../../functions/domain/diff/budget';
+import { TOTAL_WORK, WorkBudget } from '../../functions/domain/diff/budget';
 import { type DiffOp, diffText, ensureNormalized, tokenize } from '../../functions/domain/diff/index';
 import { diffLines, type LineDiff, lineSlice } from '../../functions/domain/diff/lines';
 import { diffSequences } from '../../functions/domain/diff/sequence';
 import { WordFingerprint } from '../../functions/domain/diff/tokens';
-import { REGION_CHAR_LIMIT } from '../../functions/domain/diff/words';
+import { LINE_PAIR_WORK, REGION_CHAR_LIMIT } from '../../functions/domain/diff/words';
 import { normalizeText } from '../../functions/domain/text';
 import { newOf, oldOf } from '../support/diff-ops';
 
@@ -181,6 +181,47 @@ describe('diffText on large regions', () => {
     const changes = ops.filter((o) => o.op !== 'equal');
     expect(changes).toHaveLength(300);
     expect(new Set(changes.map((c) => `${c.op}:${c.text}`))).toEqual(new Set(['insert:Công ty ']));
+  });
+
+  it('reports a large in-place rewrite whose word sets differ as one replacement, without refining lines', () => {
+    const a = Array.from({ length: 20_000 }, (_, i) => `a${i % 7}\n`).join('');
+    const b = Array.from({ length: 20_000 }, (_, i) => `b${i % 5}\n`).join('');
+    const budget = new WorkBudget(TOTAL_WORK);
+    expect(diffText(a, b, budget)).toEqual([
+      { op: 'delete', text: a },
+      { op: 'insert', text: b },
+    ]);
+    // Linear work only (the line diff and one word scan); refining the 20,000 line pairs would have cost
+    // 20,000 × LINE_PAIR_WORK at least.
+    expect(TOTAL_WORK - budget.remaining).toBeLessThan(a.length + b.length);
+    expect(a.length + b.length).toBeLessThan(20_000 * LINE_PAIR_WORK);
+  });
+
+  it('refines line pairs while the work budget lasts, then reports the lines left as one replacement', () => {
+    const count = 2_000;
+    const a = Array.from({ length: count }, (_, i) => `Line ${i + 1} says alpha\n`).join('');
+    const b = Array.from({ length: count }, (_, i) => `Line ${i + 1} says beta\n`).join('');
+    // Enough budget for the line diff and about 100 line pairs.
+    const budget = new WorkBudget(2 * (a.length + b.length) + 100 * (LINE_PAIR_WORK + 100));
+    const ops = diffText(a, b, budget);
+    expect(oldOf(ops)).toBe(a);
+    expect(newOf(ops)).toBe(b);
+    expect(budget.exhausted).toBe(true);
+    // Word-level at the start (`alpha` → `beta` per line), one replacement of the tail.
+    expect(ops.slice(0, 4)).toEqual([
+      { op: 'equal', text: 'Line 1 says ' },
+      { op: 'delete', text: 'alpha' },
+      { op: 'insert', text: 'beta' },
+      { op: 'equal', text: '\nLine 2 says ' },
+    ]);
+    const [del, ins] = ops.slice(-2);
+    expect(del!.op).toBe('delete');
+    expect(ins!.op).toBe('insert');
+    expect(del!.text.endsWith(`Line ${count} says alpha\n`)).toBe(true);
+    expect(ins!.text.endsWith(`Line ${count} says beta\n`)).toBe(true);
+    const wordEdits = ops.filter((o) => o.op === 'delete' && o.text === 'alpha').length;
+    expect(wordEdits).toBeGreaterThan(50);
+    expect(wordEdits).toBeLessThan(count);
   });
 });
 

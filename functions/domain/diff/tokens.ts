@@ -176,6 +176,18 @@ export function estimateSimilarity(a: Uint32Array, b: Uint32Array): number {
   return bitmapSimilarity(a, b);
 }
 
+/**
+ * Estimated word-set Jaccard index of two texts (1024-bit bitmaps, see `WordFingerprint.estimate`);
+ * NaN when they have too many distinct words to tell.
+ */
+export function wordSimilarity(x: string, y: string): number {
+  const a = new Uint32Array(32);
+  const b = new Uint32Array(32);
+  addWordBits(x, a);
+  addWordBits(y, b);
+  return bitmapSimilarity(a, b);
+}
+
 /** The tokens themselves (mostly for tests and callers that want strings). */
 export function tokenize(text: string): string[] {
   const b = tokenBoundaries(text);

@@ -2,7 +2,7 @@ import { isWhitespace } from '../text';
 import { LINE_WINDOW_WORK, TOTAL_WORK, WORD_WINDOW_WORK, WorkBudget } from './budget';
 import { internLines, lineSlice, runsFromMatches, SpanInterner } from './lines';
 import { diffSequences } from './sequence';
-import { estimateSimilarity, isSpaceAt, tokenizeInterned } from './tokens';
+import { estimateSimilarity, isSpaceAt, tokenizeInterned, wordSimilarity } from './tokens';
 import type { DiffOp } from './types';
 
 /**
@@ -82,11 +82,10 @@ export function diffTextLines(
       const newChunk = lineSlice(newText, newStarts, next.b, next.count);
       if (oldChunk.length + newChunk.length <= REGION_CHAR_LIMIT || run.count !== next.count) {
         refineRegion(oldChunk, newChunk, budget, ops);
+      } else if (wordsDiffer(oldChunk, newChunk, budget)) {
+        ops.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
       } else {
-        for (let l = 0; l < run.count; l++) {
-          const oldLine = lineSlice(oldText, oldStarts, run.a + l, 1);
-          refineRegion(oldLine, lineSlice(newText, newStarts, next.b + l, 1), budget, ops);
-        }
+        refineLineByLine(oldText, oldStarts, run.a, newText, newStarts, next.b, run.count, budget, ops);
       }
       k++;
       continue;
@@ -96,6 +95,55 @@ export function diffTextLines(
     else ops.push({ op: 'insert', text: lineSlice(newText, newStarts, run.b, run.count) });
   }
   return cleanupSemantic(ops);
+}
+
+/**
+ * Work counted for refining one line pair of a large region on top of its characters and tokens: the
+ * fixed cost of a region diff (slices, op objects, a token table reset), which dominates for tiny lines.
+ */
+export const LINE_PAIR_WORK = 512;
+
+/**
+ * A large region whose two sides share few words (word-set estimate below `REGION_MIN_SIMILARITY`): a
+ * rewrite, reported as replaced without refining it line by line. One linear scan of both sides.
+ */
+function wordsDiffer(oldChunk: string, newChunk: string, budget: WorkBudget): boolean {
+  budget.spend((oldChunk.length + newChunk.length) >> 2);
+  return wordSimilarity(oldChunk, newChunk) < REGION_MIN_SIMILARITY;
+}
+
+/**
+ * A large in-place edit of `count` lines (as many old lines as new ones): the i-th old line against the
+ * i-th new one. When the work budget runs out, the lines left are reported as one replacement (a
+ * correct, coarser diff), so a region of a million tiny changed lines costs a bounded amount of work.
+ */
+function refineLineByLine(
+  oldText: string,
+  oldStarts: Int32Array,
+  a: number,
+  newText: string,
+  newStarts: Int32Array,
+  b: number,
+  count: number,
+  budget: WorkBudget,
+  out: DiffOp[],
+): void {
+  for (let l = 0; l < count; l++) {
+    if (budget.exhausted) {
+      out.push(
+        { op: 'delete', text: lineSlice(oldText, oldStarts, a + l, count - l) },
+        { op: 'insert', text: lineSlice(newText, newStarts, b + l, count - l) },
+      );
+      return;
+    }
+    budget.spend(LINE_PAIR_WORK);
+    refineRegion(
+      lineSlice(oldText, oldStarts, a + l, 1),
+      lineSlice(newText, newStarts, b + l, 1),
+      budget,
+      out,
+    );
+  }
 }
 
 /** Shared by all region diffs (they run one at a time); reset for each region. */
@@ -143,11 +191,7 @@ function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, ou
   const chars = oldChunk.length + newChunk.length;
   // One long line on each side (a converter's one-line paragraph) cannot be split further by the line
   // diff: it gets a token diff up to a larger size (work stays bounded by the budget).
-  const lineBreak = (t: string) => {
-    const at = t.indexOf('\n');
-    return at !== -1 && at < t.length - 1;
-  };
-  const oneLine = !lineBreak(oldChunk) && !lineBreak(newChunk);
+  const oneLine = !innerLineBreak(oldChunk) && !innerLineBreak(newChunk);
   if (chars > (oneLine ? MAX_LINE_REGION : MAX_TOKEN_REGION) || budget.exhausted) {
     out.push({ op: 'delete', text: oldChunk }, { op: 'insert', text: newChunk });
     return;
@@ -175,6 +219,12 @@ function refineMiddle(oldChunk: string, newChunk: string, budget: WorkBudget, ou
       out.push({ op: 'insert', text: newChunk.slice(sb[run.b]!, sb[run.b + run.count]!) });
     else out.push({ op: run.op, text: oldChunk.slice(sa[run.a]!, sa[run.a + run.count]!) });
   }
+}
+
+/** A line break before the text's last character. */
+function innerLineBreak(t: string): boolean {
+  const at = t.indexOf('\n');
+  return at !== -1 && at < t.length - 1;
 }
 
 /**
