@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
 import { tokenize } from '../../functions/domain/diff/tokens';
-import { HEADING_FAMILIES, parseDocument, plainText } from '../../functions/domain/document/index';
+import {
+  createMarkdownParser,
+  HEADING_FAMILIES,
+  parseDocument,
+  plainText,
+} from '../../functions/domain/document/index';
 import { normalizeText } from '../../functions/domain/text';
 
 const keysAndTitles = (text: string, format: 'markdown' | 'text' = 'text') =>
@@ -274,6 +280,31 @@ describe('reader-text diff properties (fast-check)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the Markdown parser (fast token construction)', () => {
+  const stock = () => {
+    const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
+    const validate = md.validateLink.bind(md);
+    md.validateLink = (url: string) => validate(url) && !/^\s*data:/i.test(url);
+    return md;
+  };
+  const sample = [
+    readFileSync(new URL('../../examples/privacy-policy-v2.en.md', import.meta.url), 'utf8'),
+    '# T\n\nSetext\n===\n\n> quote *em* **strong** `code` [l](https://x.test "t") ![i](y.png)\n',
+    '1. one\n2. two\n   - nested\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n```js\nx\n```\n',
+    'a  \nhard break\\\nand &amp; entity <b>raw</b> [bad](javascript:x) [d](data:x) ~~s~~\n\n---\n',
+    '[ref]: https://r.test\n\nUse [ref] and [text][ref].\n',
+  ].join('\n');
+
+  it('produces exactly the tokens of the stock markdown-it parser, with its Token prototype', () => {
+    const fast = createMarkdownParser();
+    const ours = fast.parse(sample, {});
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(stock().parse(sample, {})));
+    expect(ours[0]).toBeInstanceOf(MarkdownIt.Token);
+    expect(ours.find((t) => t.type === 'inline')!.children![0]).toBeInstanceOf(MarkdownIt.Token);
+    expect(fast.render(sample)).toBe(stock().render(sample));
   });
 });
 

@@ -19,7 +19,107 @@ export function createMarkdownParser(): MarkdownItInstance {
   const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
   const validate = md.validateLink.bind(md);
   md.validateLink = (url: string) => validate(url) && !/^\s*data:/i.test(url);
+  useFastTokens(md);
   return md;
+}
+
+type AnyToken = Token & Record<string, unknown>;
+type Nesting = Token['nesting'];
+
+/**
+ * markdown-it 15's `Token` constructor sets each field through a transpiled `defineProperty` helper:
+ * with the garbage it makes, close to half of the parse of a large document of tiny blocks (a 2 MiB
+ * text has half a million tokens). The parser's states — replaced per parser through their `State`
+ * slots, markdown-it's documented extension points — build tokens with a plain constructor instead:
+ * the same fields in the same order, the same prototype (`Token`'s methods, `instanceof Token`), so
+ * rules, renderer and callers see the same tokens. `push`/`pushPending` mirror markdown-it 15.0.3
+ * (pinned in package.json; `document.test.ts` compares the tokens with the stock parser's).
+ */
+function useFastTokens(md: MarkdownItInstance): void {
+  const TokenClass = (MarkdownIt as unknown as { Token: { prototype: object } }).Token;
+  function FastToken(this: AnyToken, type: string, tag: string, nesting: Nesting) {
+    this.map = null;
+    this.level = 0;
+    this.children = null;
+    this.content = '';
+    this.markup = '';
+    this.info = '';
+    this.block = false;
+    this.hidden = false;
+    this.type = type;
+    this.tag = tag;
+    this.attrs = null;
+    this.nesting = nesting;
+    this.meta = null;
+  }
+  FastToken.prototype = TokenClass.prototype;
+  const make = FastToken as unknown as new (type: string, tag: string, nesting: Nesting) => Token;
+  type State = { tokens: Token[]; level: number; Token: unknown };
+  const Core = md.core.State as unknown as new (...args: unknown[]) => State;
+  md.core.State = class extends Core {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.Token = make;
+    }
+  } as unknown as typeof md.core.State;
+  const Block = md.block.State as unknown as new (...args: unknown[]) => State;
+  md.block.State = class extends Block {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.Token = make;
+    }
+    push(type: string, tag: string, nesting: Nesting): Token {
+      const token = new make(type, tag, nesting);
+      token.block = true;
+      if (nesting < 0) this.level--;
+      token.level = this.level;
+      if (nesting > 0) this.level++;
+      this.tokens.push(token);
+      return token;
+    }
+  } as unknown as typeof md.block.State;
+  type InlineState = State & {
+    pending: string;
+    pendingLevel: number;
+    delimiters: unknown[];
+    _prev_delimiters: unknown[][];
+    tokens_meta: unknown[];
+  };
+  const Inline = md.inline.State as unknown as new (...args: unknown[]) => InlineState;
+  md.inline.State = class extends Inline {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.Token = make;
+    }
+    pushPending(): Token {
+      const token = new make('text', '', 0);
+      token.content = this.pending;
+      token.level = this.pendingLevel;
+      this.tokens.push(token);
+      this.pending = '';
+      return token;
+    }
+    push(type: string, tag: string, nesting: Nesting): Token {
+      if (this.pending) this.pushPending();
+      const token = new make(type, tag, nesting);
+      let meta: { delimiters: unknown[] } | undefined;
+      if (nesting < 0) {
+        this.level--;
+        this.delimiters = this._prev_delimiters.pop()!;
+      }
+      token.level = this.level;
+      if (nesting > 0) {
+        this.level++;
+        this._prev_delimiters.push(this.delimiters);
+        this.delimiters = [];
+        meta = { delimiters: this.delimiters };
+      }
+      this.pendingLevel = this.level;
+      this.tokens.push(token);
+      this.tokens_meta.push(meta);
+      return token;
+    }
+  } as unknown as typeof md.inline.State;
 }
 
 const parser = createMarkdownParser();
@@ -103,9 +203,10 @@ export function parseMarkdown(source: string): DocumentModel {
   let itemPrefix = '';
   const ordinals: number[] = [];
   const push = (block: Omit<DocBlock, 'line' | 'lines'>, text: string) => {
-    const parts = text.split('\n').map((l) => l.trimEnd());
-    blocks.push({ ...block, line: lines.length, lines: parts.length });
-    for (const p of parts) lines.push(p);
+    const line = lines.length;
+    if (text.includes('\n')) for (const part of text.split('\n')) lines.push(part.trimEnd());
+    else lines.push(text.trimEnd());
+    blocks.push({ ...block, line, lines: lines.length - line });
   };
   const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: number) => {
     const m = matchHeading(text, false);
