@@ -19,7 +19,6 @@ export interface LineDiff {
   oldStarts: Int32Array;
   newStarts: Int32Array;
   runs: LineRun[];
-  fallbacks: number;
 }
 
 /** Line start offsets plus a final sentinel (`text.length`). Lines keep their `\n`. */
@@ -197,14 +196,13 @@ export function internLines(
 export function diffInterned(lines: InternedLines, budget: WorkBudget): LineDiff {
   const { oldText, newText, oldStarts, newStarts, a, b, idCount } = lines;
   budget.spend((oldText.length + newText.length) >> 2);
-  const { matchA, fallbacks } = diffSequences(a, b, idCount, budget, LINE_WINDOW_WORK);
+  const { matchA } = diffSequences(a, b, idCount, budget, LINE_WINDOW_WORK);
   return {
     oldText,
     newText,
     oldStarts,
     newStarts,
     runs: runsFromMatches(a.length, b.length, matchA),
-    fallbacks,
   };
 }
 

@@ -34,21 +34,16 @@ const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /**
- * Class of the code point at `i`, plus 4 when it is a surrogate pair (two UTF-16 units). Callers take
- * the BMP fast path (`classTable[code] || classOfUnit(code)`) themselves and call this for surrogates.
+ * The one character-class lookup of this module: the class (`WORD`, `SPACE`, `OTHER`) of the code point
+ * at `i` of `text`, plus 4 when it is a surrogate pair (two UTF-16 units); `code` is `text.charCodeAt(i)`.
+ * BMP units come from the lazily filled table; a lone surrogate is `OTHER`.
  */
-function surrogateInfo(text: string, i: number): number {
-  const code = text.charCodeAt(i);
+function charInfo(text: string, i: number, code: number): number {
+  if (code < 0xd800 || code > 0xdfff) return classTable[code] || classOfUnit(code);
   if (isHigh(code) && i + 1 < text.length && isLow(text.charCodeAt(i + 1))) {
     return classify(text.slice(i, i + 2)) + 4;
   }
   return classOfUnit(code);
-}
-
-/** Class of the UTF-16 unit at `i` (surrogate pairs: see `surrogateInfo`), fast path inlined by callers. */
-function infoAt(text: string, i: number, code: number): number {
-  if (code < 0xd800 || code > 0xdfff) return classTable[code] || classOfUnit(code);
-  return surrogateInfo(text, i);
 }
 
 let scratch = new Int32Array(1024);
@@ -78,7 +73,7 @@ let lastClass = 0;
  */
 function tokenEnd(text: string, i: number, n: number): number {
   let code = text.charCodeAt(i);
-  let info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+  let info = charInfo(text, i, code);
   const cls = info & 3;
   lastClass = cls;
   const start = i;
@@ -95,7 +90,7 @@ function tokenEnd(text: string, i: number, n: number): number {
   for (;;) {
     while (i < n) {
       code = text.charCodeAt(i);
-      info = code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
+      info = charInfo(text, i, code);
       if ((info & 3) !== cls) break;
       i += info > 3 ? 2 : 1;
     }
@@ -168,7 +163,7 @@ export function tokenizeInterned(text: string, sink: TokenSink, bits: Uint32Arra
 /** Whitespace token? (for weighting matches: spaces are cheap to match, words are what counts) */
 export function isSpaceAt(text: string, i: number): boolean {
   const code = text.charCodeAt(i);
-  return (infoAt(text, i, code) & 3) === SPACE;
+  return (charInfo(text, i, code) & 3) === SPACE;
 }
 
 /** Estimated word-set Jaccard index of two word bitmaps (see `WordFingerprint.estimate`). */
@@ -288,9 +283,7 @@ function wordHashes(text: string, out: Int32Array, count: number): number {
   let inWord = false;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    let cls = classTable[c]!;
-    if (cls === 0 || (c >= 0xd800 && c <= 0xdfff)) cls = infoAt(text, i, c) & 3;
-    if (cls === WORD) {
+    if ((charInfo(text, i, c) & 3) === WORD) {
       h = Math.imul(h ^ c, 0x01000193);
       inWord = true;
     } else if (inWord) {
@@ -324,9 +317,7 @@ function popcount(x: number): number {
 export function isWordUnit(text: string, i: number): boolean {
   const code = text.charCodeAt(i);
   if (Number.isNaN(code)) return false;
-  const info =
-    code < 0xd800 || code > 0xdfff ? classTable[code] || classOfUnit(code) : surrogateInfo(text, i);
-  return (info & 3) === WORD;
+  return (charInfo(text, i, code) & 3) === WORD;
 }
 
 /** Exact Jaccard index of two sorted hash sets (1 when both are empty). */
