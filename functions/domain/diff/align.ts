@@ -43,6 +43,9 @@ export interface AlignedSection {
  *    title. Large windows only compare pairs in a diagonal band.
  * 5. Leftovers (when few) get one more greedy pass with the same eligibility, catching sections that
  *    were both moved and edited. Everything still unpaired is `removed` / `added`.
+ *
+ * Each phase is one function below (`pairPreamblesAndIdentical`, `skeleton`, `matchBetweenSkeleton`,
+ * `pairMovedAndModified`, `inNewOrder`), sharing the pairs found so far (`Pairing`).
  */
 export function alignSections(
   oldSecs: readonly SectionInfo[],
@@ -50,24 +53,64 @@ export function alignSections(
   lineIds: LineIds,
   budget: WorkBudget,
 ): AlignedSection[] {
-  const sameContent = (i: number, j: number) => sameSignature(oldSecs[i]!, lineIds.a, newSecs[j]!, lineIds.b);
-  const n = oldSecs.length;
-  const m = newSecs.length;
-  const oldPair = new Int32Array(n).fill(-1);
-  const newPair = new Int32Array(m).fill(-1);
-  const pair = (i: number, j: number) => {
-    oldPair[i] = j;
-    newPair[j] = i;
-  };
+  const pairs = new Pairing(oldSecs, newSecs, lineIds);
+  const exact = pairPreamblesAndIdentical(pairs);
+  const chained = skeleton(pairs, exact);
+  const similarity = new SimilarityCache(oldSecs, newSecs, lineIds, budget);
+  matchBetweenSkeleton(pairs, chained, similarity);
+  pairMovedAndModified(pairs, similarity);
+  return inNewOrder(pairs, chained);
+}
 
-  // 1 + 2. Preambles, then identical content.
+/** The pairs found so far, both ways (-1: unpaired). */
+class Pairing {
+  readonly oldPair: Int32Array;
+  readonly newPair: Int32Array;
+
+  constructor(
+    readonly oldSecs: readonly SectionInfo[],
+    readonly newSecs: readonly SectionInfo[],
+    readonly lineIds: LineIds,
+  ) {
+    this.oldPair = new Int32Array(oldSecs.length).fill(-1);
+    this.newPair = new Int32Array(newSecs.length).fill(-1);
+  }
+
+  pair(i: number, j: number): void {
+    this.oldPair[i] = j;
+    this.newPair[j] = i;
+  }
+
+  /** Same signature (title + body, heading number ignored): an unchanged section. */
+  sameContent(i: number, j: number): boolean {
+    return sameSignature(this.oldSecs[i]!, this.lineIds.a, this.newSecs[j]!, this.lineIds.b);
+  }
+
+  unpaired(side: 'old' | 'new', from = 0, to = side === 'old' ? this.oldPair.length : this.newPair.length) {
+    const pairOf = side === 'old' ? this.oldPair : this.newPair;
+    const out: number[] = [];
+    for (let k = from; k < to; k++) if (pairOf[k] === -1) out.push(k);
+    return out;
+  }
+}
+
+/**
+ * Phases 1 and 2: the preambles, then sections with identical content, the k-th old occurrence with the
+ * k-th new one. Returns the exact pairs in new-document order (as parallel lists).
+ */
+function pairPreamblesAndIdentical(pairs: Pairing): { old: number[]; new: number[] } {
+  const { oldSecs, newSecs, lineIds, oldPair, newPair } = pairs;
+  const exact = { old: [] as number[], new: [] as number[] };
   const isPreamble = (s: SectionInfo | undefined) =>
     s !== undefined && s.heading === null && s.key === PREAMBLE_KEY;
-  const preamblesPaired = isPreamble(oldSecs[0]) && isPreamble(newSecs[0]);
-  if (preamblesPaired) pair(0, 0);
+  if (isPreamble(oldSecs[0]) && isPreamble(newSecs[0])) {
+    pairs.pair(0, 0);
+    exact.old.push(0);
+    exact.new.push(0);
+  }
   // Buckets by signature hash; within a bucket, queues of identical sections (k-th old ↔ k-th new).
   const byHash = new Map<number, number[][]>();
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < oldSecs.length; i++) {
     if (oldPair[i] !== -1) continue;
     const h = signatureHash(oldSecs[i]!, lineIds.a);
     const bucket = byHash.get(h);
@@ -76,74 +119,90 @@ export function alignSections(
     else if (bucket !== undefined) bucket.push([i]);
     else byHash.set(h, [[i]]);
   }
-  const exactNew: number[] = [];
-  const exactOld: number[] = [];
-  if (preamblesPaired) {
-    exactNew.push(0);
-    exactOld.push(0);
-  }
   const queueHead = new Map<number[], number>();
-  for (let j = 0; j < m; j++) {
+  for (let j = 0; j < newSecs.length; j++) {
     if (newPair[j] !== -1) continue;
-    const queue = byHash.get(signatureHash(newSecs[j]!, lineIds.b))?.find((q) => sameContent(q[0]!, j));
+    const queue = byHash.get(signatureHash(newSecs[j]!, lineIds.b))?.find((q) => pairs.sameContent(q[0]!, j));
     if (queue === undefined) continue;
     const head = queueHead.get(queue) ?? 0;
     if (head >= queue.length) continue;
     queueHead.set(queue, head + 1);
-    pair(queue[head]!, j);
-    exactNew.push(j);
-    exactOld.push(queue[head]!);
+    pairs.pair(queue[head]!, j);
+    exact.old.push(queue[head]!);
+    exact.new.push(j);
   }
+  return exact;
+}
 
-  // 3. Skeleton: longest chain of exact pairs increasing in both documents.
-  const inChainNew = new Uint8Array(m);
+/** The skeleton and which new sections are on an order-preserving chain of pairs. */
+interface Chained {
+  /** Skeleton pairs [old, new], increasing in both documents. */
+  chain: Array<[number, number]>;
+  /** 1 for a new section paired in order (skeleton or window matching), 0 for a move or an addition. */
+  inChainNew: Uint8Array;
+}
+
+/** Phase 3: the longest chain of exact pairs increasing in both documents; pairs off it are moves. */
+function skeleton(pairs: Pairing, exact: { old: number[]; new: number[] }): Chained {
+  const inChainNew = new Uint8Array(pairs.newSecs.length);
   const chain: Array<[number, number]> = [];
-  for (const k of longestIncreasing(exactOld)) {
-    chain.push([exactOld[k]!, exactNew[k]!]);
-    inChainNew[exactNew[k]!] = 1;
+  for (const k of longestIncreasing(exact.old)) {
+    chain.push([exact.old[k]!, exact.new[k]!]);
+    inChainNew[exact.new[k]!] = 1;
   }
+  return { chain, inChainNew };
+}
 
-  // 4. Similarity matching inside each window between skeleton pairs.
-  const similarity = new SimilarityCache(oldSecs, newSecs, lineIds, budget);
+/** Phase 4: order-preserving similarity matching inside each window between skeleton pairs. */
+function matchBetweenSkeleton(pairs: Pairing, chained: Chained, similarity: SimilarityCache): void {
   const windows: Array<[number, number, number, number]> = [];
   let prevOld = -1;
   let prevNew = -1;
-  for (const [i, j] of chain) {
+  for (const [i, j] of chained.chain) {
     windows.push([prevOld + 1, i, prevNew + 1, j]);
     prevOld = i;
     prevNew = j;
   }
-  windows.push([prevOld + 1, n, prevNew + 1, m]);
+  windows.push([prevOld + 1, pairs.oldSecs.length, prevNew + 1, pairs.newSecs.length]);
   for (const [oLo, oHi, nLo, nHi] of windows) {
-    const olds: number[] = [];
-    for (let i = oLo; i < oHi; i++) if (oldPair[i] === -1) olds.push(i);
-    const news: number[] = [];
-    for (let j = nLo; j < nHi; j++) if (newPair[j] === -1) news.push(j);
+    const olds = pairs.unpaired('old', oLo, oHi);
+    const news = pairs.unpaired('new', nLo, nHi);
     for (const [i, j] of matchWindow(olds, news, similarity)) {
-      pair(i, j);
-      inChainNew[j] = 1;
+      pairs.pair(i, j);
+      chained.inChainNew[j] = 1;
     }
   }
+}
 
-  // 5. Moved and modified.
-  const leftOld: number[] = [];
-  for (let i = 0; i < n; i++) if (oldPair[i] === -1) leftOld.push(i);
-  const leftNew: number[] = [];
-  for (let j = 0; j < m; j++) if (newPair[j] === -1) leftNew.push(j);
-  if (leftOld.length > 0 && leftNew.length > 0 && leftOld.length * leftNew.length <= MOVED_PAIRS) {
-    const candidates: Array<{ i: number; j: number; w: number }> = [];
-    for (const i of leftOld) {
-      for (const j of leftNew) {
-        const w = similarity.weight(i, j);
-        if (w > 0) candidates.push({ i, j, w });
-      }
+/**
+ * Phase 5: when few sections are left, one greedy pass over all their pairs (heaviest first, same
+ * eligibility) catches sections that were both moved and edited.
+ */
+function pairMovedAndModified(pairs: Pairing, similarity: SimilarityCache): void {
+  const leftOld = pairs.unpaired('old');
+  const leftNew = pairs.unpaired('new');
+  if (leftOld.length === 0 || leftNew.length === 0 || leftOld.length * leftNew.length > MOVED_PAIRS) return;
+  const candidates: Array<{ i: number; j: number; w: number }> = [];
+  for (const i of leftOld) {
+    for (const j of leftNew) {
+      const w = similarity.weight(i, j);
+      if (w > 0) candidates.push({ i, j, w });
     }
-    candidates.sort((x, y) => y.w - x.w || x.j - y.j || x.i - y.i);
-    for (const { i, j } of candidates) if (oldPair[i] === -1 && newPair[j] === -1) pair(i, j);
   }
+  candidates.sort((x, y) => y.w - x.w || x.j - y.j || x.i - y.i);
+  for (const { i, j } of candidates) {
+    if (pairs.oldPair[i] === -1 && pairs.newPair[j] === -1) pairs.pair(i, j);
+  }
+}
 
-  // Output: new-document order; removed sections go right before the next section that follows them in
-  // the old document's order (the next chained pair), so they sit where they were.
+/**
+ * The output: new-document order; removed sections go right before the next section that follows them
+ * in the old document's order (the next chained pair), so they sit where they were.
+ */
+function inNewOrder(pairs: Pairing, { inChainNew }: Chained): AlignedSection[] {
+  const { oldPair, newPair } = pairs;
+  const n = oldPair.length;
+  const m = newPair.length;
   const nextChainOld = new Int32Array(m + 1);
   nextChainOld[m] = n;
   for (let j = m - 1; j >= 0; j--) nextChainOld[j] = inChainNew[j] === 1 ? newPair[j]! : nextChainOld[j + 1]!;
@@ -158,9 +217,7 @@ export function alignSections(
     flushRemoved(nextChainOld[j]!);
     const i = newPair[j]!;
     if (i === -1) out.push({ status: 'added', new: j });
-    else {
-      out.push({ status: sameContent(i, j) ? 'unchanged' : 'modified', old: i, new: j });
-    }
+    else out.push({ status: pairs.sameContent(i, j) ? 'unchanged' : 'modified', old: i, new: j });
   }
   flushRemoved(n);
   return out;
