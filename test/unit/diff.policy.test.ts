@@ -23,18 +23,75 @@ function renumber(text: string, from: number, delta: number): string {
   );
 }
 
+/**
+ * The fixture's sections found without the code under test: its headings start at column 0 with their
+ * number (`7. Title`, `7.1 Title`; its list items are indented), and a section runs to the next one.
+ */
+function handSections(text: string): Array<{ key: string; text: string }> {
+  const out = [{ key: 'preamble', text: '' }];
+  for (const line of text.split(/(?<=\n)/)) {
+    const heading = /^(\d+(?:\.\d+)?)\.? \S/.exec(line);
+    if (heading !== null) out.push({ key: heading[1]!, text: line });
+    else out[out.length - 1]!.text += line;
+  }
+  return out;
+}
+
 /** The fixture's section `key` alone (heading line to the next heading, subsections excluded). */
 function sectionText(text: string, key: string): string {
-  return splitSections(text).find((s) => s.key === key)!.text;
+  return handSections(text).find((s) => s.key === key)!.text;
 }
 
 /** Section `n` with all its subsections (`n.1`, `n.2`, …), as text. */
 function chapterText(text: string, n: number): string {
-  return splitSections(text)
+  return handSections(text)
     .filter((s) => s.key === String(n) || s.key.startsWith(`${n}.`))
     .map((s) => s.text)
     .join('');
 }
+
+/** The fixture's headings as written in examples/privacy-policy.vi.txt: [key, title]. */
+const FIXTURE_HEADINGS = [
+  ['preamble', 'Chính sách bảo mật của Công ty TNHH Sao Mai Digital'],
+  ['1', 'Phạm vi áp dụng'],
+  ['1.1', 'Đối tượng áp dụng'],
+  ['1.2', 'Những gì chính sách này không điều chỉnh'],
+  ['2', 'Bên chịu trách nhiệm về dữ liệu'],
+  ['2.1', 'Bên kiểm soát dữ liệu'],
+  ['2.2', 'Người phụ trách bảo vệ dữ liệu'],
+  ['3', 'Dữ liệu chúng tôi thu thập'],
+  ['3.1', 'Dữ liệu quý khách cung cấp'],
+  ['3.2', 'Dữ liệu được thu thập tự động'],
+  ['3.3', 'Dữ liệu từ đối tác'],
+  ['4', 'Mục đích sử dụng dữ liệu'],
+  ['4.1', 'Cung cấp dịch vụ'],
+  ['4.2', 'Cải thiện dịch vụ'],
+  ['4.3', 'Tiếp thị'],
+  ['5', 'Cơ sở pháp lý'],
+  ['5.1', 'Sự đồng ý'],
+  ['5.2', 'Hợp đồng và nghĩa vụ pháp lý'],
+  ['6', 'Chia sẻ dữ liệu với bên thứ ba'],
+  ['6.1', 'Nhà cung cấp dịch vụ'],
+  ['6.2', 'Cơ quan nhà nước'],
+  ['6.3', 'Không bán dữ liệu'],
+  ['7', 'Chuyển dữ liệu ra nước ngoài'],
+  ['7.1', 'Nơi lưu trữ dữ liệu'],
+  ['8', 'Thời hạn lưu trữ dữ liệu'],
+  ['8.1', 'Thời hạn lưu trữ'],
+  ['8.2', 'Xóa dữ liệu'],
+  ['9', 'Bảo mật'],
+  ['9.1', 'Biện pháp kỹ thuật'],
+  ['9.2', 'Sự cố bảo mật'],
+  ['10', 'Quyền của quý khách'],
+  ['10.1', 'Truy cập và chỉnh sửa'],
+  ['10.2', 'Xóa dữ liệu và phản đối'],
+  ['10.3', 'Cách thực hiện quyền'],
+  ['11', 'Thay đổi chính sách'],
+  ['11.1', 'Thông báo mọi thay đổi'],
+  ['11.2', 'Xác nhận phiên bản mới nhất'],
+  ['12', 'Liên hệ'],
+  ['12.1', 'Thông tin liên hệ'],
+];
 
 const NEW_SECTION =
   '5. Quyền khiếu nại\n\nQuý khách có quyền khiếu nại với cơ quan bảo vệ dữ liệu cá nhân có thẩm quyền.\n\n';
@@ -58,6 +115,15 @@ function expectChangesRebuildSections(oldText: string, newText: string, d: Polic
   // piece of the old text, never invented.
   for (const s of d.sections) if (s.status === 'modified') expect(oldText).toContain(oldOf(s.changes!));
 }
+
+describe('splitSections on the fixture (hand-written expectations)', () => {
+  it('finds every numbered heading of the fixture, with its key and title, and nothing else', () => {
+    const sections = splitSections(fixture);
+    expect(sections.map((s) => [s.key, s.title])).toEqual(FIXTURE_HEADINGS);
+    expect(sections.map((s) => s.text)).toEqual(handSections(fixture).map((s) => s.text));
+    expect(sections.map((s) => s.text).join('')).toBe(fixture);
+  });
+});
 
 describe('diffPolicyTexts: identity and normalisation', () => {
   it('reports no changes for a text against itself (fixture)', () => {
