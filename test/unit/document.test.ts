@@ -6,6 +6,7 @@ import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/inde
 import { tokenize } from '../../functions/domain/diff/tokens';
 import {
   createMarkdownParser,
+  documentModel,
   HEADING_FAMILIES,
   parseDocument,
   plainText,
@@ -305,6 +306,22 @@ describe('the Markdown parser (fast token construction)', () => {
     expect(ours[0]).toBeInstanceOf(MarkdownIt.Token);
     expect(ours.find((t) => t.type === 'inline')!.children![0]).toBeInstanceOf(MarkdownIt.Token);
     expect(fast.render(sample)).toBe(stock().render(sample));
+  });
+});
+
+describe('documentModel (parse cache)', () => {
+  it('reuses the parse of a text per format, and evicts the least recently used beyond its entries', () => {
+    const text = '1. Scope\n\nBody.\n';
+    const asText = documentModel(text, 'text');
+    expect(documentModel(text, 'text')).toBe(asText);
+    const asMarkdown = documentModel(text, 'markdown');
+    expect(asMarkdown).not.toBe(asText);
+    expect(asMarkdown.format).toBe('markdown');
+    expect(documentModel(text, 'markdown')).toBe(asMarkdown);
+    // Eight other texts push both out (8 entries at most).
+    for (let k = 0; k < 8; k++) documentModel(`${k}. Other\n`, 'text');
+    expect(documentModel(text, 'text')).not.toBe(asText);
+    expect(documentModel(text, 'text')).toEqual(asText);
   });
 });
 

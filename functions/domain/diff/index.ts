@@ -69,8 +69,10 @@ export function diffPolicyTexts(
   formats: DocumentFormat | DiffFormats = {},
 ): PolicyDiff {
   const f = typeof formats === 'string' ? { old: formats, new: formats } : formats;
-  const oldDoc = documentModel(prepare(oldText).text, f.old ?? 'text');
-  const newDoc = documentModel(prepare(newText).text, f.new ?? 'text');
+  const oldPrepared = prepare(oldText);
+  const newPrepared = prepare(newText);
+  const oldDoc = documentModel(oldPrepared.text, f.old ?? 'text', oldPrepared.starts);
+  const newDoc = documentModel(newPrepared.text, f.new ?? 'text', newPrepared.starts);
   const a = oldDoc.reader;
   const b = newDoc.reader;
   const budget = new WorkBudget(TOTAL_WORK);

@@ -25,9 +25,14 @@ export { DOCUMENT_FORMATS } from './types';
  * Parses a (normalised) policy text. `markdown`: CommonMark (markdown-it, raw HTML off, GFM tables);
  * `text`: lines as written, sections from the numbering families.
  */
-export function parseDocument(text: string, format: DocumentFormat): DocumentModel {
+export function parseDocument(
+  text: string,
+  format: DocumentFormat,
+  /** The text's line starts when the caller has them (`lineStarts`). */
+  knownStarts?: Int32Array,
+): DocumentModel {
   if (format === 'markdown') return parseMarkdown(text);
-  const starts = lineStarts(text);
+  const starts = knownStarts ?? lineStarts(text);
   return {
     format: 'text',
     source: text,
@@ -47,26 +52,31 @@ export function parseDocument(text: string, format: DocumentFormat): DocumentMod
  */
 const CACHE_ENTRIES = 8;
 const CACHE_CHARS = 8 * 1024 * 1024;
-const cache = new Map<string, DocumentModel>();
+/** Keyed by the text itself (one map per format), so a hit costs a hash lookup, not a copy of the text. */
+const caches: Record<DocumentFormat, Map<string, DocumentModel>> = { markdown: new Map(), text: new Map() };
+/** Every cached entry, least recently used first (for eviction across both formats). */
+const order = new Map<DocumentModel, true>();
 let cachedChars = 0;
 
 /** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
-export function documentModel(text: string, format: DocumentFormat): DocumentModel {
-  const key = `${format === 'markdown' ? 'm' : 't'}${text}`;
-  const hit = cache.get(key);
+export function documentModel(text: string, format: DocumentFormat, starts?: Int32Array): DocumentModel {
+  const cache = caches[format];
+  const hit = cache.get(text);
   if (hit !== undefined) {
-    cache.delete(key);
-    cache.set(key, hit);
+    order.delete(hit);
+    order.set(hit, true);
     return hit;
   }
-  const model = parseDocument(text, format);
+  const model = parseDocument(text, format, starts);
   if (text.length <= CACHE_CHARS / 2) {
-    cache.set(key, model);
+    cache.set(text, model);
+    order.set(model, true);
     cachedChars += text.length;
-    for (const [k, v] of cache) {
-      if (cache.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
-      cache.delete(k);
-      cachedChars -= v.source.length;
+    for (const old of order.keys()) {
+      if (order.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
+      order.delete(old);
+      caches[old.format].delete(old.source);
+      cachedChars -= old.source.length;
     }
   }
   return model;
