@@ -78,7 +78,10 @@ describe('boundDiff', () => {
     expect(bounded.window.nextOffset).toBe(1);
     const text = cut?.changes?.[0]?.text ?? '';
     expect(huge.startsWith(text)).toBe(true);
-    expect(text.length).toBeGreaterThan(10_000);
+    // By hand: 100,000 − 404 (section frame: 400 + 3 × title + key) − 32 (op frame) = 99,564 bytes of
+    // worst-case escaping; `"😀&` costs 6 + 4 + 6 = 16 for 4 UTF-16 units: 6,222 repeats (99,552), then
+    // `"` (6) and `😀` (4) fit, `&` does not.
+    expect(text).toBe(`${'"😀&'.repeat(6_222)}"😀`);
     expect(bytes(JSON.stringify(bounded))).toBeLessThan(100_000);
     expect(bytes(escapeHtml(text))).toBeLessThan(100_000);
     expect(Buffer.from(text, 'utf8').toString('utf8')).toBe(text); // no half surrogate pair
@@ -92,7 +95,11 @@ describe('boundDiff', () => {
     );
     expect(plain.truncated).toBe(false);
     expect(withText.truncated).toBe(true);
-    expect(withText.sections.length).toBeLessThan(40);
+    // By hand: sections cost 400 (frame) + 3 × title + key (+ 32 + text for their op); each unchanged
+    // one (every fourth) 10,000 more: four groups of four take ~47,300 bytes, three more changed ones
+    // fit (~48,700), the next unchanged one does not.
+    expect(withText.sections).toHaveLength(19);
+    expect(withText.window.nextOffset).toBe(19);
   });
 });
 
