@@ -9,14 +9,39 @@ export interface SectionInfo extends Section, DocSection {
   heading: string | null;
 }
 
-/** The sections of a parsed document with their reader texts (heading line + body). */
+/** Section infos of the models in the parse cache (a model is immutable, so are they). */
+const infosOf = new WeakMap<DocumentModel, SectionInfo[]>();
+
+/**
+ * The sections of a parsed document with their reader texts (heading line + body), computed once per
+ * model. Callers must not mutate them.
+ */
 export function sectionInfos(model: DocumentModel): SectionInfo[] {
-  const { reader, readerStarts: starts } = model;
-  return model.sections.map((s) => {
-    const text = reader.slice(starts[s.fromLine]!, starts[s.toLine]!);
-    const body = s.heading === null ? text : reader.slice(starts[s.fromLine + 1]!, starts[s.toLine]!);
-    return { ...s, text, body };
-  });
+  let infos = infosOf.get(model);
+  if (infos === undefined) {
+    const { reader, readerStarts: starts } = model;
+    // Built field by field: one object shape (an object spread here made slow objects, and every later
+    // property read on them slower).
+    infos = model.sections.map((s) => {
+      const text = reader.slice(starts[s.fromLine]!, starts[s.toLine]!);
+      return {
+        key: s.key,
+        title: s.title,
+        heading: s.heading,
+        rawTitle: s.rawTitle,
+        fromLine: s.fromLine,
+        toLine: s.toLine,
+        contentFrom: s.contentFrom,
+        contentTo: s.contentTo,
+        srcFrom: s.srcFrom,
+        srcTo: s.srcTo,
+        text,
+        body: s.heading === null ? text : reader.slice(starts[s.fromLine + 1]!, starts[s.toLine]!),
+      };
+    });
+    infosOf.set(model, infos);
+  }
+  return infos;
 }
 
 /**

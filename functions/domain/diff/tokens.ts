@@ -197,8 +197,21 @@ export function tokenize(text: string): string[] {
  * quick similarity estimate. No strings are allocated. A hash collision can only nudge a similarity
  * score, never the content of a diff.
  */
+/** Bitmaps are carved from shared arenas: one `new Uint32Array(32)` each cost more than the bitmap. */
+const ARENA_BITMAPS = 4096;
+let arena = new Uint32Array(0);
+let arenaUsed = ARENA_BITMAPS;
+
+function newBitmap(): Uint32Array {
+  if (arenaUsed === ARENA_BITMAPS) {
+    arena = new Uint32Array(32 * ARENA_BITMAPS);
+    arenaUsed = 0;
+  }
+  return arena.subarray(32 * arenaUsed, 32 * ++arenaUsed);
+}
+
 export class WordFingerprint {
-  readonly bits = new Uint32Array(32);
+  readonly bits = newBitmap();
   private readonly parts: string[];
   private sortedSet: Int32Array | undefined;
 
