@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
+import { sectionInfos } from '../../functions/domain/diff/sections';
 import { tokenize } from '../../functions/domain/diff/tokens';
 import {
   createMarkdownParser,
@@ -322,6 +323,16 @@ describe('documentModel (parse cache)', () => {
     for (let k = 0; k < 8; k++) documentModel(`${k}. Other\n`, 'text');
     expect(documentModel(text, 'text')).not.toBe(asText);
     expect(documentModel(text, 'text')).toEqual(asText);
+  });
+
+  it('computes the section infos of a parsed model once', () => {
+    const model = documentModel('1. Scope\n\nBody.\n\n2. Data\n\nMore.\n', 'text');
+    const infos = sectionInfos(model);
+    expect(sectionInfos(model)).toBe(infos);
+    expect(infos.map((s) => [s.key, s.title, s.text])).toEqual([
+      ['1', 'Scope', '1. Scope\n\nBody.\n\n'],
+      ['2', 'Data', '2. Data\n\nMore.\n'],
+    ]);
   });
 });
 
