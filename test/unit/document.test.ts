@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
+import { diffPolicyTexts, splitSections, unifiedDiff } from '../../functions/domain/diff/index';
 import { sectionInfos } from '../../functions/domain/diff/sections';
 import { tokenize } from '../../functions/domain/diff/tokens';
 import {
@@ -323,6 +323,15 @@ describe('documentModel (parse cache)', () => {
     for (let k = 0; k < 8; k++) documentModel(`${k}. Other\n`, 'text');
     expect(documentModel(text, 'text')).not.toBe(asText);
     expect(documentModel(text, 'text')).toEqual(asText);
+  });
+
+  it('never lets a text parsed without normalisation skip it in a diff', () => {
+    const raw = '1. Scope\r\n\r\nBody.   \r\n';
+    documentModel(raw, 'text'); // cached as written (CR, trailing spaces)
+    const d = diffPolicyTexts(raw, '1. Scope\n\nBody.\n');
+    expect(d.stats).toEqual({ linesAdded: 0, linesRemoved: 0, sectionsChanged: 0 });
+    expect(d.sections).toEqual([{ key: '1', title: 'Scope', status: 'unchanged' }]);
+    expect(unifiedDiff(raw, '1. Scope\n\nBody.\n', { oldLabel: 'a', newLabel: 'b' })).toBe('');
   });
 
   it('computes the section infos of a parsed model once', () => {

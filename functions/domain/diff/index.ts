@@ -22,7 +22,7 @@
  * insert-all), never approximated silently and never decided by a timer.
  */
 
-import { type DocumentFormat, documentModel } from '../document';
+import { cachedDocumentModel, type DocumentFormat, type DocumentModel, documentModel } from '../document';
 import { isNfc, normalizeText } from '../text';
 import { type AlignedSection, alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
@@ -52,6 +52,32 @@ function prepare(raw: string): { text: string; starts: Int32Array } {
   return { text, starts: lineStarts(text) };
 }
 
+/** Models this module parsed from a normalised text: their source is known to be in normal form. */
+const normalizedModels = new WeakSet<DocumentModel>();
+
+/**
+ * The document model of a text once normalised. A text whose model this module already built is its
+ * own normal form, so a warm function diffing v4→v5 after v3→v4 neither re-parses nor re-scans v4.
+ */
+function normalizedModel(raw: string, format: DocumentFormat): DocumentModel {
+  const cached = cachedDocumentModel(raw, format);
+  if (cached !== undefined && normalizedModels.has(cached)) return cached;
+  const { text, starts } = prepare(raw);
+  const model = documentModel(text, format, starts);
+  normalizedModels.add(model);
+  return model;
+}
+
+/** `prepare`, skipped for a text this module already parsed as normalised (see `normalizedModel`). */
+function preparedOnce(raw: string): { text: string; starts: Int32Array } {
+  const asText = cachedDocumentModel(raw, 'text');
+  if (asText !== undefined && normalizedModels.has(asText)) return { text: raw, starts: asText.readerStarts };
+  const asMarkdown = cachedDocumentModel(raw, 'markdown');
+  if (asMarkdown !== undefined && normalizedModels.has(asMarkdown))
+    return { text: raw, starts: lineStarts(raw) };
+  return prepare(raw);
+}
+
 /** The formats of the two texts compared (each defaults to `text`). */
 export interface DiffFormats {
   old?: DocumentFormat;
@@ -69,10 +95,8 @@ export function diffPolicyTexts(
   formats: DocumentFormat | DiffFormats = {},
 ): PolicyDiff {
   const f = typeof formats === 'string' ? { old: formats, new: formats } : formats;
-  const oldPrepared = prepare(oldText);
-  const newPrepared = prepare(newText);
-  const oldDoc = documentModel(oldPrepared.text, f.old ?? 'text', oldPrepared.starts);
-  const newDoc = documentModel(newPrepared.text, f.new ?? 'text', newPrepared.starts);
+  const oldDoc = normalizedModel(oldText, f.old ?? 'text');
+  const newDoc = normalizedModel(newText, f.new ?? 'text');
   const a = oldDoc.reader;
   const b = newDoc.reader;
   const budget = new WorkBudget(TOTAL_WORK);
@@ -314,8 +338,8 @@ export function unifiedDiff(
   newText: string,
   opts: { oldLabel: string; newLabel: string },
 ): string {
-  const { text: a, starts: oldStarts } = prepare(oldText);
-  const { text: b, starts: newStarts } = prepare(newText);
+  const { text: a, starts: oldStarts } = preparedOnce(oldText);
+  const { text: b, starts: newStarts } = preparedOnce(newText);
   if (a === b) return '';
   const lines = internLines(a, b, oldStarts, newStarts);
   return formatUnified(diffInterned(lines, new WorkBudget(TOTAL_WORK)), opts.oldLabel, opts.newLabel);

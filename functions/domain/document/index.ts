@@ -58,6 +58,11 @@ const caches: Record<DocumentFormat, Map<string, DocumentModel>> = { markdown: n
 const order = new Map<DocumentModel, true>();
 let cachedChars = 0;
 
+/** The model of `text` in `format` when it is in the parse cache (no parse otherwise). */
+export function cachedDocumentModel(text: string, format: DocumentFormat): DocumentModel | undefined {
+  return caches[format].get(text);
+}
+
 /** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
 export function documentModel(text: string, format: DocumentFormat, starts?: Int32Array): DocumentModel {
   const cache = caches[format];
