@@ -184,6 +184,26 @@ describe('reader-text diff of Markdown', () => {
       ' ',
       '10:30',
     ]);
+    // URL and e-mail starts in any case, and the words that only look like one.
+    expect(tokenize('HTTP://X.TEST/A WWW.x.test htt. www- hi data-team@x.test. end.')).toEqual([
+      'HTTP://X.TEST/A',
+      ' ',
+      'WWW.x.test',
+      ' ',
+      'htt',
+      '.',
+      ' ',
+      'www',
+      '-',
+      ' ',
+      'hi',
+      ' ',
+      'data-team@x.test',
+      '.',
+      ' ',
+      'end',
+      '.',
+    ]);
     expect(tokenize('see https://example.com/a?b=1. or mail privacy.team@example.co.uk.')).toEqual([
       'see',
       ' ',

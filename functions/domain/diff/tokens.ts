@@ -60,6 +60,25 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const EMAIL_AT = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
 const URL_AT = /(?:https?:\/\/|www\.)[^\s<>"'`]+/iy;
 
+/** `http`/`HTTP` or `www.` at `i` (whose unit is `code`): the only starts `URL_AT` can match. */
+function mayStartUrl(text: string, i: number, code: number): boolean {
+  const lower = code | 0x20;
+  if (lower === 104 /* h */)
+    return (text.charCodeAt(i + 1) | 0x20) === 116 && (text.charCodeAt(i + 2) | 0x20) === 116;
+  return lower === 119 /* w */ && (text.charCodeAt(i + 1) | 0x20) === 119 && text.charCodeAt(i + 3) === 46;
+}
+
+/**
+ * An `@` within `EMAIL_AT`'s reach of the word that starts at `start` (its local part is at most 64
+ * units), looked for from `i` on: most words followed by `.` or `-` are not e-mail addresses, and the
+ * Unicode-class regex is far dearer than this bounded scan.
+ */
+function atSignNear(text: string, i: number, start: number): boolean {
+  const end = Math.min(text.length, start + 65);
+  for (let k = i; k < end; k++) if (text.charCodeAt(k) === 64) return true;
+  return false;
+}
+
 /** Class of the token found by the last `tokenEnd` call. */
 let lastClass = 0;
 
@@ -79,7 +98,7 @@ function tokenEnd(text: string, i: number, n: number): number {
   const start = i;
   i += info > 3 ? 2 : 1;
   if (cls === OTHER) return i;
-  if (cls === WORD && (code === 104 || code === 72 || code === 119 || code === 87)) {
+  if (cls === WORD && mayStartUrl(text, start, code)) {
     URL_AT.lastIndex = start;
     if (URL_AT.test(text)) {
       let end = URL_AT.lastIndex;
@@ -100,7 +119,7 @@ function tokenEnd(text: string, i: number, n: number): number {
       i++;
       continue;
     }
-    if (c === 64 /* @ */ || c === 46 || c === 45 || c === 95 || c === 43) {
+    if ((c === 64 /* @ */ || c === 46 || c === 45 || c === 95 || c === 43) && atSignNear(text, i, start)) {
       EMAIL_AT.lastIndex = start;
       if (EMAIL_AT.test(text)) return EMAIL_AT.lastIndex;
     }
