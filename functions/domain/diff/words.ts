@@ -247,22 +247,25 @@ function weightedMatch(
   // dp[i][j]: best weight of a common subsequence of a[i..] and b[j..].
   if (dpScratch.length < (n + 1) * (m + 1)) dpScratch = new Float64Array((n + 1) * (m + 1));
   const dp = dpScratch.fill(0, 0, (n + 1) * (m + 1));
-  const at = (i: number, j: number) => i * (m + 1) + j;
+  // Cell (i, j) is dp[i * stride + j].
+  const stride = m + 1;
   for (let i = n - 1; i >= 0; i--) {
+    const row = i * stride;
     for (let j = m - 1; j >= 0; j--) {
-      const skip = Math.max(dp[at(i + 1, j)]!, dp[at(i, j + 1)]!);
-      dp[at(i, j)] = a[i] === b[j] ? Math.max(skip, w[i]! + dp[at(i + 1, j + 1)]!) : skip;
+      const skip = Math.max(dp[row + stride + j]!, dp[row + j + 1]!);
+      dp[row + j] = a[i] === b[j] ? Math.max(skip, w[i]! + dp[row + stride + j + 1]!) : skip;
     }
   }
   const matchA = new Int32Array(n).fill(-1);
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j] && dp[at(i, j)] === w[i]! + dp[at(i + 1, j + 1)]!) {
+    const row = i * stride;
+    if (a[i] === b[j] && dp[row + j] === w[i]! + dp[row + stride + j + 1]!) {
       matchA[i] = j;
       i++;
       j++;
-    } else if (dp[at(i + 1, j)]! >= dp[at(i, j + 1)]!) i++;
+    } else if (dp[row + stride + j]! >= dp[row + j + 1]!) i++;
     else j++;
   }
   return matchA;
@@ -292,30 +295,27 @@ type Segment = { eq: string } | { del: string; ins: string };
 /** Adjacent equal ops merged, every change run folded into one delete + one insert, empty ops dropped. */
 function toSegments(ops: readonly DiffOp[]): Segment[] {
   const segs: Segment[] = [];
-  let eq: string[] = [];
-  let del: string[] = [];
-  let ins: string[] = [];
-  const flushChange = () => {
-    if (del.length > 0 || ins.length > 0) segs.push({ del: del.join(''), ins: ins.join('') });
-    del = [];
-    ins = [];
-  };
-  const flushEqual = () => {
-    if (eq.length > 0) segs.push({ eq: eq.join('') });
-    eq = [];
-  };
-  for (const op of ops) {
-    if (op.text === '') continue;
-    if (op.op === 'equal') {
-      flushChange();
-      eq.push(op.text);
-    } else {
-      flushEqual();
-      (op.op === 'delete' ? del : ins).push(op.text);
+  const eq: string[] = [];
+  const del: string[] = [];
+  const ins: string[] = [];
+  // One pass, no closures (this runs for every changed section); `k === ops.length` flushes the last run.
+  for (let k = 0; k <= ops.length; k++) {
+    const op = ops[k];
+    if (op !== undefined && op.text === '') continue;
+    const equal = op !== undefined && op.op === 'equal';
+    if ((op === undefined || equal) && (del.length > 0 || ins.length > 0)) {
+      segs.push({ del: del.join(''), ins: ins.join('') });
+      del.length = 0;
+      ins.length = 0;
     }
+    if ((op === undefined || !equal) && eq.length > 0) {
+      segs.push({ eq: eq.join('') });
+      eq.length = 0;
+    }
+    if (op === undefined) break;
+    if (equal) eq.push(op.text);
+    else (op.op === 'delete' ? del : ins).push(op.text);
   }
-  flushChange();
-  flushEqual();
   return segs;
 }
 
