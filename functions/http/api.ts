@@ -9,8 +9,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
-import { PAGE_CSP } from '../views/html';
 import { renderErrorPage } from '../views/error-page';
+import { PAGE_CSP } from '../views/html';
 import { acceptedLanguages, pickUiLanguage } from '../views/strings';
 import { createLogger, describeError, type Logger } from './log';
 import {

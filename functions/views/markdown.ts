@@ -83,13 +83,14 @@ for (const type of ['heading_open', 'paragraph_open'] as const) {
 export function renderMarkdown(model: DocumentModel): string {
   const tokens = model.tokens as Token[];
   const ids = [...sectionIds(model.sections).values()];
-  const env: RenderEnv = {};
+  const changed = new Map<Token, string>();
   let h = 0;
   for (const t of tokens) {
     if ((t.meta as { heading?: number } | null)?.heading === undefined) continue;
     const id = ids[h++];
-    if (id !== undefined && id !== t.attrGet('id')) (env.ids ??= new Map()).set(t, id);
+    if (id !== undefined && id !== t.attrGet('id')) changed.set(t, id);
   }
+  const env: RenderEnv = changed.size > 0 ? { ids: changed } : {};
   return md.renderer.render(tokens, md.options, env);
 }
 
@@ -223,7 +224,9 @@ export function renderBlockChanges(
     if (unchanged && model !== undefined && formatted) {
       out.push(wrap(block, inlineHtml(model, block)));
     } else {
-      out.push(wrap(block, row.pieces.map((p) => opHtml(p, labels)).join(''), row.side === 'old' ? 'md-gone' : ''));
+      out.push(
+        wrap(block, row.pieces.map((p) => opHtml(p, labels)).join(''), row.side === 'old' ? 'md-gone' : ''),
+      );
     }
   }
   return out.join('\n');

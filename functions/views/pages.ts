@@ -318,7 +318,8 @@ export function renderChangesPage(input: ChangesPageInput): string {
 
   const changed = diff.sections.map((sec, i) => ({ sec, i })).filter(({ sec }) => sec.status !== 'unchanged');
   const summaryText =
-    newer.summary[locale] ?? (locale === newer.defaultLocale ? undefined : newer.summary[newer.defaultLocale]);
+    newer.summary[locale] ??
+    (locale === newer.defaultLocale ? undefined : newer.summary[newer.defaultLocale]);
   const summaryPlain =
     summaryText === undefined
       ? undefined
@@ -375,7 +376,9 @@ ${
       // Pre-wrapped text: the blank line under the heading is not shown.
       const [first, ...others] = cut.rest;
       const rest =
-        first?.op === 'equal' ? [{ op: first.op, text: first.text.replace(/^\n+/, '') }, ...others] : cut.rest;
+        first?.op === 'equal'
+          ? [{ op: first.op, text: first.text.replace(/^\n+/, '') }, ...others]
+          : cut.rest;
       return {
         heading,
         body: `<div class="text" lang="${escapeAttr(locale)}">${rest.map((o) => opHtml(o, labels)).join('')}</div>`,

@@ -106,7 +106,8 @@ const en: PageStrings = {
   legend: 'How to read this page',
   insertedText: 'inserted text',
   deletedText: 'deleted text',
-  lineCounts: (a, r) => `${a} ${a === 1 ? 'line' : 'lines'} added, ${r} ${r === 1 ? 'line' : 'lines'} removed`,
+  lineCounts: (a, r) =>
+    `${a} ${a === 1 ? 'line' : 'lines'} added, ${r} ${r === 1 ? 'line' : 'lines'} removed`,
   countsMeaning: '+ / −: lines added / removed',
   reversed: (newer, older) =>
     `Shown in reverse: from the newer version ${newer} back to the older version ${older}. Inserted text is only in version ${older}; deleted text is only in version ${newer}.`,
@@ -272,7 +273,9 @@ export function acceptedLanguages(header: string | undefined): string[] {
       const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
       return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), i };
     })
-    .filter((x) => x.tag !== '' && x.tag !== '*' && x.q > 0 && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(x.tag))
+    .filter(
+      (x) => x.tag !== '' && x.tag !== '*' && x.q > 0 && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(x.tag),
+    )
     .sort((a, b) => b.q - a.q || a.i - b.i)
     .map((x) => x.tag);
 }

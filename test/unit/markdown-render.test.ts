@@ -125,7 +125,9 @@ describe('policy pages with Markdown', () => {
     });
     // Plain text: each heading line a heading (id = section key), the text between pre-wrapped as written.
     expect(text).toContain('<article class="plain" lang="en">');
-    expect(text).toContain('<article class="plain" lang="en"><div class="text"># Privacy\n\nWe keep **data**');
+    expect(text).toContain(
+      '<article class="plain" lang="en"><div class="text"># Privacy\n\nWe keep **data**',
+    );
   });
 
   it('renders the redline as blocks with ins/del inside them, unchanged blocks formatted', () => {
