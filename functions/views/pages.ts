@@ -239,6 +239,18 @@ export function splitHeading(
   return { head, rest: [], oldLines, newLines: 0 };
 }
 
+/** Ops without the blank lines that open and close them (whichever op holds them). */
+function trimOps(ops: readonly DiffOp[]): DiffOp[] {
+  const out = [...ops];
+  while (out.length > 0 && out[0]!.text.trim() === '') out.shift();
+  while (out.length > 0 && out[out.length - 1]!.text.trim() === '') out.pop();
+  if (out.length === 0) return out;
+  out[0] = { ...out[0]!, text: out[0]!.text.replace(/^(?:[ \t]*\n)+/, '') };
+  const last = out[out.length - 1]!;
+  out[out.length - 1] = { ...last, text: last.text.trimEnd() };
+  return out;
+}
+
 function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
@@ -371,14 +383,10 @@ ${
       cut.head.length === 0
         ? escapeHtml(sectionTitle(sec.title, sec.key))
         : cut.head.map((o) => opHtml(o, labels)).join('');
-    if (cut.rest.length === 0) return { heading, body: '' };
+    if (cut.rest.every((o) => o.text.trim() === '')) return { heading, body: '' };
     if (oldModel === undefined && newModel === undefined) {
-      // Pre-wrapped text: the blank line under the heading is not shown.
-      const [first, ...others] = cut.rest;
-      const rest =
-        first?.op === 'equal'
-          ? [{ op: first.op, text: first.text.replace(/^\n+/, '') }, ...others]
-          : cut.rest;
+      // Pre-wrapped text: the blank lines under the heading and at the end are not shown.
+      const rest = trimOps(cut.rest);
       return {
         heading,
         body: `<div class="text" lang="${escapeAttr(locale)}">${rest.map((o) => opHtml(o, labels)).join('')}</div>`,
