@@ -65,7 +65,8 @@ nav.langs a, nav.langs strong { margin-right: .75rem; }
 .doc .md-tr { margin: 0; padding: .2rem .4rem; border-bottom: 1px solid var(--line); }
 .doc .md-th { font-weight: 600; }
 .doc .md-gone { background: var(--del); }
-.summary { background: #f5f7fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; }
+.summary { background: #f5f7fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; margin-bottom: 1rem; }
+.summary > h2 { margin-top: .25rem; }
 section.change { border-top: 1px solid var(--line); padding-top: .5rem; }
 ins { background: var(--ins); color: var(--ins-ink); text-decoration: underline; }
 del { background: var(--del); color: var(--del-ink); text-decoration: line-through; }
