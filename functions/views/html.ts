@@ -36,8 +36,9 @@ a { color: var(--accent); }
 footer { color: var(--muted); font-size: .9rem; border-top: 1px solid var(--line); }
 footer:empty { display: none; }
 .vh { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-nav.toc ol { margin: .25rem 0; padding-left: 1.25rem; }
+nav.toc ul { margin: .25rem 0; padding-left: 1.25rem; }
 nav.toc li { margin: .1rem 0; }
+nav.toc li.d2 { margin-left: 1.25rem; list-style-type: circle; } nav.toc li.d3, nav.toc li.d4 { margin-left: 2.5rem; list-style-type: circle; }
 .step { font-size: .9rem; margin: .75rem 0 .25rem; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 .legend { font-size: .9rem; }
 .notice.old { border-left-color: var(--del-ink); background: var(--del); }

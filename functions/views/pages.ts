@@ -65,7 +65,10 @@ function tableOfContents(sections: readonly DocSection[], ids: Map<string, strin
   const items = sections.flatMap((sec) => {
     const id = ids.get(sec.key);
     if (id === undefined || sec.heading === null) return [];
-    return [`<li><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`];
+    // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
+    const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
+    const cls = depth > 1 ? ` class="d${depth}"` : '';
+    return [`<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`];
   });
   if (items.length < 2) return '';
   return `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul>${items.join('')}</ul></nav>`;
