@@ -44,7 +44,7 @@ nav.toc li.d2 { margin-left: 1.25rem; list-style-type: circle; } nav.toc li.d3, 
 .notice.old { border-left-color: var(--del-ink); background: var(--del); }
 .notice.lang { border-left-color: var(--muted); background: #f5f7fa; }
 .error h1 { font-size: 1.5rem; }
-section.text-sec > h2, article.text > h2 { font-size: 1.05rem; margin: 1.25rem 0 .25rem; }
+article.plain > h2 { font-size: 1.05rem; margin: 1.25rem 0 .25rem; }
 .badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: .05rem .45rem; border-radius: .6rem; border: 1px solid currentColor; vertical-align: middle; }
 .badge.material, .badge.removed { color: var(--del-ink); }
 .badge.minor, .badge.unchanged { color: var(--muted); }
