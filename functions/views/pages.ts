@@ -416,9 +416,14 @@ ${
       const title = sectionTitle(target.sec.title, target.sec.key);
       return `<a href="#${escapeAttr(ids[target.i]!)}" data-step="${rel}">${escapeHtml(text)}<span class="vh">: ${escapeHtml(title)}</span></a>`;
     };
+    // The last change of a page cut into several links on to the next page.
+    const nextPage =
+      n === changed.length - 1 && input.truncation?.nextHref
+        ? `<a href="${escapeAttr(input.truncation.nextHref)}" rel="next" data-step="next-page">${escapeHtml(s.nextSections)} →</a>`
+        : '';
     const links = [
       link(n - 1, `← ${s.previousChange}`, 'previous'),
-      link(n + 1, `${s.nextChange} →`, 'next'),
+      link(n + 1, `${s.nextChange} →`, 'next') || nextPage,
       `<a href="#summary-h" data-step="summary">↑ ${escapeHtml(s.backToSummary)}</a>`,
     ].filter((l) => l !== '');
     return `<p class="step noprint">${links.join('')}</p>`;

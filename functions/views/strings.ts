@@ -40,6 +40,8 @@ export interface PageStrings {
   nextChange: string;
   previousChange: string;
   backToSummary: string;
+  /** On a redline cut into pages: the link from its last change to the next page of sections. */
+  nextSections: string;
   /** Screen-reader labels inside `<ins>`/`<del>` (visually hidden), with their trailing separator. */
   insertedLabel: string;
   deletedLabel: string;
@@ -101,6 +103,7 @@ const en: PageStrings = {
   nextChange: 'Next change',
   previousChange: 'Previous change',
   backToSummary: 'Back to the summary',
+  nextSections: 'Next sections (next page)',
   insertedLabel: 'inserted: ',
   deletedLabel: 'deleted: ',
   legend: 'How to read this page',
@@ -161,6 +164,7 @@ const vi: PageStrings = {
   nextChange: 'Thay đổi tiếp theo',
   previousChange: 'Thay đổi trước',
   backToSummary: 'Về phần tóm tắt',
+  nextSections: 'Các mục tiếp theo (trang sau)',
   insertedLabel: 'đã thêm: ',
   deletedLabel: 'đã xoá: ',
   legend: 'Cách đọc trang này',
@@ -219,6 +223,7 @@ const ja: PageStrings = {
   nextChange: '次の変更',
   previousChange: '前の変更',
   backToSummary: '概要に戻る',
+  nextSections: '次の条項（次のページ）',
   insertedLabel: '挿入: ',
   deletedLabel: '削除: ',
   legend: 'このページの見方',

@@ -108,3 +108,54 @@ describe('page languages', () => {
     expect(formatDate('not a date', 'en')).toBe('not a date');
   });
 });
+
+describe('redline cut into pages', () => {
+  it('links its last change on to the next page of sections', async () => {
+    const { diffPolicyTexts, splitSections } = await import('../../functions/domain/diff');
+    const { renderChangesPage } = await import('../../functions/views/pages');
+    const v1 = '1. A\n\nOne.\n\n2. B\n\nTwo.\n';
+    const v2 = '1. A\n\nOne more.\n\n2. B\n\nTwo.\n';
+    const revision = (version: number) => ({
+      policyId: 'p',
+      version,
+      change: 'minor' as const,
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      effectiveAt: '2026-01-01T00:00:00.000Z',
+      defaultLocale: 'en',
+      locales: ['en'],
+      contentHashes: { en: 'h' },
+      hash: `h${version}`,
+      previousHash: null,
+      summary: {},
+      notify: true,
+      format: 'text' as const,
+    });
+    const page = (nextHref: string | null) =>
+      renderChangesPage({
+        policyId: 'p',
+        from: revision(1),
+        to: revision(2),
+        locale: 'en',
+        diff: diffPolicyTexts(v1, v2),
+        newSections: splitSections(v2),
+        truncation: {
+          window: {
+            offset: 0,
+            shown: 2,
+            total: 9,
+            nextOffset: 2,
+            omitted: { added: 0, removed: 0, modified: 3, unchanged: 4 },
+            cutSections: [],
+          },
+          firstHref: null,
+          nextHref,
+          unifiedHref: '/u',
+          fullTextHref: '/t',
+        },
+      });
+    expect(page('/p/p/changes?from=1&to=2&offset=2')).toContain(
+      '<a href="/p/p/changes?from=1&amp;to=2&amp;offset=2" rel="next" data-step="next-page">Next sections (next page) →</a>',
+    );
+    expect(page(null)).not.toContain('data-step="next-page"');
+  });
+});
