@@ -199,7 +199,7 @@ export function renderTextPage(input: TextPageInput): string {
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${timeHtml(r.effectiveAt, locale)} · ${escapeHtml(s.published)}: ${timeHtml(r.publishedAt, locale)}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
   const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
-${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">This text is too large for one page: its beginning is shown. <a href="${escapeAttr(input.textCut.fullTextHref)}">Whole text (JSON)</a></p>` : ''}
+${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(input.textCut.fullTextHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
 ${tableOfContents(model.sections, ids, s)}
 ${
   format === 'markdown'
@@ -296,17 +296,27 @@ export interface Truncation {
 }
 
 /** Says which part of a bounded redline this page shows, what it leaves out and where the rest is. */
-function truncationNotice(t: Truncation): string {
+function truncationNotice(t: Truncation, s: PageStrings): string {
   const { window: w } = t;
   const changed = w.omitted.added + w.omitted.removed + w.omitted.modified;
   const links = [
-    t.firstHref ? `<a href="${escapeAttr(t.firstHref)}">First sections</a>` : '',
-    t.nextHref ? `<a href="${escapeAttr(t.nextHref)}" rel="next">Next sections</a>` : '',
-    `<a href="${escapeAttr(t.unifiedHref)}">Whole diff (unified)</a>`,
-    `<a href="${escapeAttr(t.fullTextHref)}">Full new text</a>`,
+    t.firstHref ? `<a href="${escapeAttr(t.firstHref)}">${escapeHtml(s.firstSections)}</a>` : '',
+    t.nextHref ? `<a href="${escapeAttr(t.nextHref)}" rel="next">${escapeHtml(s.nextSections)}</a>` : '',
+    `<a href="${escapeAttr(t.unifiedHref)}">${escapeHtml(s.wholeDiffUnified)}</a>`,
+    `<a href="${escapeAttr(t.fullTextHref)}">${escapeHtml(s.fullNewText)}</a>`,
   ].filter((l) => l !== '');
-  const cut = w.cutSections.length > 0 ? ` ${w.cutSections.length} section(s) shown in part.` : '';
-  return `<p class="notice" id="truncated" data-truncated="true">This change is too large for one page: sections ${w.offset + 1}–${w.offset + w.shown} of ${w.total} are shown; ${w.total - w.shown} more (${changed} changed: ${w.omitted.added} added, ${w.omitted.removed} removed, ${w.omitted.modified} modified) are not.${cut} ${links.join(' · ')}</p>`;
+  const text = s.changesCut({
+    from: w.offset + 1,
+    to: w.offset + w.shown,
+    total: w.total,
+    more: w.total - w.shown,
+    changed,
+    added: w.omitted.added,
+    removed: w.omitted.removed,
+    modified: w.omitted.modified,
+  });
+  const cut = w.cutSections.length > 0 ? ` ${s.sectionsInPart(w.cutSections.length)}` : '';
+  return `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(text + cut)} ${links.join(' · ')}</p>`;
 }
 
 /**
@@ -450,7 +460,7 @@ ${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, 
     lang: uiLanguage(locale),
     title: `${policyId} · ${s.changesTitle(from.version, to.version)}`,
     header,
-    body: `${languageNotice(input.askedLocale, locale, locale)}${input.truncation ? truncationNotice(input.truncation) : ''}${summary}\n${sections}`,
+    body: `${languageNotice(input.askedLocale, locale, locale)}${input.truncation ? truncationNotice(input.truncation, s) : ''}${summary}\n${sections}`,
     feed: feedOf(policyId, s),
   });
 }

@@ -55,6 +55,23 @@ export interface PageStrings {
   reversed: (newer: number, older: number) => string;
   forwardLink: (older: number, newer: number) => string;
   summaryOf: (version: number) => string;
+  /** A text page or redline too large for one page (the beginning, or a window of sections, is shown). */
+  textCut: string;
+  wholeTextJson: string;
+  changesCut: (a: {
+    from: number;
+    to: number;
+    total: number;
+    more: number;
+    changed: number;
+    added: number;
+    removed: number;
+    modified: number;
+  }) => string;
+  sectionsInPart: (n: number) => string;
+  firstSections: string;
+  wholeDiffUnified: string;
+  fullNewText: string;
   /** Error pages. */
   notFoundTitle: string;
   notFoundText: string;
@@ -116,6 +133,14 @@ const en: PageStrings = {
     `Shown in reverse: from the newer version ${newer} back to the older version ${older}. Inserted text is only in version ${older}; deleted text is only in version ${newer}.`,
   forwardLink: (older, newer) => `Show the changes from version ${older} to version ${newer}`,
   summaryOf: (v) => `Summary of version ${v}`,
+  textCut: 'This text is too large for one page: its beginning is shown.',
+  wholeTextJson: 'Whole text (JSON)',
+  changesCut: (a) =>
+    `This change is too large for one page: sections ${a.from}–${a.to} of ${a.total} are shown; ${a.more} more (${a.changed} changed: ${a.added} added, ${a.removed} removed, ${a.modified} modified) are not.`,
+  sectionsInPart: (n) => `${n} ${n === 1 ? 'section' : 'sections'} shown in part.`,
+  firstSections: 'First sections',
+  wholeDiffUnified: 'Whole diff (unified)',
+  fullNewText: 'Full new text',
   notFoundTitle: 'Page not found',
   notFoundText: 'There is no policy, version or page at this address.',
   badRequestTitle: 'This address is not valid',
@@ -176,6 +201,14 @@ const vi: PageStrings = {
     `Hiển thị theo chiều ngược: từ phiên bản mới hơn ${newer} về phiên bản cũ hơn ${older}. Nội dung được thêm chỉ có trong phiên bản ${older}; nội dung bị xoá chỉ có trong phiên bản ${newer}.`,
   forwardLink: (older, newer) => `Xem thay đổi từ phiên bản ${older} đến phiên bản ${newer}`,
   summaryOf: (v) => `Tóm tắt của phiên bản ${v}`,
+  textCut: 'Văn bản này quá dài cho một trang: chỉ hiển thị phần đầu.',
+  wholeTextJson: 'Toàn văn (JSON)',
+  changesCut: (a) =>
+    `Thay đổi này quá lớn cho một trang: hiển thị các mục ${a.from}–${a.to} trong ${a.total}; ${a.more} mục khác (${a.changed} mục thay đổi: ${a.added} thêm mới, ${a.removed} đã bỏ, ${a.modified} đã sửa) không được hiển thị.`,
+  sectionsInPart: (n) => `${n} mục chỉ được hiển thị một phần.`,
+  firstSections: 'Các mục đầu',
+  wholeDiffUnified: 'Toàn bộ khác biệt (unified)',
+  fullNewText: 'Toàn văn bản mới',
   notFoundTitle: 'Không tìm thấy trang',
   notFoundText: 'Không có chính sách, phiên bản hay trang nào tại địa chỉ này.',
   badRequestTitle: 'Địa chỉ không hợp lệ',
@@ -235,6 +268,14 @@ const ja: PageStrings = {
     `逆方向に表示しています：新しいバージョン${newer}から古いバージョン${older}へ。挿入された文言はバージョン${older}のみに、削除された文言はバージョン${newer}のみにあります。`,
   forwardLink: (older, newer) => `バージョン${older}からバージョン${newer}への変更を表示`,
   summaryOf: (v) => `バージョン${v}の概要`,
+  textCut: 'この文書は1ページに収まらないため、冒頭のみを表示しています。',
+  wholeTextJson: '全文（JSON）',
+  changesCut: (a) =>
+    `この変更は1ページに収まりません：全${a.total}条項のうち${a.from}～${a.to}を表示しています。残り${a.more}条項（変更${a.changed}：追加${a.added}、削除${a.removed}、変更${a.modified}）は表示されていません。`,
+  sectionsInPart: (n) => `${n}条項は一部のみ表示しています。`,
+  firstSections: '最初の条項',
+  wholeDiffUnified: '差分全体（unified）',
+  fullNewText: '新しい全文',
   notFoundTitle: 'ページが見つかりません',
   notFoundText: 'このアドレスにはポリシー、バージョン、ページのいずれもありません。',
   badRequestTitle: 'アドレスが正しくありません',

@@ -130,12 +130,12 @@ describe('redline cut into pages', () => {
       notify: true,
       format: 'text' as const,
     });
-    const page = (nextHref: string | null) =>
+    const page = (nextHref: string | null, locale = 'en') =>
       renderChangesPage({
         policyId: 'p',
         from: revision(1),
         to: revision(2),
-        locale: 'en',
+        locale,
         diff: diffPolicyTexts(v1, v2),
         newSections: splitSections(v2),
         truncation: {
@@ -157,5 +157,10 @@ describe('redline cut into pages', () => {
       '<a href="/p/p/changes?from=1&amp;to=2&amp;offset=2" rel="next" data-step="next-page">Next sections (next page) →</a>',
     );
     expect(page(null)).not.toContain('data-step="next-page"');
+    // The notice that says so is in the page's language.
+    expect(page(null)).toContain('This change is too large for one page: sections 1–2 of 9 are shown;');
+    expect(page(null, 'vi')).toContain(
+      'Thay đổi này quá lớn cho một trang: hiển thị các mục 1–2 trong 9; 7 mục khác (3 mục thay đổi: 0 thêm mới, 0 đã bỏ, 3 đã sửa) không được hiển thị.',
+    );
   });
 });
