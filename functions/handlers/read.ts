@@ -6,7 +6,7 @@ import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { currentRevision, policyView } from '../domain/timeline';
-import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
+import { type ApiRequest, createApiHandler, type Operation, type Operations, PageFailure } from '../http/api';
 import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';
 import { comparedTexts, formatsOf, type Texts } from '../usecases/diff';
@@ -97,7 +97,7 @@ export const readOperations: Operations<ReadDeps> = {
     const offset = parseWith(offsetSchema, req.query.offset, 'offset');
     const t = await comparedTexts(deps, policyId, refs);
     const cache = { 'cache-control': cacheFor(refs) };
-    if (format === 'html') return changesPage(policyId, t, offset, cache);
+    if (format === 'html') return changesPage(policyId, t, offset, cache, refs.locale);
     if (format === 'unified') {
       const label = (v: number) => `${policyId}/v${v}/${t.locale}`;
       const full = unifiedDiff(t.oldText, t.newText, {
@@ -131,17 +131,21 @@ export const readOperations: Operations<ReadDeps> = {
     return { status: 200, contentType: 'application/json; charset=utf-8', headers: cache, body };
   },
 
-  policyPage: async (req, deps) => textPage(req, deps, 'current'),
-  versionPage: async (req, deps) => textPage(req, deps, parseVersion(req.params.version)),
+  policyPage: page(async (req, deps) => textPage(req, deps, 'current')),
+  versionPage: page(async (req, deps) => textPage(req, deps, parseVersion(req.params.version))),
 
-  changesPage: async (req, deps) => {
+  changesPage: page(async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
     const refs = diffRefs(req);
     const offset = parseWith(offsetSchema, req.query.offset, 'offset');
-    return changesPage(policyId, await comparedTexts(deps, policyId, refs), offset, {
-      'cache-control': cacheFor(refs),
-    });
-  },
+    return changesPage(
+      policyId,
+      await comparedTexts(deps, policyId, refs),
+      offset,
+      { 'cache-control': cacheFor(refs) },
+      refs.locale,
+    );
+  }),
 
   console: async () => ({
     status: 200,
@@ -158,7 +162,7 @@ export const readOperations: Operations<ReadDeps> = {
   /** Lets the console check a token at sign-in: only a publisher gets past the role check. */
   consoleSession: async (req) => ({ status: 200, body: { role: req.role } }),
 
-  feed: async (req, deps) => {
+  feed: page(async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
     const revisions = await deps.catalog.revisions(policyId);
     if (revisions.length === 0) throw notFound(`policy ${policyId} does not exist`);
@@ -169,8 +173,37 @@ export const readOperations: Operations<ReadDeps> = {
       headers: { 'cache-control': 'public, max-age=300' },
       body: renderAtomFeed({ policyId, revisions, baseUrl, author: deps.orgName }),
     };
-  },
+  }),
 };
+
+/**
+ * A page operation whose failure is answered as a page in the page's language (http/api.ts): for that it
+ * names the policy, when the address names one that exists, and its default language.
+ */
+function page(op: Operation<ReadDeps>): Operation<ReadDeps> {
+  return async (req, deps) => {
+    try {
+      return await op(req, deps);
+    } catch (e) {
+      let policyId: string | undefined;
+      let policyLocale: string | undefined;
+      try {
+        const revisions = await deps.catalog.revisions(assertPolicyId(req.params.policyId));
+        const latest = revisions[revisions.length - 1];
+        if (latest !== undefined) {
+          policyId = latest.policyId;
+          policyLocale = latest.defaultLocale;
+        }
+      } catch {
+        // No such policy, or the store failed too: the page names none.
+      }
+      throw new PageFailure(e, {
+        ...(policyId === undefined ? {} : { policyId }),
+        ...(policyLocale === undefined ? {} : { policyLocale }),
+      });
+    }
+  };
+}
 
 export const formatSchema = z._default(z.enum(['json', 'unified', 'html']), 'json');
 
@@ -236,7 +269,13 @@ function restLinks(policyId: string, t: Texts, bounded: BoundedDiff) {
   };
 }
 
-function changesPage(policyId: string, t: Texts, offset: number, headers: Record<string, string>) {
+function changesPage(
+  policyId: string,
+  t: Texts,
+  offset: number,
+  headers: Record<string, string>,
+  askedLocale?: string,
+) {
   const diff = diffPolicyTexts(t.oldText, t.newText, formatsOf(t));
   const newSections = splitSections(t.newText, t.to.format);
   const textByKey = new Map(newSections.map((sec) => [sec.key, sec.text]));
@@ -257,6 +296,7 @@ function changesPage(policyId: string, t: Texts, offset: number, headers: Record
       newSections: newSections.filter((sec) => shownKeys.has(sec.key)),
       oldText: t.oldText,
       newText: t.newText,
+      ...(askedLocale === undefined ? {} : { askedLocale }),
       ...(bounded.truncated
         ? {
             truncation: {
@@ -289,7 +329,8 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
     ref === 'current'
       ? (currentRevision(revisions, now) ?? revisions[0]!)
       : await findRevision(deps, policyId, ref);
-  const served = await revisionText(deps, revision, optionalLocale(req));
+  const askedLocale = optionalLocale(req);
+  const served = await revisionText(deps, revision, askedLocale);
   const render = (text: string, cut: boolean) =>
     renderTextPage({
       view,
@@ -299,6 +340,7 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
       text,
       now,
       isCurrentPage: ref === 'current',
+      ...(askedLocale === undefined ? {} : { askedLocale }),
       ...(cut
         ? {
             textCut: {

@@ -9,7 +9,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
-import { escapeHtml, PAGE_CSP } from '../views/html';
+import { renderErrorPage } from '../views/error-page';
+import { PAGE_CSP } from '../views/html';
+import { acceptedLanguages, pickUiLanguage } from '../views/strings';
 import { createLogger, describeError, type Logger } from './log';
 import {
   type FunctionName,
@@ -53,6 +55,20 @@ export interface ApiResult {
 }
 
 export type Operation<D> = (req: ApiRequest, deps: D) => Promise<ApiResult>;
+
+/**
+ * A page route's failure, with what its error page needs from the operation: the policy the address
+ * names (when it exists) and its default language. `failure` is the error itself (status, logging).
+ */
+export class PageFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly page: { policyId?: string; policyLocale?: string },
+  ) {
+    super('page failed', { cause: failure });
+    this.name = 'PageFailure';
+  }
+}
 export type Operations<D> = Partial<Record<OperationName, Operation<D>>>;
 
 /** The status code of each error code (the OpenAPI generator documents errors with it too). */
@@ -182,7 +198,8 @@ export function createApiHandler<D>(
         deps,
       );
       return withRequestId(encode(result), requestId);
-    } catch (e) {
+    } catch (caught) {
+      const e = caught instanceof PageFailure ? caught.failure : caught;
       const failure =
         e instanceof DomainError
           ? errorResponse(e.code, e.message, e.details)
@@ -190,7 +207,16 @@ export function createApiHandler<D>(
       if (e instanceof DomainError)
         logger.info('request rejected', { requestId, op: route.op, code: e.code });
       else logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
-      return withRequestId(route.page ? asErrorPage(failure) : failure, requestId);
+      if (!route.page) return withRequestId(failure, requestId);
+      const page = caught instanceof PageFailure ? caught.page : {};
+      const query = lowerKeysPreserve(event.queryStringParameters);
+      // The page's language: the one asked for, else the policy's, else the reader's browser's.
+      const locale = pickUiLanguage([
+        query.locale,
+        page.policyLocale,
+        ...acceptedLanguages(lowerKeys(event.headers)['accept-language']),
+      ]);
+      return withRequestId(asErrorPage(failure, locale, page.policyId), requestId);
     }
   };
 }
@@ -203,10 +229,18 @@ function withRequestId(response: ApiResponse, requestId: string): ApiResponse {
   return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
 }
 
-/** People following a link get a small page rather than JSON; the status code is the same. */
-function asErrorPage(failure: ApiResponse): ApiResponse {
+/**
+ * People following a link get a page rather than JSON, in the page's language and style; the status
+ * code is the same.
+ */
+function asErrorPage(failure: ApiResponse, locale: string, policyId: string | undefined): ApiResponse {
   const { error } = JSON.parse(failure.body) as { error: { message: string } };
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${failure.statusCode}</title></head><body><h1>${failure.statusCode}</h1><p>${escapeHtml(error.message)}</p></body></html>`;
+  const body = renderErrorPage({
+    status: failure.statusCode,
+    message: error.message,
+    locale,
+    ...(policyId === undefined ? {} : { policyId }),
+  });
   return {
     statusCode: failure.statusCode,
     headers: {
@@ -214,6 +248,8 @@ function asErrorPage(failure: ApiResponse): ApiResponse {
       'content-security-policy': PAGE_CSP,
       // An error (a version not yet published) must not be kept by the CDN in front of public pages.
       'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+      'content-language': locale,
       ...baseHeaders,
     },
     body,

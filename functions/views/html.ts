@@ -33,6 +33,18 @@ h1 { font-size: 1.5rem; line-height: 1.3; margin: .25rem 0; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 a { color: var(--accent); }
 .meta { color: var(--muted); font-size: .9rem; margin: .25rem 0; }
+footer { color: var(--muted); font-size: .9rem; border-top: 1px solid var(--line); }
+footer:empty { display: none; }
+.vh { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+nav.toc ul { margin: .25rem 0; padding-left: 1.25rem; }
+nav.toc li { margin: .1rem 0; }
+nav.toc li.d2 { margin-left: 1.25rem; list-style-type: circle; } nav.toc li.d3, nav.toc li.d4 { margin-left: 2.5rem; list-style-type: circle; }
+.step { font-size: .9rem; margin: .75rem 0 .25rem; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+.legend { font-size: .9rem; }
+.notice.old { border-left-color: var(--del-ink); background: var(--del); }
+.notice.lang { border-left-color: var(--muted); background: #f5f7fa; }
+.error h1 { font-size: 1.5rem; }
+article.plain > h2 { font-size: 1.05rem; margin: 1.25rem 0 .25rem; }
 .badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: .05rem .45rem; border-radius: .6rem; border: 1px solid currentColor; vertical-align: middle; }
 .badge.material, .badge.removed { color: var(--del-ink); }
 .badge.minor, .badge.unchanged { color: var(--muted); }
@@ -54,7 +66,8 @@ nav.langs a, nav.langs strong { margin-right: .75rem; }
 .doc .md-tr { margin: 0; padding: .2rem .4rem; border-bottom: 1px solid var(--line); }
 .doc .md-th { font-weight: 600; }
 .doc .md-gone { background: var(--del); }
-.summary { background: #f5f7fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; }
+.summary { background: #f5f7fa; border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; margin-bottom: 1rem; }
+.summary > h2 { margin-top: .25rem; }
 section.change { border-top: 1px solid var(--line); padding-top: .5rem; }
 ins { background: var(--ins); color: var(--ins-ink); text-decoration: underline; }
 del { background: var(--del); color: var(--del-ink); text-decoration: line-through; }
@@ -79,20 +92,25 @@ export function layout(args: {
   header: string;
   body: string;
   footer?: string;
+  /** An Atom feed to announce (`<link rel="alternate" type="application/atom+xml">`). */
+  feed?: { href: string; title: string };
 }): string {
+  const feed = args.feed
+    ? `\n<link rel="alternate" type="application/atom+xml" href="${escapeAttr(args.feed.href)}" title="${escapeAttr(args.feed.title)}">`
+    : '';
   return `<!doctype html>
 <html lang="${escapeAttr(args.lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(args.title)}</title>
+<title>${escapeHtml(args.title)}</title>${feed}
 <style>${styles}</style>
 </head>
 <body>
 <header>${args.header}</header>
 <main>${args.body}</main>
-<footer class="meta">${args.footer ?? ''}</footer>
+<footer>${args.footer ?? ''}</footer>
 </body>
 </html>
 `;

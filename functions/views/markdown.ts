@@ -8,7 +8,13 @@
  * - no style or script attribute can come from the text; the page CSP stays strict.
  */
 import type { DiffOp } from '../domain/diff';
-import { createMarkdownParser, type DocBlock, type DocumentModel } from '../domain/document';
+import {
+  createMarkdownParser,
+  type DocBlock,
+  type DocSection,
+  type DocumentModel,
+  headingId,
+} from '../domain/document';
 import { escapeHtml } from './html';
 
 type Token = ReturnType<ReturnType<typeof createMarkdownParser>['parse']>[number];
@@ -22,9 +28,70 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
-/** The whole document as HTML (the body of a policy or version page). */
+/**
+ * Ids made unique in order: the first of equal ids keeps it, a repeat gets `-2`, `-3`, … (skipping any id
+ * the list holds anyway). Section keys are unique, but two keys can map to one id (`a#2` and `a-2` are
+ * both `s-a-2`).
+ */
+export function uniqueIds(ids: readonly string[]): string[] {
+  const taken = new Set(ids);
+  const used = new Set<string>();
+  return ids.map((id) => {
+    let out = id;
+    for (let n = 2; used.has(out); n++) {
+      out = `${id}-${n}`;
+      if (taken.has(out)) out = id;
+    }
+    used.add(out);
+    return out;
+  });
+}
+
+/** The `id` of each headed section's heading, by key (the preamble has none): the section key as an id. */
+export function sectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'>[]): Map<string, string> {
+  const headed = sections.filter((sec) => sec.heading !== null);
+  const ids = uniqueIds(headed.map((sec) => headingId(sec.key)));
+  return new Map(headed.map((sec, i) => [sec.key, ids[i]!]));
+}
+
+type RenderEnv = {
+  /** Heading tokens whose id differs from the one the parser set (see `uniqueIds`). */
+  ids?: Map<Token, string>;
+  [key: string]: unknown;
+};
+
+for (const type of ['heading_open', 'paragraph_open'] as const) {
+  const base =
+    md.renderer.rules[type] ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  md.renderer.rules[type] = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]!;
+    const id = (env as RenderEnv).ids?.get(token);
+    if (id === undefined) return base(tokens, idx, options, env, self);
+    // The model is shared (cached): its token gets the page's id for this one render only.
+    const before = token.attrGet('id');
+    token.attrSet('id', id);
+    try {
+      return base(tokens, idx, options, env, self);
+    } finally {
+      if (before === null) token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'id');
+      else token.attrSet('id', before);
+    }
+  };
+}
+
+/** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
 export function renderMarkdown(model: DocumentModel): string {
-  return md.renderer.render(model.tokens as Token[], md.options, {});
+  const tokens = model.tokens as Token[];
+  const ids = [...sectionIds(model.sections).values()];
+  const changed = new Map<Token, string>();
+  let h = 0;
+  for (const t of tokens) {
+    if ((t.meta as { heading?: number } | null)?.heading === undefined) continue;
+    const id = ids[h++];
+    if (id !== undefined && id !== t.attrGet('id')) changed.set(t, id);
+  }
+  const env: RenderEnv = changed.size > 0 ? { ids: changed } : {};
+  return md.renderer.render(tokens, md.options, env);
 }
 
 /** One block's inline content as formatted HTML (links, emphasis, code). */
@@ -119,12 +186,19 @@ function wrap(block: DocBlock | undefined, html: string, extraClass = ''): strin
   }
 }
 
-const opHtml = (o: DiffOp) =>
-  o.op === 'equal'
-    ? escapeHtml(o.text)
-    : o.op === 'insert'
-      ? `<ins>${escapeHtml(o.text)}</ins>`
-      : `<del>${escapeHtml(o.text)}</del>`;
+/** Visually hidden words that say what `<ins>` and `<del>` mean to a screen reader (localized). */
+export interface ChangeLabels {
+  inserted: string;
+  deleted: string;
+}
+
+/** One diff op as HTML: equal text escaped, insertions and deletions marked and labelled. */
+export function opHtml(o: DiffOp, labels: ChangeLabels): string {
+  if (o.op === 'equal') return escapeHtml(o.text);
+  const tag = o.op === 'insert' ? 'ins' : 'del';
+  const label = o.op === 'insert' ? labels.inserted : labels.deleted;
+  return `<${tag}><span class="vh">${escapeHtml(label)}</span>${escapeHtml(o.text)}</${tag}>`;
+}
 
 /**
  * A section's changes as rendered blocks, like a rich diff: an unchanged line is its block's formatted
@@ -137,6 +211,7 @@ export function renderBlockChanges(
   oldFrom: number,
   newModel: DocumentModel | undefined,
   newFrom: number,
+  labels: ChangeLabels,
 ): string {
   const out: string[] = [];
   for (const row of rowsOf(ops, oldFrom, newFrom)) {
@@ -149,7 +224,9 @@ export function renderBlockChanges(
     if (unchanged && model !== undefined && formatted) {
       out.push(wrap(block, inlineHtml(model, block)));
     } else {
-      out.push(wrap(block, row.pieces.map(opHtml).join(''), row.side === 'old' ? 'md-gone' : ''));
+      out.push(
+        wrap(block, row.pieces.map((p) => opHtml(p, labels)).join(''), row.side === 'old' ? 'md-gone' : ''),
+      );
     }
   }
   return out.join('\n');

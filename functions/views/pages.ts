@@ -4,12 +4,34 @@
  */
 import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
 import type { DiffWindow } from '../domain/diff/bound';
-import { type DocumentModel, documentModel, headingId, plainText } from '../domain/document';
+import {
+  type DocSection,
+  type DocumentModel,
+  documentModel,
+  headingId,
+  PREAMBLE_KEY,
+  plainText,
+} from '../domain/document';
 import type { Revision } from '../domain/revision';
 import type { PolicyView } from '../domain/timeline';
 import { escapeAttr, escapeHtml, layout } from './html';
-import { renderBlockChanges, renderMarkdown } from './markdown';
-import { formatDate, languageName, type PageStrings, stringsFor } from './strings';
+import {
+  type ChangeLabels,
+  opHtml,
+  renderBlockChanges,
+  renderMarkdown,
+  sectionIds,
+  uniqueIds,
+} from './markdown';
+import {
+  formatDate,
+  languageName,
+  languageNameIn,
+  type PageStrings,
+  pickUiLanguage,
+  stringsFor,
+  uiLanguage,
+} from './strings';
 
 const enc = encodeURIComponent;
 export const policyPath = (policyId: string) => `/p/${enc(policyId)}`;
@@ -17,6 +39,72 @@ export const versionPath = (policyId: string, version: number, locale?: string) 
   `/p/${enc(policyId)}/v/${version}${locale ? `?locale=${enc(locale)}` : ''}`;
 export const changesPath = (policyId: string, from: number, to: number, locale?: string) =>
   `/p/${enc(policyId)}/changes?from=${from}&to=${to}${locale ? `&locale=${enc(locale)}` : ''}`;
+export const feedPath = (policyId: string) => `${policyPath(policyId)}/feed.atom`;
+
+/** A moment for people (with its zone, see `formatDate`) and for machines (`datetime`). */
+const timeHtml = (iso: string, locale: string) =>
+  `<time datetime="${escapeAttr(iso)}">${escapeHtml(formatDate(iso, locale))}</time>`;
+
+/** Every policy page announces the policy's Atom feed (feed readers and browsers discover it). */
+const feedOf = (policyId: string, s: PageStrings) => ({ href: feedPath(policyId), title: s.feed });
+
+/**
+ * Said when `?locale=` asked for a language the revision does not have: in the asked language when the
+ * pages speak it (so that its reader understands), else in the page's.
+ */
+function languageNotice(asked: string | undefined, shown: string, pageLocale: string): string {
+  if (asked === undefined || asked === shown) return '';
+  const noticeLang = pickUiLanguage([asked, pageLocale]);
+  const t = stringsFor(noticeLang);
+  const text = t.languageMissing(languageNameIn(asked, noticeLang), languageNameIn(shown, noticeLang));
+  return `<p class="notice lang" id="language-notice" lang="${escapeAttr(noticeLang)}">${escapeHtml(text)}</p>`;
+}
+
+/** The sections of a text, with their heading ids, as a list of links (only for two or more headings). */
+function tableOfContents(sections: readonly DocSection[], ids: Map<string, string>, s: PageStrings) {
+  const items = sections.flatMap((sec) => {
+    const id = ids.get(sec.key);
+    if (id === undefined || sec.heading === null) return [];
+    // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
+    const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
+    const cls = depth > 1 ? ` class="d${depth}"` : '';
+    return [`<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`];
+  });
+  if (items.length < 2) return '';
+  return `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul>${items.join('')}</ul></nav>`;
+}
+
+/** Leading blank lines off, trailing white space off (linear, whatever the input). */
+const trimBlankLines = (text: string) => text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+
+/**
+ * A plain-text revision: each section's heading line as a heading (its id the section key), the text
+ * between headings pre-wrapped as written.
+ */
+function renderPlainText(model: DocumentModel, ids: Map<string, string>): string {
+  const text = model.source;
+  const out: string[] = [];
+  let at = 0;
+  const block = (t: string) => {
+    const body = trimBlankLines(t);
+    if (body !== '') out.push(`<div class="text">${escapeHtml(body)}</div>`);
+  };
+  for (const sec of model.sections) {
+    if (sec.srcFrom > at) block(text.slice(at, sec.srcFrom));
+    const src = text.slice(sec.srcFrom, sec.srcTo);
+    at = Math.max(at, sec.srcTo);
+    const id = ids.get(sec.key);
+    if (sec.heading === null || id === undefined) {
+      block(src);
+      continue;
+    }
+    const nl = src.indexOf('\n');
+    out.push(`<h2 id="${escapeAttr(id)}">${escapeHtml((nl === -1 ? src : src.slice(0, nl)).trim())}</h2>`);
+    if (nl !== -1) block(src.slice(nl + 1));
+  }
+  if (at < text.length) block(text.slice(at));
+  return out.join('\n');
+}
 
 function languageSwitch(
   locales: string[],
@@ -45,7 +133,7 @@ function historyTable(policyId: string, revisions: Revision[], locale: string, n
         r.version > 1
           ? ` · <a href="${escapeAttr(changesPath(policyId, r.version - 1, r.version, locale))}">${escapeHtml(s.viewChanges)}</a>`
           : '';
-      return `<tr><td><a href="${escapeAttr(versionPath(policyId, r.version, locale))}">${escapeHtml(s.version)} ${r.version}</a>${changes}</td><td>${changeBadge(r, s)}</td><td>${escapeHtml(formatDate(r.effectiveAt, locale))}${pending ? ` <span class="badge">${escapeHtml(s.notYetEffective)}</span>` : ''}</td></tr>`;
+      return `<tr><td><a href="${escapeAttr(versionPath(policyId, r.version, locale))}">${escapeHtml(s.version)} ${r.version}</a>${changes}</td><td>${changeBadge(r, s)}</td><td>${timeHtml(r.effectiveAt, locale)}${pending ? ` <span class="badge">${escapeHtml(s.notYetEffective)}</span>` : ''}</td></tr>`;
     })
     .join('');
   return `<h2>${escapeHtml(s.history)}</h2><table class="history"><thead><tr><th>${escapeHtml(s.version)}</th><th>${escapeHtml(s.changes)}</th><th>${escapeHtml(s.effectiveFrom)}</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -62,12 +150,40 @@ export interface TextPageInput {
   isCurrentPage: boolean;
   /** Set when `text` is only the beginning of the text (too large for one page). */
   textCut?: { fullTextHref: string };
+  /** The locale `?locale=` asked for (canonical), when one did: a notice says when it is not `locale`. */
+  askedLocale?: string;
+}
+
+/**
+ * On a version that a later one replaced: which one and when, with links to it, to the current text and
+ * to what changed.
+ */
+function replacedBanner(input: TextPageInput, s: PageStrings): string {
+  const { view, revision: r, locale, now } = input;
+  if (input.isCurrentPage || view.currentVersion === null || r.version >= view.currentVersion) return '';
+  const successor = input.revisions.find(
+    (x) => x.version > r.version && Date.parse(x.effectiveAt) <= now.getTime(),
+  );
+  if (successor === undefined) return '';
+  const links = [
+    `<a href="${escapeAttr(versionPath(view.policyId, successor.version, locale))}">${escapeHtml(s.readVersion(successor.version))}</a>`,
+    `<a href="${escapeAttr(changesPath(view.policyId, r.version, successor.version, locale))}">${escapeHtml(s.viewChanges)}</a>`,
+    ...(successor.version === view.currentVersion
+      ? []
+      : [
+          `<a href="${escapeAttr(`${policyPath(view.policyId)}?locale=${enc(locale)}`)}">${escapeHtml(s.currentVersion(view.currentVersion))}</a>`,
+        ]),
+  ];
+  return `<p class="notice old" id="replaced" data-replaced-by="${successor.version}"><strong>${escapeHtml(s.replacedBy(successor.version, formatDate(successor.effectiveAt, locale)))}</strong> ${links.join(' · ')}</p>`;
 }
 
 /** `/p/{policyId}` and `/p/{policyId}/v/{version}`: a text with its dates, languages and history. */
 export function renderTextPage(input: TextPageInput): string {
   const { view, revision: r, locale } = input;
   const s = stringsFor(locale);
+  const format = r.format ?? 'text';
+  const model = documentModel(input.text, format);
+  const ids = sectionIds(model.sections);
   const title = `${view.policyId} · ${s.version} ${r.version}`;
   const switchHref = (l: string) =>
     input.isCurrentPage
@@ -75,35 +191,73 @@ export function renderTextPage(input: TextPageInput): string {
       : versionPath(view.policyId, r.version, l);
   const upcoming =
     input.isCurrentPage && view.upcoming
-      ? `<p class="notice">${escapeHtml(s.upcoming(view.upcoming.version, formatDate(view.upcoming.effectiveAt, locale)))} <a href="${escapeAttr(changesPath(view.policyId, view.upcoming.version - 1, view.upcoming.version, locale))}">${escapeHtml(s.viewChanges)}</a></p>`
+      ? `<p class="notice" id="upcoming">${escapeHtml(s.upcoming(view.upcoming.version, formatDate(view.upcoming.effectiveAt, locale)))} <a href="${escapeAttr(changesPath(view.policyId, view.upcoming.version - 1, view.upcoming.version, locale))}">${escapeHtml(s.viewChanges)}</a></p>`
       : '';
   const pending = Date.parse(r.effectiveAt) > input.now.getTime();
   const header = `<p class="meta"><a href="${escapeAttr(policyPath(view.policyId))}">${escapeHtml(view.policyId)}</a></p>
 <h1>${escapeHtml(s.policy)} “${escapeHtml(view.policyId)}” — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
-<p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${escapeHtml(formatDate(r.effectiveAt, locale))} · ${escapeHtml(s.published)}: ${escapeHtml(formatDate(r.publishedAt, locale))}</p>
+<p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${timeHtml(r.effectiveAt, locale)} · ${escapeHtml(s.published)}: ${timeHtml(r.publishedAt, locale)}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
-  const body = `${upcoming}
-${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">This text is too large for one page: its beginning is shown. <a href="${escapeAttr(input.textCut.fullTextHref)}">Whole text (JSON)</a></p>` : ''}
+  const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
+${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(input.textCut.fullTextHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
+${tableOfContents(model.sections, ids, s)}
 ${
-  (r.format ?? 'text') === 'markdown'
-    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(documentModel(input.text, 'markdown'))}</article>`
-    : `<article class="text" lang="${escapeAttr(locale)}">${escapeHtml(input.text)}</article>`
+  format === 'markdown'
+    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(model)}</article>`
+    : `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`
 }
 ${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
-  const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(`${policyPath(view.policyId)}/feed.atom`)}">${escapeHtml(s.feed)}</a>`;
-  return layout({ lang: locale, title, header, body, footer });
+  const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(feedPath(view.policyId))}">${escapeHtml(s.feed)}</a>`;
+  return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
 }
 
-function renderOps(ops: DiffOp[]): string {
-  return ops
-    .map((o) =>
-      o.op === 'equal'
-        ? escapeHtml(o.text)
-        : o.op === 'insert'
-          ? `<ins>${escapeHtml(o.text)}</ins>`
-          : `<del>${escapeHtml(o.text)}</del>`,
-    )
-    .join('');
+const labelsOf = (s: PageStrings): ChangeLabels => ({ inserted: s.insertedLabel, deleted: s.deletedLabel });
+
+/**
+ * A section's ops cut after its heading line (the first line of the newer text; of the older one for a
+ * removed section): the heading is shown once, as the section's heading, with its own changes marked.
+ * `oldLines`/`newLines` are how many lines of each text the heading part took.
+ */
+export function splitHeading(
+  ops: readonly DiffOp[],
+  removed: boolean,
+): { head: DiffOp[]; rest: DiffOp[]; oldLines: number; newLines: number } {
+  const head: DiffOp[] = [];
+  let oldLines = 0;
+  for (let k = 0; k < ops.length; k++) {
+    const o = ops[k]!;
+    const primary = removed ? o.op === 'delete' : o.op !== 'delete';
+    const nl = primary ? o.text.indexOf('\n') : -1;
+    if (nl === -1) {
+      head.push(o);
+      if (o.op !== 'insert') oldLines += countLines(o.text);
+      continue;
+    }
+    if (nl > 0) head.push({ op: o.op, text: o.text.slice(0, nl) });
+    if (o.op !== 'insert') oldLines += countLines(o.text.slice(0, nl + 1));
+    const after = o.text.slice(nl + 1);
+    const rest = [...(after === '' ? [] : [{ op: o.op, text: after }]), ...ops.slice(k + 1)];
+    return { head, rest, oldLines, newLines: o.op === 'delete' ? 0 : 1 };
+  }
+  return { head, rest: [], oldLines, newLines: 0 };
+}
+
+/** Ops without the blank lines that open and close them (whichever op holds them). */
+function trimOps(ops: readonly DiffOp[]): DiffOp[] {
+  const out = [...ops];
+  while (out.length > 0 && out[0]!.text.trim() === '') out.shift();
+  while (out.length > 0 && out[out.length - 1]!.text.trim() === '') out.pop();
+  if (out.length === 0) return out;
+  out[0] = { ...out[0]!, text: out[0]!.text.replace(/^(?:[ \t]*\n)+/, '') };
+  const last = out[out.length - 1]!;
+  out[out.length - 1] = { ...last, text: last.text.trimEnd() };
+  return out;
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The document model of a compared Markdown text (undefined for plain text: rendered as today). */
@@ -129,6 +283,8 @@ export interface ChangesPageInput {
   newText?: string;
   /** Set when `diff` is a window of a larger diff (functions/domain/diff/bound.ts). */
   truncation?: Truncation;
+  /** The locale `?locale=` asked for (canonical), when one did: a notice says when it is not `locale`. */
+  askedLocale?: string;
 }
 
 export interface Truncation {
@@ -140,86 +296,172 @@ export interface Truncation {
 }
 
 /** Says which part of a bounded redline this page shows, what it leaves out and where the rest is. */
-function truncationNotice(t: Truncation): string {
+function truncationNotice(t: Truncation, s: PageStrings): string {
   const { window: w } = t;
   const changed = w.omitted.added + w.omitted.removed + w.omitted.modified;
   const links = [
-    t.firstHref ? `<a href="${escapeAttr(t.firstHref)}">First sections</a>` : '',
-    t.nextHref ? `<a href="${escapeAttr(t.nextHref)}" rel="next">Next sections</a>` : '',
-    `<a href="${escapeAttr(t.unifiedHref)}">Whole diff (unified)</a>`,
-    `<a href="${escapeAttr(t.fullTextHref)}">Full new text</a>`,
+    t.firstHref ? `<a href="${escapeAttr(t.firstHref)}">${escapeHtml(s.firstSections)}</a>` : '',
+    t.nextHref ? `<a href="${escapeAttr(t.nextHref)}" rel="next">${escapeHtml(s.nextSections)}</a>` : '',
+    `<a href="${escapeAttr(t.unifiedHref)}">${escapeHtml(s.wholeDiffUnified)}</a>`,
+    `<a href="${escapeAttr(t.fullTextHref)}">${escapeHtml(s.fullNewText)}</a>`,
   ].filter((l) => l !== '');
-  const cut = w.cutSections.length > 0 ? ` ${w.cutSections.length} section(s) shown in part.` : '';
-  return `<p class="notice" id="truncated" data-truncated="true">This change is too large for one page: sections ${w.offset + 1}–${w.offset + w.shown} of ${w.total} are shown; ${w.total - w.shown} more (${changed} changed: ${w.omitted.added} added, ${w.omitted.removed} removed, ${w.omitted.modified} modified) are not.${cut} ${links.join(' · ')}</p>`;
+  const text = s.changesCut({
+    from: w.offset + 1,
+    to: w.offset + w.shown,
+    total: w.total,
+    more: w.total - w.shown,
+    changed,
+    added: w.omitted.added,
+    removed: w.omitted.removed,
+    modified: w.omitted.modified,
+  });
+  const cut = w.cutSections.length > 0 ? ` ${s.sectionsInPart(w.cutSections.length)}` : '';
+  return `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(text + cut)} ${links.join(' · ')}</p>`;
 }
 
-/** The redline: summary first, then every changed section marked, unchanged ones collapsed. */
+/**
+ * The redline: summary first, then every changed section marked, unchanged ones collapsed. Read in
+ * either direction: `from` may be the newer version (then the page says so, and the summary is still the
+ * newer revision's).
+ */
 export function renderChangesPage(input: ChangesPageInput): string {
   const { policyId, from, to, locale, diff } = input;
   const s = stringsFor(locale);
+  const labels = labelsOf(s);
+  const reversed = from.version > to.version;
+  const newer = reversed ? from : to;
+  const older = reversed ? to : from;
   const statusLabel = { added: s.added, removed: s.removed, modified: s.modified, unchanged: s.unchanged };
   const textByKey = new Map(input.newSections.map((sec) => [sec.key, sec.text]));
   const sectionTitle = (title: string, key: string) =>
-    title ? title : key === 'preamble' ? s.preamble : key;
-  const anchor = (i: number) => `s${i}`;
+    title ? title : key === PREAMBLE_KEY ? s.preamble : key;
+  // Each section's id is its key as an id (`headingId`), as on the policy page, so that a link from an
+  // email lands on it; a removed section's key is the older text's, hence its own suffix.
+  const ids = uniqueIds(
+    diff.sections.map((sec) => `${headingId(sec.key)}${sec.status === 'removed' ? '-removed' : ''}`),
+  );
 
   const changed = diff.sections.map((sec, i) => ({ sec, i })).filter(({ sec }) => sec.status !== 'unchanged');
   const summaryText =
-    to.summary[locale] ?? (locale === to.defaultLocale ? undefined : to.summary[to.defaultLocale]);
+    newer.summary[locale] ??
+    (locale === newer.defaultLocale ? undefined : newer.summary[newer.defaultLocale]);
+  const summaryPlain =
+    summaryText === undefined
+      ? undefined
+      : (newer.format ?? 'text') === 'markdown'
+        ? plainText(summaryText)
+        : summaryText;
+  const showsOneStep = Math.abs(to.version - from.version) === 1 && !reversed;
+  const counts = s.lineCounts(diff.stats.linesAdded, diff.stats.linesRemoved);
   const summary = `<section class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h">${escapeHtml(s.whatChanged)}</h2>
-${summaryText ? `<p class="text">${escapeHtml((to.format ?? 'text') === 'markdown' ? plainText(summaryText) : summaryText)}</p>` : ''}
+${
+  reversed
+    ? `<p class="notice" id="reversed" data-direction="reversed">${escapeHtml(s.reversed(newer.version, older.version))} <a href="${escapeAttr(changesPath(policyId, older.version, newer.version, locale))}">${escapeHtml(s.forwardLink(older.version, newer.version))}</a></p>`
+    : ''
+}
+${
+  summaryPlain
+    ? showsOneStep
+      ? `<p class="text" id="summary-text">${escapeHtml(summaryPlain)}</p>`
+      : `<p class="text" id="summary-text" data-version="${newer.version}"><strong>${escapeHtml(s.summaryOf(newer.version))}:</strong> ${escapeHtml(summaryPlain)}</p>`
+    : ''
+}
 ${
   changed.length > 0
     ? `<p><strong>${escapeHtml(s.changedSections)}:</strong></p><ul>${changed
         .map(
           ({ sec, i }) =>
-            `<li><a href="#${anchor(i)}">${escapeHtml(sectionTitle(sec.title, sec.key))}</a> <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span></li>`,
+            `<li><a href="#${escapeAttr(ids[i]!)}">${escapeHtml(sectionTitle(sec.title, sec.key))}</a> <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span></li>`,
         )
         .join('')}</ul>`
     : `<p>${escapeHtml(diff.stats.formattingOnly ? s.formattingOnly : s.noChanges)}</p>`
 }
-<p class="meta">${escapeHtml(s.effectiveFrom)}: ${escapeHtml(formatDate(to.effectiveAt, locale))} · +${diff.stats.linesAdded} / −${diff.stats.linesRemoved}</p>
+<p class="meta">${escapeHtml(s.effectiveFrom)}: ${timeHtml(newer.effectiveAt, locale)} · <span class="counts" title="${escapeAttr(counts)}"><span aria-hidden="true">+${diff.stats.linesAdded} / −${diff.stats.linesRemoved}</span><span class="vh">${escapeHtml(counts)}</span></span></p>
+<p class="meta legend" id="legend">${escapeHtml(s.legend)}: <ins>${escapeHtml(s.insertedText)}</ins> · <del>${escapeHtml(s.deletedText)}</del> · ${escapeHtml(s.countsMeaning)}</p>
 </section>`;
 
   const oldModel = modelOf(input.oldText, from);
   const newModel = modelOf(input.newText, to);
   const startLine = (model: DocumentModel | undefined, key: string | undefined) =>
     model?.sections.find((x) => x.key === key)?.fromLine ?? 0;
-  const body = (ops: DiffOp[], sec: PolicyDiff['sections'][number]) => {
+  /** A section's heading once (its own changes marked) and its body below it. */
+  const parts = (ops: DiffOp[], sec: PolicyDiff['sections'][number]) => {
+    const removed = sec.status === 'removed';
+    const cut =
+      sec.key === PREAMBLE_KEY
+        ? { head: [] as DiffOp[], rest: ops, oldLines: 0, newLines: 0 }
+        : splitHeading(ops, removed);
+    const heading =
+      cut.head.length === 0
+        ? escapeHtml(sectionTitle(sec.title, sec.key))
+        : cut.head.map((o) => opHtml(o, labels)).join('');
+    if (cut.rest.every((o) => o.text.trim() === '')) return { heading, body: '' };
     if (oldModel === undefined && newModel === undefined) {
-      return `<div class="text" lang="${escapeAttr(locale)}">${renderOps(ops)}</div>`;
+      // Pre-wrapped text: the blank lines under the heading and at the end are not shown.
+      const rest = trimOps(cut.rest);
+      return {
+        heading,
+        body: `<div class="text" lang="${escapeAttr(locale)}">${rest.map((o) => opHtml(o, labels)).join('')}</div>`,
+      };
     }
-    const oldKey = sec.status === 'removed' ? sec.key : (sec.oldKey ?? sec.key);
+    const oldKey = removed ? sec.key : (sec.oldKey ?? sec.key);
     const html = renderBlockChanges(
-      ops,
+      cut.rest,
       oldModel,
-      startLine(oldModel, oldKey),
-      sec.status === 'removed' ? undefined : newModel,
-      startLine(newModel, sec.key),
+      startLine(oldModel, oldKey) + cut.oldLines,
+      removed ? undefined : newModel,
+      startLine(newModel, sec.key) + cut.newLines,
+      labels,
     );
-    return `<div class="doc" lang="${escapeAttr(locale)}">${html}</div>`;
+    return { heading, body: `<div class="doc" lang="${escapeAttr(locale)}">${html}</div>` };
   };
+  const badges = (sec: PolicyDiff['sections'][number]) =>
+    ` <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span>${sec.formattingChanged ? ` <span class="badge">${escapeHtml(s.formattingChanged)}</span>` : ''}`;
+  /** "Previous change · Next change · Back to the summary", between the changed sections of this page. */
+  const step = (n: number) => {
+    const link = (k: number, text: string, rel: string) => {
+      const target = changed[k];
+      if (target === undefined) return '';
+      const title = sectionTitle(target.sec.title, target.sec.key);
+      return `<a href="#${escapeAttr(ids[target.i]!)}" data-step="${rel}">${escapeHtml(text)}<span class="vh">: ${escapeHtml(title)}</span></a>`;
+    };
+    // The last change of a page cut into several links on to the next page.
+    const nextPage =
+      n === changed.length - 1 && input.truncation?.nextHref
+        ? `<a href="${escapeAttr(input.truncation.nextHref)}" rel="next" data-step="next-page">${escapeHtml(s.nextSections)} →</a>`
+        : '';
+    const links = [
+      link(n - 1, `← ${s.previousChange}`, 'previous'),
+      link(n + 1, `${s.nextChange} →`, 'next') || nextPage,
+      `<a href="#summary-h" data-step="summary">↑ ${escapeHtml(s.backToSummary)}</a>`,
+    ].filter((l) => l !== '');
+    return `<p class="step noprint">${links.join('')}</p>`;
+  };
+  const changedIndex = new Map(changed.map(({ i }, n) => [i, n]));
   const sections = diff.sections
     .map((sec, i) => {
-      const heading = `${escapeHtml(sectionTitle(sec.title, sec.key))} <span class="badge ${sec.status}">${escapeHtml(statusLabel[sec.status])}</span>${sec.formattingChanged ? ` <span class="badge">${escapeHtml(s.formattingChanged)}</span>` : ''}`;
+      const id = escapeAttr(ids[i]!);
       if (sec.status === 'unchanged') {
         const text = textByKey.get(sec.key) ?? '';
-        return `<details id="${anchor(i)}"><summary>${heading}</summary>${body(text === '' ? [] : [{ op: 'equal', text }], sec)}</details>`;
+        const { heading, body } = parts(text === '' ? [] : [{ op: 'equal', text }], sec);
+        return `<details id="${id}"><summary>${heading}${badges(sec)}</summary>${body}</details>`;
       }
-      return `<section class="change" id="${anchor(i)}"><h2 id="${escapeAttr(headingId(sec.key))}">${heading}</h2>${body(sec.changes ?? [], sec)}</section>`;
+      const { heading, body } = parts(sec.changes ?? [], sec);
+      return `<section class="change" aria-labelledby="${id}"><h2 id="${id}">${heading}${badges(sec)}</h2>${body}${step(changedIndex.get(i)!)}</section>`;
     })
     .join('\n');
 
   const header = `<p class="meta"><a href="${escapeAttr(policyPath(policyId))}">${escapeHtml(policyId)}</a></p>
-<h1>${escapeHtml(s.changesTitle(from.version, to.version))} ${changeBadge(to, s)}</h1>
-<p class="meta">${escapeHtml(s.policy)} “${escapeHtml(policyId)}” · <a href="${escapeAttr(versionPath(policyId, to.version, locale))}">${escapeHtml(s.fullText)} (${escapeHtml(s.version)} ${to.version})</a></p>
+<h1>${escapeHtml(s.changesTitle(from.version, to.version))} ${changeBadge(newer, s)}</h1>
+<p class="meta">${escapeHtml(s.policy)} “${escapeHtml(policyId)}” · <a href="${escapeAttr(versionPath(policyId, newer.version, locale))}">${escapeHtml(s.fullText)} (${escapeHtml(s.version)} ${newer.version})</a></p>
 ${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, to.version, l), s)}`;
   return layout({
-    lang: locale,
+    lang: uiLanguage(locale),
     title: `${policyId} · ${s.changesTitle(from.version, to.version)}`,
     header,
-    body: `${input.truncation ? truncationNotice(input.truncation) : ''}${summary}\n${sections}`,
+    body: `${languageNotice(input.askedLocale, locale, locale)}${input.truncation ? truncationNotice(input.truncation, s) : ''}${summary}\n${sections}`,
+    feed: feedOf(policyId, s),
   });
 }
 

@@ -6,6 +6,7 @@ import type { Revision } from '../../functions/domain/revision';
 import { normalizeText } from '../../functions/domain/text';
 import { pageHeaders } from '../../functions/views/html';
 import { renderChangesPage, renderTextPage } from '../../functions/views/pages';
+import { axeViolations } from '../support/a11y';
 import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
 
 const v1 = normalizeText(`Privacy Policy
@@ -118,6 +119,11 @@ describe.runIf(hasChromium)('Markdown policy pages in a real browser', () => {
     expect(await page.locator('article').textContent()).toContain('<script>alert("not run")</script>');
     expect(await page.locator('article').textContent()).not.toContain('**');
     expect(dialogs).toEqual([]);
+    // The table of contents links to the headings' ids.
+    const toc = await page.locator('nav.toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(toc).toEqual(['#s-privacy-policy', '#s-1', '#s-1.1', '#s-2']);
+    for (const href of toc) expect(await page.locator(`[id="${href!.slice(1)}"]`).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'markdown-policy.png'), fullPage: true });
     await page.close();
   });
@@ -159,6 +165,7 @@ describe.runIf(hasChromium)('Markdown policy pages in a real browser', () => {
     );
     expect(await page.locator('body').textContent()).not.toContain('**');
     expect(dialogs).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'markdown-redline.png'), fullPage: true });
     await page.close();
   });

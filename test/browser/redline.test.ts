@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
+import { axeViolations } from '../support/a11y';
 import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
 import { edit, fixtureVi } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
@@ -51,6 +52,14 @@ describe.runIf(hasChromium)('redline page in a real browser', () => {
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
+    // Marks are announced in Vietnamese, the heading of a changed section is not repeated in its body.
+    expect(await page.locator('section.change ins .vh').first().textContent()).toBe('đã thêm: ');
+    expect(await page.locator('section.change del .vh').first().textContent()).toBe('đã xoá: ');
+    const security = page.locator('section.change', {
+      has: page.locator('h2', { hasText: 'Quyền khiếu nại' }),
+    });
+    expect((await security.textContent())!.split('Quyền khiếu nại').length - 1).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'redline-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: join(ARTIFACTS, 'redline-desktop.png') });

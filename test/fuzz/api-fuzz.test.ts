@@ -664,7 +664,9 @@ function expectDocumentedError(req: InProcessRequest, res: ApiResponse) {
     new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(req.path.split('?')[0]!),
   );
   if (route && 'page' in route && route.page && type.startsWith('text/html')) {
-    expect(res.body).toContain(`<h1>${res.statusCode}</h1>`);
+    // The pages' error page (views/error-page.ts), in their layout, saying its status.
+    expect(res.body).toContain(`<div class="error" data-status="${res.statusCode}">`);
+    expect(res.headers?.['cache-control']).toBe('no-store');
     return;
   }
   expect(type).toMatch(/^application\/json/);

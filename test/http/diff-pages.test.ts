@@ -103,8 +103,9 @@ describe('GET /policies/{policyId}/diff', () => {
     expect(unified.text).toContain("\n+7. Children's data\n");
     const html = await call(service, 'GET', '/policies/privacy/diff?from=1&to=2&format=html');
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(html.text).toContain('<del>12</del>');
-    expect(html.text).toContain('<ins>18</ins>');
+    // Each mark carries its screen-reader label, in the page's language (vi here).
+    expect(html.text).toContain('<del><span class="vh">đã xoá: </span>12</del>');
+    expect(html.text).toContain('<ins><span class="vh">đã thêm: </span>18</ins>');
   });
 
   it('rejects a bad format or version and 404s an unknown version', async () => {
@@ -165,7 +166,7 @@ describe('public pages', () => {
     const firstSection = res.text.indexOf('<section class="change"');
     expect(summaryAt).toBeGreaterThan(0);
     expect(summaryAt).toBeLessThan(firstSection);
-    expect(res.text).toContain('<ins>18</ins>');
+    expect(res.text).toContain('<ins><span class="vh">đã thêm: </span>18</ins>');
     expect(res.text.match(/<details /g)?.length).toBeGreaterThan(8); // unchanged sections collapsed
   });
 

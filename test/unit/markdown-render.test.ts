@@ -123,8 +123,11 @@ describe('policy pages with Markdown', () => {
       now: new Date('2026-02-01'),
       isCurrentPage: true,
     });
-    expect(text).toContain('<article class="text" lang="en"># Privacy');
-    expect(text).toContain('**data**');
+    // Plain text: each heading line a heading (id = section key), the text between pre-wrapped as written.
+    expect(text).toContain('<article class="plain" lang="en">');
+    expect(text).toContain(
+      '<article class="plain" lang="en"><div class="text"># Privacy\n\nWe keep **data**',
+    );
   });
 
   it('renders the redline as blocks with ins/del inside them, unchanged blocks formatted', () => {
@@ -139,10 +142,10 @@ describe('policy pages with Markdown', () => {
       oldText: v1,
       newText: v2,
     });
-    expect(page).toContain('<del>15.5</del><ins>15.47</ins>');
-    expect(page).toMatch(
-      /<p class="md-li md-d1"><ins>3?third<\/ins><\/p>|<p class="md-li md-d1">[^<]*<ins>[^<]*third/,
+    expect(page).toContain(
+      '<del><span class="vh">deleted: </span>15.5</del><ins><span class="vh">inserted: </span>15.47</ins>',
     );
+    expect(page).toContain('<p class="md-li md-d1"><ins><span class="vh">inserted: </span>third</ins></p>');
     expect(page).toContain('<p class="md-li md-d1">first</p>');
     expect(page).not.toContain('**');
     expectInert(main(page));
