@@ -42,6 +42,8 @@ export interface Customer {
   email: string;
   locale: string | null;
   name: string | null;
+  /** IANA time zone the customer's emails show times in; null (or absent in old records): ORG_TIME_ZONE. */
+  timeZone: string | null;
   status: 'active' | 'suppressed';
   suppressedReason?: string;
   registeredAt: string;

@@ -22,6 +22,9 @@ export type ConfigEnvVar =
   | 'ORG_NAME'
   | 'ORG_PHONE'
   | 'ORG_EMAIL'
+  | 'ORG_ADDRESS'
+  | 'ORG_WEBSITE'
+  | 'ORG_TIME_ZONE'
   | 'SES_FROM_ADDRESS'
   | 'SES_CONFIGURATION_SET'
   | 'SES_MAX_SEND_RATE';
@@ -130,6 +133,9 @@ export const notificationFunctionSpecs = {
       'ORG_NAME',
       'ORG_PHONE',
       'ORG_EMAIL',
+      'ORG_ADDRESS',
+      'ORG_WEBSITE',
+      'ORG_TIME_ZONE',
     ],
   },
   sweeper: {

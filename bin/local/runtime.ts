@@ -58,6 +58,8 @@ export interface LocalOptions {
   /** Base of the links in emails; default the local API URL. */
   publicBaseUrl?: string;
   orgContact?: OrgContact;
+  /** ORG_TIME_ZONE (IANA name): times in emails for customers without a zone of their own; default UTC. */
+  orgTimeZone?: string;
   /** Replaces the client for the SES emulator (fault injection with aws-sdk-client-mock). */
   sesClient?: SESClient;
   /** Leases, visibility timeout, sweeper period, fault-injection hooks of the local pipeline. */
@@ -196,6 +198,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         sesMaxSendRate: opts.sesMaxSendRate ?? 14,
         publicBaseUrl: opts.publicBaseUrl ?? url,
         org: opts.orgContact ?? DEFAULT_ORG,
+        orgTimeZone: opts.orgTimeZone ?? 'UTC',
         sesClient,
         ...opts.notifications,
       },

@@ -6,13 +6,13 @@
 import { metricsFromEnv } from '../adapters/observability';
 import { notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
-import { DOCUMENT_FORMATS } from '../domain/revision';
+import { DOCUMENT_FORMATS, MAX_TITLE_CHARS } from '../domain/revision';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
-import { parseWith } from '../http/validate';
+import { parseWith, SINGLE_LINE } from '../http/validate';
 import type { NotificationStore, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
 import { campaignStarter, notificationStatus } from '../usecases/notifications';
@@ -57,6 +57,18 @@ export const publishSchema = z.strictObject({
   summary: z.optional(
     z.record(localeKey, z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
   ),
+  titles: z.optional(
+    z.record(
+      localeKey,
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(MAX_TITLE_CHARS),
+          z.regex(SINGLE_LINE, 'must be one line (no CR, LF or NUL)'),
+        ),
+    ),
+  ),
   effectiveAt: z.optional(z.iso.datetime({ offset: true })),
   baseVersion: z.optional(intIn(0)),
   notify: z.optional(z.boolean()),
@@ -84,6 +96,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       ...body,
       texts: canonicalKeys(body.texts, 'texts')!,
       summary: canonicalKeys(body.summary, 'summary'),
+      titles: canonicalKeys(body.titles, 'titles'),
     };
     const dryRun = body.dryRun ?? false;
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });

@@ -52,6 +52,7 @@ const revisionShape = {
   hash: sha256,
   previousHash: z.nullable(sha256),
   summary: z.record(z.string(), z.string()),
+  titles: z.record(z.string(), z.string()),
   notify: z.boolean(),
 };
 export const revisionSchema = z.strictObject(revisionShape);
@@ -111,6 +112,7 @@ export const customerRecordSchema = z.strictObject({
   email: z.string(),
   locale: z.nullable(locale),
   name: z.nullable(z.string()),
+  timeZone: z.nullable(z.string()),
   status: z.enum(['active', 'suppressed']),
   suppressedReason: z.optional(z.string()),
   registeredAt: timestamp,
@@ -295,6 +297,7 @@ const tourRevision = {
   hash: `sha256:${'9c'.repeat(32)}`,
   previousHash: null,
   summary: { vi: 'Phiên bản đầu tiên' },
+  titles: { vi: 'Chính sách quyền riêng tư' },
   notify: true,
 } satisfies Revision;
 const tourAck = {
@@ -484,13 +487,14 @@ export const contract = {
   putCustomer: {
     summary: 'Register or update a customer for change emails',
     body: customerSchema,
-    bodyExample: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An' },
+    bodyExample: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An', timeZone: 'Asia/Ho_Chi_Minh' },
     responses: {
       201: json('registered', customerRecordSchema, {
         userId: 'user-42',
         email: 'an@example.vn',
         locale: 'vi',
         name: 'Nguyễn Văn An',
+        timeZone: 'Asia/Ho_Chi_Minh',
         status: 'active',
         registeredAt: '2026-12-01T03:02:00.000Z',
         updatedAt: '2026-12-01T03:02:00.000Z',
