@@ -9,7 +9,9 @@ import { startLocalService } from './local/runtime';
 function orgTimeZone(name: string): string {
   const zone = canonicalTimeZone(name);
   if (zone) return zone;
-  process.stderr.write(`ORG_TIME_ZONE must be an IANA time zone name like Asia/Ho_Chi_Minh or UTC, not ${name}\n`);
+  process.stderr.write(
+    `ORG_TIME_ZONE must be an IANA time zone name like Asia/Ho_Chi_Minh or UTC, not ${name}\n`,
+  );
   process.exit(2);
 }
 

@@ -86,8 +86,7 @@ const ja: EmailWording = {
       ? `【重要】${org}「${title}」改定のお知らせ（第${version}版）`
       : `${org}「${title}」更新のお知らせ（第${version}版）`,
   greeting: (name) => (name ? `${name} 様` : 'お客様各位'),
-  intro: ({ title, version, date }) =>
-    `「${title}」を改定しました。第${version}版は${date}に発効します。`,
+  intro: ({ title, version, date }) => `「${title}」を改定しました。第${version}版は${date}に発効します。`,
   firstVersion: '本ポリシーの最初の公開版です。',
   material: '重要な変更です。内容をご確認ください。次回ログイン時に新しい版への同意をお願いいたします。',
   minor: '軽微な変更です。お手続きは不要で、これまでの同意は引き続き有効です。',

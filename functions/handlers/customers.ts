@@ -30,12 +30,10 @@ export const customerSchema = z.strictObject({
   /** IANA name (`Asia/Ho_Chi_Minh`), stored in its canonical spelling: the zone emails show times in. */
   timeZone: z.optional(
     z.pipe(
-      z
-        .string()
-        .check(
-          z.maxLength(64),
-          z.refine((name) => isTimeZone(name), 'must be an IANA time zone name, e.g. Asia/Ho_Chi_Minh'),
-        ),
+      z.string().check(
+        z.maxLength(64),
+        z.refine((name) => isTimeZone(name), 'must be an IANA time zone name, e.g. Asia/Ho_Chi_Minh'),
+      ),
       z.transform((name) => canonicalTimeZone(name) ?? name),
     ),
   ),

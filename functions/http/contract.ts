@@ -64,6 +64,7 @@ export const policyViewSchema = z.strictObject({
   currentVersion: z.nullable(version),
   latestVersion: version,
   upcoming,
+  titles: z.record(z.string(), z.string()),
 });
 
 const diffOp = z.strictObject({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
@@ -340,6 +341,7 @@ export const contract = {
         currentVersion: 1,
         latestVersion: 1,
         upcoming: null,
+        titles: { vi: 'Chính sách quyền riêng tư' },
       }),
     },
   },
@@ -487,7 +489,12 @@ export const contract = {
   putCustomer: {
     summary: 'Register or update a customer for change emails',
     body: customerSchema,
-    bodyExample: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An', timeZone: 'Asia/Ho_Chi_Minh' },
+    bodyExample: {
+      email: 'an@example.vn',
+      locale: 'vi',
+      name: 'Nguyễn Văn An',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    },
     responses: {
       201: json('registered', customerRecordSchema, {
         userId: 'user-42',

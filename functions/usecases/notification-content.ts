@@ -4,8 +4,8 @@
  * diff and the composition run once per (policy, version, locale) in an instance, never per recipient.
  */
 import { changedSectionTitles, diffPolicyTexts } from '../domain/diff/index';
-import { composeNotice, type Notice, type OrgContact } from '../domain/email';
 import { headingId } from '../domain/document/index';
+import { composeNotice, type Notice, type OrgContact } from '../domain/email';
 import { type Revision, revisionTitle } from '../domain/revision';
 import type { PolicyStore } from '../ports';
 
