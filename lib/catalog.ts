@@ -64,7 +64,8 @@ export const apiFunctionGrants: Record<string, Grants> = {
   read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite' },
-    sendsTo: ['fanout'],
+    // The send queue: the retry route puts failed recipients' batches on it again.
+    sendsTo: ['fanout', 'send'],
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },

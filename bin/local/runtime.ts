@@ -153,6 +153,14 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         },
         notifications: notificationStore,
         suppressions,
+        // The pipeline (and its queue) is built once the server listens; a retry before that fails.
+        sendQueue: {
+          sendBatch: (messages) =>
+            pipeline
+              ? pipeline.sendQueue.sendBatch(messages)
+              : Promise.reject(new Error('the notification pipeline is not running')),
+        },
+        ...(opts.notifications?.batchSize ? { batchSize: opts.notifications.batchSize } : {}),
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),

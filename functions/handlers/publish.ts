@@ -1,7 +1,8 @@
 /**
  * Publishing revisions and watching their notification (publisher role). Granted read/write on the
- * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
- * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
+ * Policies table, read/write on Notifications and send on the fan-out and send queues
+ * (NOTIFICATIONS_TABLE, FANOUT_QUEUE_URL, SEND_QUEUE_URL): publishing a notified revision starts its
+ * campaign, and retrying its failed recipients puts their batches on the send queue.
  */
 import { metricsFromEnv } from '../adapters/observability';
 import { notFound, validationFailed } from '../domain/errors';
@@ -13,9 +14,9 @@ import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
 import { parseWith, SINGLE_LINE } from '../http/validate';
-import type { NotificationStore, SuppressionStore } from '../ports';
+import type { NotificationStore, Queue, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
-import { campaignStarter, notificationStatus } from '../usecases/notifications';
+import { campaignStarter, notificationStatus, retryFailed } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
 import {
   lazyHandler,
@@ -25,10 +26,16 @@ import {
   suppressionStoreFromEnv,
 } from './wiring';
 
-/** The notification store serves the progress route, the suppression store the suppression routes. */
+/**
+ * The notification store serves the progress and retry routes, the suppression store the suppression
+ * routes; the retry route puts batches on the send queue (SEND_QUEUE_URL).
+ */
 export type PublishHandlerDeps = PublishDeps & {
   notifications?: NotificationStore;
   suppressions?: SuppressionStore;
+  sendQueue?: Queue;
+  /** Recipients per send batch (the fan-out's; default RECIPIENTS_PER_BATCH). */
+  batchSize?: number;
 };
 
 export const suppressionLimit = z._default(
@@ -113,6 +120,23 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       body: await notificationStatus({ ...deps, notifications: deps.notifications }, policyId, version),
     };
   },
+  retryNotification: async (req, deps) => {
+    if (!deps.notifications || !deps.sendQueue)
+      throw new Error('the publish function has no notification store or send queue');
+    const policyId = assertPolicyId(req.params.policyId);
+    const version = parseVersion(req.params.version);
+    const result = await retryFailed(
+      {
+        ...deps,
+        notifications: deps.notifications,
+        sendQueue: deps.sendQueue,
+        ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
+      },
+      policyId,
+      version,
+    );
+    return { status: 200, body: result };
+  },
   /** One address (given, or by hash) or the whole list, newest first. */
   listSuppressions: async (req, deps) => {
     const store = suppressionStore(deps);
@@ -156,6 +180,7 @@ export const handler = lazyHandler(() => {
     ...base,
     notifications,
     suppressions: suppressionStoreFromEnv(),
+    sendQueue: queueFromEnv('SEND_QUEUE_URL'),
     onPublished: async (revision) => {
       metrics.count('PublishedRevisions');
       await onPublished(revision);

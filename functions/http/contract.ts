@@ -57,6 +57,12 @@ const revisionShape = {
 };
 export const revisionSchema = z.strictObject(revisionShape);
 
+export const retryResultSchema = z.strictObject({
+  requeued: z.int().check(z.minimum(0)),
+  skipped: z.strictObject({ permanent: z.int().check(z.minimum(0)), inProgress: z.int().check(z.minimum(0)) }),
+  status: z.enum(['pending', 'sending', 'completed']),
+});
+
 export const policyViewSchema = z.strictObject({
   policyId,
   defaultLocale: locale,
@@ -406,6 +412,17 @@ export const contract = {
         estimatedCompletion: null,
       }),
     },
+  },
+  retryNotification: {
+    summary: "Send a revision's change email again to its recipients that failed for a retryable reason",
+    responses: {
+      200: json('what was put back on the send queue', retryResultSchema, {
+        requeued: 3,
+        skipped: { permanent: 1, inProgress: 0 },
+        status: 'sending',
+      }),
+    },
+    errors: ['VERSION_CONFLICT'],
   },
   listSuppressions: {
     summary: 'The suppression list (address hashes), or whether one address or hash is on it',
