@@ -57,6 +57,9 @@ function suppressionStore(deps: PublishHandlerDeps): SuppressionStore {
 
 const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
 
+/** The retry route takes an empty JSON object (a POST body is always JSON here): room for options later. */
+export const retrySchema = z.strictObject({});
+
 export const publishSchema = z.strictObject({
   texts: z.record(localeKey, z.string()),
   change: z.enum(['material', 'minor']),
@@ -125,6 +128,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       throw new Error('the publish function has no notification store or send queue');
     const policyId = assertPolicyId(req.params.policyId);
     const version = parseVersion(req.params.version);
+    parseWith(retrySchema, req.body);
     const result = await retryFailed(
       {
         ...deps,

@@ -23,7 +23,7 @@ import type { AcknowledgmentStatus, PolicyView } from '../domain/timeline';
 import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';
-import { publishSchema, suppressionHash, suppressionLimit } from '../handlers/publish';
+import { publishSchema, retrySchema, suppressionHash, suppressionLimit } from '../handlers/publish';
 import { formatSchema, limitSchema, offsetSchema } from '../handlers/read';
 import type { Acknowledgment, Customer, Notice, Suppression } from '../ports';
 import type { OperationName } from './routes';
@@ -59,7 +59,10 @@ export const revisionSchema = z.strictObject(revisionShape);
 
 export const retryResultSchema = z.strictObject({
   requeued: z.int().check(z.minimum(0)),
-  skipped: z.strictObject({ permanent: z.int().check(z.minimum(0)), inProgress: z.int().check(z.minimum(0)) }),
+  skipped: z.strictObject({
+    permanent: z.int().check(z.minimum(0)),
+    inProgress: z.int().check(z.minimum(0)),
+  }),
   status: z.enum(['pending', 'sending', 'completed']),
 });
 
@@ -415,6 +418,8 @@ export const contract = {
   },
   retryNotification: {
     summary: "Send a revision's change email again to its recipients that failed for a retryable reason",
+    body: retrySchema,
+    bodyExample: {},
     responses: {
       200: json('what was put back on the send queue', retryResultSchema, {
         requeued: 3,

@@ -3,6 +3,8 @@
  * the fan-out over customers, the sweeper that repairs what a crash left behind, the progress view and
  * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
  */
+
+import { DomainError, notFound } from '../domain/errors';
 import {
   FANOUT_PAGE_SIZE,
   type FanoutMessage,
@@ -19,7 +21,6 @@ import {
   RECIPIENTS_PER_BATCH,
   uniqueIds,
 } from '../domain/notification';
-import { DomainError, notFound } from '../domain/errors';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { addressHash } from '../domain/suppression';
@@ -534,7 +535,11 @@ export async function retryFailed(deps: RetryDeps, policyId: string, version: nu
   const revision = await findRevision(deps, policyId, version);
   let campaign = revision.notify ? await deps.notifications.getCampaign(policyId, version) : null;
   if (!campaign) throw notFound(`version ${version} of ${policyId} has no notification campaign`);
-  const result: RetryResult = { requeued: 0, skipped: { permanent: 0, inProgress: 0 }, status: campaign.status };
+  const result: RetryResult = {
+    requeued: 0,
+    skipped: { permanent: 0, inProgress: 0 },
+    status: campaign.status,
+  };
   if (!campaign.fanout.done)
     throw new DomainError(
       'VERSION_CONFLICT',
@@ -569,7 +574,13 @@ export async function retryFailed(deps: RetryDeps, policyId: string, version: nu
       result.skipped.inProgress += page.userIds.filter((id) => retryable.includes(id)).length;
       break;
     }
-    const batches = planBatches(policyId, version, pageNo, page.userIds, deps.batchSize ?? RECIPIENTS_PER_BATCH);
+    const batches = planBatches(
+      policyId,
+      version,
+      pageNo,
+      page.userIds,
+      deps.batchSize ?? RECIPIENTS_PER_BATCH,
+    );
     if (batches.length > 0)
       await deps.sendQueue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
     result.requeued += page.userIds.length;

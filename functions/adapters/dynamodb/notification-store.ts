@@ -531,7 +531,11 @@ export class DynamoNotificationStore implements NotificationStore {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
       FilterExpression: '#state = :failed',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':pk': campaignPk(policyId, version), ':rcpt': 'RCPT#', ':failed': 'failed' },
+      ExpressionAttributeValues: {
+        ':pk': campaignPk(policyId, version),
+        ':rcpt': 'RCPT#',
+        ':failed': 'failed',
+      },
       ConsistentRead: true,
     });
     return items.map(toEntry);
