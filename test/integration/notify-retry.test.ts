@@ -3,6 +3,8 @@
  * is `failed` with a retryable reason are sent the email again; `sent` ones never, permanent failures
  * never; concurrent calls send nobody twice; publisher role only; 404 for an unknown revision.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
@@ -11,6 +13,7 @@ import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notif
 import { MailSendError } from '../../functions/domain/notification';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
 import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
+import { outputOf } from '../support/process';
 import { call, startTestService, TOKENS } from '../support/service';
 
 const QUICK: Partial<NotificationOptions> = {
@@ -171,4 +174,35 @@ describe('retrying failed recipients', () => {
     expect(sent).toHaveLength(0);
     expect(await progress(service)).toMatchObject({ status: 'completed', failed: 1 });
   });
+
+  it('is offered by the CLI: policyctl notification retry <policyId> <version>', async () => {
+    const { service, sent, state } = await campaign(['ok1', 'rj1', 'bad1']);
+    state.fixed = true;
+    const help = await policyctl(service, ['notification', '--help']);
+    expect(help.stdout).toContain('notification retry <policyId> <version>');
+    const run = await policyctl(service, ['notification', 'retry', 'privacy', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      'privacy v2: 1 failed recipient put back on the send queue; 1 failed permanently (not retried)\n',
+    );
+    await service.notifications.drain(30_000);
+    expect(sent.map((e) => e.to).sort()).toEqual(['ok1@retry.example', 'rj1@retry.example']);
+    const json = await policyctl(service, ['notification', 'retry', 'privacy', '2', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      requeued: 0,
+      skipped: { permanent: 1, inProgress: 0 },
+      status: 'completed',
+    });
+  });
 });
+
+const BIN = fileURLToPath(new URL('../../bin/policyctl.mjs', import.meta.url));
+function policyctl(service: LocalService, args: string[]) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('POLICY_')) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...env, POLICY_API_URL: service.url, POLICY_PUBLISHER_TOKEN: TOKENS.publisher },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return outputOf(child);
+}
