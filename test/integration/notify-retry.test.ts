@@ -179,7 +179,8 @@ describe('retrying failed recipients', () => {
     const { service, sent, state } = await campaign(['ok1', 'rj1', 'bad1']);
     state.fixed = true;
     const help = await policyctl(service, ['notification', '--help']);
-    expect(help.stdout).toContain('notification retry <policyId> <version>');
+    expect(help.stdout).toContain('Usage: policyctl notification [retry] <policyId> <version>');
+    expect(help.stdout).toContain('(notification retry <policyId> <version>) send the email again');
     const run = await policyctl(service, ['notification', 'retry', 'privacy', '2']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(

@@ -9,13 +9,12 @@ const FINAL = new Set(['completed', 'not_requested']);
 export const notification: Command = {
   name: 'notification',
   summary: "show (or --watch) the progress of a revision's change emails, or retry its failed ones",
-  usage:
-    'notification <policyId> <version> [--watch] [--interval S] [--timeout S]\n       notification retry <policyId> <version> [--watch]',
+  usage: 'notification [retry] <policyId> <version> [--watch] [--interval S] [--timeout S]',
   help: `Arguments:
   <policyId>     the policy, e.g. privacy
   <version>      the revision whose emails to follow
 
-  retry          send the email again to the recipients that failed for a retryable reason (the
+  retry          (notification retry <policyId> <version>) send the email again to the recipients that failed for a retryable reason (the
                  sender's side: e.g. MessageRejected while the sender was not verified); sent,
                  suppressed and erased recipients and permanent failures (a bad address or
                  content) are never sent again. Prints how many were put back; with --watch it
