@@ -156,6 +156,36 @@ describe('retrying failed recipients', () => {
     expect(await progress(service)).toMatchObject({ status: 'completed', total: 14, sent: 13, failed: 1 });
   });
 
+  it('finishes a retry that died after freezing its page: the next call reuses the page, nobody twice', async () => {
+    const { service, sent, attempts, state, ledger } = await campaign(['ok1', 'rj1', 'rj2', 'bad1']);
+    state.fixed = true;
+    const before = (await ledger.getCampaign('privacy', 2))!;
+    // What a retry does before it opens its page, then the process dies: page frozen, one entry moved.
+    const page = before.fanout.page;
+    await ledger.putPage(
+      'privacy',
+      2,
+      { page, cursorIn: null, cursorOut: null, userIds: ['rj1', 'rj2'] },
+      Date.now() + 60_000,
+    );
+    expect(await ledger.requeueFailed('privacy', 2, 'rj1', page)).toBe(true);
+    // Moving it twice is refused: the conditional write takes each recipient once per page.
+    expect(await ledger.requeueFailed('privacy', 2, 'rj1', page)).toBe(false);
+    expect(await progress(service)).toMatchObject({ status: 'completed', failed: 3 });
+
+    const res = await retry(service);
+    expect(res.json).toEqual({ requeued: 2, skipped: { permanent: 1, inProgress: 0 }, status: 'sending' });
+    await service.notifications.drain(30_000);
+    expect(sent.map((e) => e.to).sort()).toEqual([
+      'ok1@retry.example',
+      'rj1@retry.example',
+      'rj2@retry.example',
+    ]);
+    expect(attempts.get('rj1@retry.example')).toBe(2);
+    expect(attempts.get('rj2@retry.example')).toBe(2);
+    expect(await progress(service)).toMatchObject({ status: 'completed', total: 4, sent: 3, failed: 1 });
+  });
+
   it('is for publishers only, and answers 404 for an unknown revision or one without notification', async () => {
     const { service, sent } = await campaign(['rj1']);
     expect((await retry(service, TOKENS.app)).status).toBe(403);
