@@ -2,7 +2,18 @@
  * `npm start`: the whole service on one machine, no AWS account. Embedded DynamoDB (dynalite, data
  * under DATA_DIR), the SES emulator with its mail viewer, and the API on 127.0.0.1:PORT.
  */
+import { canonicalTimeZone } from '../functions/domain/email';
 import { startLocalService } from './local/runtime';
+
+/** ORG_TIME_ZONE is checked at start: a typo stops here, not in the first email. */
+function orgTimeZone(name: string): string {
+  const zone = canonicalTimeZone(name);
+  if (zone) return zone;
+  process.stderr.write(
+    `ORG_TIME_ZONE must be an IANA time zone name like Asia/Ho_Chi_Minh or UTC, not ${name}\n`,
+  );
+  process.exit(2);
+}
 
 process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 // Node 20 is supported by the SDK versions pinned here; the SDK's upgrade notice is noise at every start.
@@ -29,7 +40,10 @@ const service = await startLocalService({
     name: env.ORG_NAME || 'Example Co.',
     phone: env.ORG_PHONE || null,
     email: env.ORG_EMAIL || null,
+    address: env.ORG_ADDRESS || null,
+    website: env.ORG_WEBSITE || null,
   },
+  orgTimeZone: orgTimeZone(env.ORG_TIME_ZONE || 'UTC'),
   notifications: {
     // One send in flight: a process killed between SES accepting and the ledger recording can then
     // leave at most one duplicate (docs/NOTIFICATIONS.md, the window).

@@ -42,6 +42,8 @@ export interface Customer {
   email: string;
   locale: string | null;
   name: string | null;
+  /** IANA time zone the customer's emails show times in; null (or absent in old records): ORG_TIME_ZONE. */
+  timeZone: string | null;
   status: 'active' | 'suppressed';
   suppressedReason?: string;
   registeredAt: string;
@@ -142,6 +144,8 @@ export interface LedgerEntry {
   /** When SES reported the email delivered to the receiving server (its Delivery event). */
   deliveredAt?: string;
   reason?: string;
+  /** The retry page this recipient was last put on again (`POST …/notification/retry`). */
+  retryPage?: number;
   /** The batch whose delivery made the entry final: that batch, and only that one, counts it. */
   finalizedBy?: string;
   finalizedAt?: string;
@@ -273,6 +277,25 @@ export interface NotificationStore {
   ): Promise<boolean>;
   /** Sets status `completed` once; false when it already was. */
   completeCampaign(policyId: string, version: number, at: string): Promise<boolean>;
+  /** Every ledger entry in state `failed` (the retry route's candidates), in user-id order. */
+  listFailed(policyId: string, version: number): Promise<LedgerEntry[]>;
+  /**
+   * Retry, step 1: takes a failed recipient back to `pending` for retry page `page` (its ledger entry
+   * remembers the page as `retryPage`). Only while the entry is `failed` and was not already retried in
+   * `page` or a later one; false otherwise.
+   */
+  requeueFailed(policyId: string, version: number, userId: string, page: number): Promise<boolean>;
+  /**
+   * Retry, step 2: opens retry page `page` (its frozen page item already stored): the fan-out moves past
+   * it, `failed` drops by its `recipients` (they are counted again when their batches finish), and the
+   * campaign is `sending` and open again. Only while the fan-out is done and still at `page`: false when
+   * another retry opened it first.
+   */
+  openRetryPage(
+    policyId: string,
+    version: number,
+    args: { page: number; recipients: number; at: string },
+  ): Promise<boolean>;
 }
 
 /** One suppressed address, known only by the hash of its normalised form (domain/suppression.ts). */

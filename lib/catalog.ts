@@ -22,6 +22,9 @@ export type ConfigEnvVar =
   | 'ORG_NAME'
   | 'ORG_PHONE'
   | 'ORG_EMAIL'
+  | 'ORG_ADDRESS'
+  | 'ORG_WEBSITE'
+  | 'ORG_TIME_ZONE'
   | 'SES_FROM_ADDRESS'
   | 'SES_CONFIGURATION_SET'
   | 'SES_MAX_SEND_RATE';
@@ -61,7 +64,8 @@ export const apiFunctionGrants: Record<string, Grants> = {
   read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite' },
-    sendsTo: ['fanout'],
+    // The send queue: the retry route puts failed recipients' batches on it again.
+    sendsTo: ['fanout', 'send'],
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },
@@ -130,6 +134,9 @@ export const notificationFunctionSpecs = {
       'ORG_NAME',
       'ORG_PHONE',
       'ORG_EMAIL',
+      'ORG_ADDRESS',
+      'ORG_WEBSITE',
+      'ORG_TIME_ZONE',
     ],
   },
   sweeper: {

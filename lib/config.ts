@@ -3,6 +3,7 @@
  * typo fails `cdk synth` with the name of the key instead of deploying a half-configured service.
  */
 import * as z from 'zod';
+import { isTimeZone } from '../functions/domain/email';
 
 /** Context values arrive as strings from `-c`, as JSON values from cdk.json: accept both. */
 const positiveNumber = z.coerce.number().positive().finite();
@@ -48,6 +49,18 @@ export const configSchema = z.object({
   orgName: z.string().trim().min(1, 'must not be empty').max(200),
   orgPhone: z.string().trim().min(1, 'must not be empty').max(50),
   orgEmail: email,
+  /** Postal address shown in every email's contact block (ORG_ADDRESS); optional. */
+  orgAddress: z.string().trim().min(1, 'must not be empty').max(300).optional(),
+  /** The organisation's website shown in every email's contact block (ORG_WEBSITE); optional. */
+  orgWebsite: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://www.example.com' })
+    .optional(),
+  /** IANA time zone emails show times in for customers who registered none (ORG_TIME_ZONE). */
+  orgTimeZone: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone name like Asia/Ho_Chi_Minh or UTC')
+    .default('UTC'),
   /** The account's SES maximum send rate (emails per second); the worker paces to it. */
   sesMaxSendRate: positiveNumber.max(10_000).default(1),
   /** How many notify-worker instances may run at once (SQS event source maxConcurrency, at least 2). */

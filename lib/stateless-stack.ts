@@ -428,6 +428,10 @@ export class StatelessStack extends Stack {
       ORG_NAME: c.orgName,
       ORG_PHONE: c.orgPhone,
       ORG_EMAIL: c.orgEmail,
+      // Optional ones are empty when unset: the functions read an empty variable as unset.
+      ORG_ADDRESS: c.orgAddress ?? '',
+      ORG_WEBSITE: c.orgWebsite ?? '',
+      ORG_TIME_ZONE: c.orgTimeZone,
       SES_FROM_ADDRESS: c.senderEmail,
       SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
       // Per instance: each worker paces itself, and up to workerConcurrency instances share the account rate.

@@ -43,6 +43,8 @@ export interface NotificationOptions {
   from: string;
   publicBaseUrl: string;
   org: OrgContact;
+  /** ORG_TIME_ZONE: the zone emails show times in for customers without one (default UTC). */
+  orgTimeZone?: string;
   /** Sends per second for the one local worker instance (SES_MAX_SEND_RATE). */
   sesMaxSendRate: number;
   /** What sends: an SES client (the emulator's, or a mocked one) or any Mailer (fault injection). */
@@ -156,7 +158,11 @@ export function createWorkerDeps(
           ),
         }
       : {}),
-    content: new NoticeCache(stores.policies, { publicBaseUrl: opts.publicBaseUrl, org: opts.org }),
+    content: new NoticeCache(stores.policies, {
+      publicBaseUrl: opts.publicBaseUrl,
+      org: opts.org,
+      timeZone: opts.orgTimeZone ?? 'UTC',
+    }),
     clock,
     logger: opts.logger ?? createLogger('notify-worker'),
     config,

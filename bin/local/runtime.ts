@@ -58,6 +58,8 @@ export interface LocalOptions {
   /** Base of the links in emails; default the local API URL. */
   publicBaseUrl?: string;
   orgContact?: OrgContact;
+  /** ORG_TIME_ZONE (IANA name): times in emails for customers without a zone of their own; default UTC. */
+  orgTimeZone?: string;
   /** Replaces the client for the SES emulator (fault injection with aws-sdk-client-mock). */
   sesClient?: SESClient;
   /** Leases, visibility timeout, sweeper period, fault-injection hooks of the local pipeline. */
@@ -151,6 +153,14 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         },
         notifications: notificationStore,
         suppressions,
+        // The pipeline (and its queue) is built once the server listens; a retry before that fails.
+        sendQueue: {
+          sendBatch: (messages) =>
+            pipeline
+              ? pipeline.sendQueue.sendBatch(messages)
+              : Promise.reject(new Error('the notification pipeline is not running')),
+        },
+        ...(opts.notifications?.batchSize ? { batchSize: opts.notifications.batchSize } : {}),
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
@@ -196,6 +206,7 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         sesMaxSendRate: opts.sesMaxSendRate ?? 14,
         publicBaseUrl: opts.publicBaseUrl ?? url,
         org: opts.orgContact ?? DEFAULT_ORG,
+        orgTimeZone: opts.orgTimeZone ?? 'UTC',
         sesClient,
         ...opts.notifications,
       },

@@ -221,6 +221,32 @@ export class MailSendError extends Error {
   }
 }
 
+/**
+ * Failure codes a retry can cure (`POST …/notification/retry`): the refusal was about the sender's side —
+ * the account, its identity or configuration (sending paused, an unverified sender or sandbox recipient,
+ * a MAIL FROM domain not verified) — which an operator can fix, after which the same email goes through.
+ * Every other failure is permanent for the recipient: an address or content that cannot be sent
+ * (`InvalidAddress`, `InvalidContent`, `SerializationError`, `InvalidParameterValue`, `ValidationError`),
+ * where sending again would fail again. `sent`, `suppressed` (bounce, complaint, suppression list) and
+ * erased recipients are never sent again.
+ */
+export const RETRYABLE_FAILURES: readonly string[] = [
+  'MessageRejected',
+  'MailFromDomainNotVerified',
+  'MailFromDomainNotVerifiedException',
+  'AccountSendingPausedException',
+  'SendingPausedException',
+  'ConfigurationSetSendingPausedException',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+];
+
+/** The failure code a ledger reason starts with (`MessageRejected: Email address is not verified.`). */
+export const failureCode = (reason: string | undefined) => (reason ?? '').split(':')[0]!.trim();
+
+export const isRetryableFailure = (reason: string | undefined) =>
+  RETRYABLE_FAILURES.includes(failureCode(reason));
+
 /** Exponential back-off with full jitter: `random` in [0, 1). */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);

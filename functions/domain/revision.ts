@@ -1,3 +1,5 @@
+import { documentModel, plainText } from './document/index';
+import { inlineText } from './document/markdown';
 import type { DocumentFormat } from './document/types';
 import { DomainError, type ErrorDetail, validationFailed } from './errors';
 import { canonicalJson, contentHash, MAX_TEXT_BYTES, normalizeText, sha256, utf8Bytes } from './text';
@@ -25,6 +27,11 @@ export interface Revision {
   hash: string;
   previousHash: string | null;
   summary: Record<string, string>;
+  /**
+   * The policy's human title per locale (issue 11): given at publish, else taken from each text's first
+   * heading. Revisions stored before titles existed read as `{}`; use `revisionTitle` to show one.
+   */
+  titles: Record<string, string>;
   notify: boolean;
 }
 
@@ -34,6 +41,8 @@ export interface PublishInput {
   /** Default `text`. */
   format?: DocumentFormat;
   summary?: Record<string, string>;
+  /** Human titles by locale; a locale without one gets its text's first heading. */
+  titles?: Record<string, string>;
   effectiveAt?: string;
   baseVersion?: number;
   notify?: boolean;
@@ -145,6 +154,13 @@ export function prepareRevision(args: {
       details.push({ path: `summary.${locale}`, message: 'summary locale has no text in this revision' });
   }
 
+  const givenTitles = input.titles ?? {};
+  for (const [locale, title] of Object.entries(givenTitles)) {
+    if (!(locale in texts))
+      details.push({ path: `titles.${locale}`, message: 'title locale has no text in this revision' });
+    else if (cleanTitle(title) === '') details.push({ path: `titles.${locale}`, message: 'title is empty' });
+  }
+
   const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now;
   if (effectiveAt.getTime() < now.getTime() - EFFECTIVE_AT_SKEW_MS)
     details.push({ path: 'effectiveAt', message: 'effectiveAt must not be in the past' });
@@ -195,6 +211,7 @@ export function prepareRevision(args: {
     contentHashes,
     previousHash,
     summary,
+    titles: revisionTitles(texts, givenTitles, format),
     notify: input.notify ?? change === 'material',
   };
   return { revision: { ...base, hash: revisionHash(base) }, texts };
@@ -206,4 +223,70 @@ export function resolveLocale(
   asked: string | undefined,
 ) {
   return asked && revision.locales.includes(asked) ? asked : revision.defaultLocale;
+}
+
+/** A title is one line of at most this many characters (longer ones are cut with an ellipsis). */
+export const MAX_TITLE_CHARS = 200;
+
+/** One line, controls and runs of white space collapsed, bounded. */
+export function cleanTitle(title: string): string {
+  const line = title
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > MAX_TITLE_CHARS ? `${line.slice(0, MAX_TITLE_CHARS - 1).trimEnd()}…` : line;
+}
+
+/**
+ * The title a text gives itself: Markdown → its first H1 as plain text (no markup); plain text (or
+ * Markdown without an H1) → its first non-empty line. Empty when the text has neither.
+ */
+export function deriveTitle(text: string, format: DocumentFormat): string {
+  if (format === 'markdown') {
+    const tokens = documentModel(text, 'markdown').tokens as {
+      type: string;
+      tag: string;
+      children: Parameters<typeof inlineText>[0];
+    }[];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.type === 'heading_open' && t.tag === 'h1') {
+        const title = cleanTitle(inlineText(tokens[i + 1]?.children ?? null));
+        if (title !== '') return title;
+      }
+    }
+  }
+  const first = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  return cleanTitle(format === 'markdown' ? plainText(first.replace(/^\s{0,3}#{1,6}\s+/, '')) : first);
+}
+
+/** Every locale's title: the given one (cleaned), else the text's own; a locale with neither has none. */
+export function revisionTitles(
+  texts: Record<string, string>,
+  given: Record<string, string>,
+  format: DocumentFormat,
+): Record<string, string> {
+  const titles: Record<string, string> = {};
+  for (const [locale, text] of Object.entries(texts)) {
+    const title = Object.hasOwn(given, locale) ? cleanTitle(given[locale]!) : deriveTitle(text, format);
+    if (title !== '') titles[locale] = title;
+  }
+  return titles;
+}
+
+/**
+ * How a revision is named for people (emails, pages, feed, console, CLI): its title in `locale`, else in
+ * its default locale, else any title it has, else the policy id (revisions stored before titles).
+ */
+export function revisionTitle(
+  revision: Pick<Revision, 'policyId' | 'defaultLocale'> & { titles?: Record<string, string> | undefined },
+  locale?: string,
+): string {
+  const titles = revision.titles ?? {};
+  return (
+    (locale !== undefined && Object.hasOwn(titles, locale) ? titles[locale] : undefined) ??
+    titles[revision.defaultLocale] ??
+    Object.values(titles)[0] ??
+    revision.policyId
+  );
 }

@@ -11,6 +11,8 @@ export interface PolicyView {
   currentVersion: number | null;
   latestVersion: number;
   upcoming: { version: number; effectiveAt: string } | null;
+  /** The policy's human titles by locale: the current revision's (the latest's before any is in effect). */
+  titles: Record<string, string>;
 }
 
 const isEffective = (r: Revision, now: Date) => Date.parse(r.effectiveAt) <= now.getTime();
@@ -44,6 +46,7 @@ export function policyView(revisions: Revision[], now: Date): PolicyView | null 
     currentVersion: currentRevision(revisions, now)?.version ?? null,
     latestVersion: latest.version,
     upcoming: upcoming ? { version: upcoming.version, effectiveAt: upcoming.effectiveAt } : null,
+    titles: (currentRevision(revisions, now) ?? latest).titles ?? {},
   };
 }
 

@@ -1,5 +1,6 @@
 /** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
 import { systemClock } from '../adapters/system';
+import { canonicalTimeZone, isTimeZone } from '../domain/email';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';
 import { matching } from '../domain/schema';
@@ -25,6 +26,16 @@ export const customerSchema = z.strictObject({
     z
       .string()
       .check(z.minLength(1), z.maxLength(200), z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL')),
+  ),
+  /** IANA name (`Asia/Ho_Chi_Minh`), stored in its canonical spelling: the zone emails show times in. */
+  timeZone: z.optional(
+    z.pipe(
+      z.string().check(
+        z.maxLength(64),
+        z.refine((name) => isTimeZone(name), 'must be an IANA time zone name, e.g. Asia/Ho_Chi_Minh'),
+      ),
+      z.transform((name) => canonicalTimeZone(name) ?? name),
+    ),
   ),
 });
 

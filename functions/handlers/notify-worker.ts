@@ -12,7 +12,7 @@ import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient, SesMailer } from '../adapters/ses';
 import { systemClock } from '../adapters/system';
 import { TokenBucket } from '../adapters/token-bucket';
-import { isSafeAddress, type OrgContact, senderHeader, singleLine } from '../domain/email';
+import { canonicalTimeZone, isSafeAddress, type OrgContact, senderHeader, singleLine } from '../domain/email';
 import { sendMessageSchema } from '../domain/notification';
 import { createLogger, describeError } from '../http/log';
 import type { Queue } from '../ports';
@@ -107,14 +107,32 @@ export function rateFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-/** The contact block of every email: ORG_NAME (required), ORG_PHONE and ORG_EMAIL (optional). */
+/**
+ * The contact block of every email: ORG_NAME (required); ORG_PHONE, ORG_EMAIL, ORG_ADDRESS and
+ * ORG_WEBSITE (optional: each one that is set is shown).
+ */
 export function orgContactFromEnv(): OrgContact {
   const name = singleLine(requiredEnv('ORG_NAME'));
+  const optional = (key: string) => (process.env[key] ? singleLine(process.env[key]) : null);
+  const website = optional('ORG_WEBSITE');
+  if (website !== null && !/^https?:\/\/[^\s<>"']+$/i.test(website))
+    throw new Error('environment variable ORG_WEBSITE must be an http(s) URL');
   return {
     name,
-    phone: process.env.ORG_PHONE ? singleLine(process.env.ORG_PHONE) : null,
-    email: process.env.ORG_EMAIL ? singleLine(process.env.ORG_EMAIL) : null,
+    phone: optional('ORG_PHONE'),
+    email: optional('ORG_EMAIL'),
+    address: optional('ORG_ADDRESS'),
+    website,
   };
+}
+
+/** ORG_TIME_ZONE: the IANA zone emails show times in for customers without one (default UTC). */
+export function orgTimeZoneFromEnv(): string {
+  const zone = process.env.ORG_TIME_ZONE || 'UTC';
+  const canonical = canonicalTimeZone(zone);
+  if (!canonical)
+    throw new Error(`environment variable ORG_TIME_ZONE must be an IANA time zone name, not ${zone}`);
+  return canonical;
 }
 
 export function fromAddressFromEnv(): string {
@@ -158,6 +176,7 @@ export const handler = lazyHandler<SQSEvent, SQSBatchResponse, [InvocationContex
     content: new NoticeCache(policies, {
       publicBaseUrl: requiredEnv('PUBLIC_BASE_URL'),
       org: orgContactFromEnv(),
+      timeZone: orgTimeZoneFromEnv(),
     }),
     clock: systemClock,
     logger,

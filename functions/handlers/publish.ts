@@ -1,21 +1,22 @@
 /**
  * Publishing revisions and watching their notification (publisher role). Granted read/write on the
- * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
- * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
+ * Policies table, read/write on Notifications and send on the fan-out and send queues
+ * (NOTIFICATIONS_TABLE, FANOUT_QUEUE_URL, SEND_QUEUE_URL): publishing a notified revision starts its
+ * campaign, and retrying its failed recipients puts their batches on the send queue.
  */
 import { metricsFromEnv } from '../adapters/observability';
 import { notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
-import { DOCUMENT_FORMATS } from '../domain/revision';
+import { DOCUMENT_FORMATS, MAX_TITLE_CHARS } from '../domain/revision';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
-import { parseWith } from '../http/validate';
-import type { NotificationStore, SuppressionStore } from '../ports';
+import { parseWith, SINGLE_LINE } from '../http/validate';
+import type { NotificationStore, Queue, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
-import { campaignStarter, notificationStatus } from '../usecases/notifications';
+import { campaignStarter, notificationStatus, retryFailed } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
 import {
   lazyHandler,
@@ -25,10 +26,16 @@ import {
   suppressionStoreFromEnv,
 } from './wiring';
 
-/** The notification store serves the progress route, the suppression store the suppression routes. */
+/**
+ * The notification store serves the progress and retry routes, the suppression store the suppression
+ * routes; the retry route puts batches on the send queue (SEND_QUEUE_URL).
+ */
 export type PublishHandlerDeps = PublishDeps & {
   notifications?: NotificationStore;
   suppressions?: SuppressionStore;
+  sendQueue?: Queue;
+  /** Recipients per send batch (the fan-out's; default RECIPIENTS_PER_BATCH). */
+  batchSize?: number;
 };
 
 export const suppressionLimit = z._default(
@@ -50,12 +57,27 @@ function suppressionStore(deps: PublishHandlerDeps): SuppressionStore {
 
 const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
 
+/** The retry route takes an empty JSON object (a POST body is always JSON here): room for options later. */
+export const retrySchema = z.strictObject({});
+
 export const publishSchema = z.strictObject({
   texts: z.record(localeKey, z.string()),
   change: z.enum(['material', 'minor']),
   format: z.optional(z.enum(DOCUMENT_FORMATS)),
   summary: z.optional(
     z.record(localeKey, z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
+  ),
+  titles: z.optional(
+    z.record(
+      localeKey,
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(MAX_TITLE_CHARS),
+          z.regex(SINGLE_LINE, 'must be one line (no CR, LF or NUL)'),
+        ),
+    ),
   ),
   effectiveAt: z.optional(z.iso.datetime({ offset: true })),
   baseVersion: z.optional(intIn(0)),
@@ -84,6 +106,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       ...body,
       texts: canonicalKeys(body.texts, 'texts')!,
       summary: canonicalKeys(body.summary, 'summary'),
+      titles: canonicalKeys(body.titles, 'titles'),
     };
     const dryRun = body.dryRun ?? false;
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
@@ -99,6 +122,24 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       status: 200,
       body: await notificationStatus({ ...deps, notifications: deps.notifications }, policyId, version),
     };
+  },
+  retryNotification: async (req, deps) => {
+    if (!deps.notifications || !deps.sendQueue)
+      throw new Error('the publish function has no notification store or send queue');
+    const policyId = assertPolicyId(req.params.policyId);
+    const version = parseVersion(req.params.version);
+    parseWith(retrySchema, req.body);
+    const result = await retryFailed(
+      {
+        ...deps,
+        notifications: deps.notifications,
+        sendQueue: deps.sendQueue,
+        ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
+      },
+      policyId,
+      version,
+    );
+    return { status: 200, body: result };
   },
   /** One address (given, or by hash) or the whole list, newest first. */
   listSuppressions: async (req, deps) => {
@@ -143,6 +184,7 @@ export const handler = lazyHandler(() => {
     ...base,
     notifications,
     suppressions: suppressionStoreFromEnv(),
+    sendQueue: queueFromEnv('SEND_QUEUE_URL'),
     onPublished: async (revision) => {
       metrics.count('PublishedRevisions');
       await onPublished(revision);

@@ -23,7 +23,7 @@ import type { AcknowledgmentStatus, PolicyView } from '../domain/timeline';
 import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';
-import { publishSchema, suppressionHash, suppressionLimit } from '../handlers/publish';
+import { publishSchema, retrySchema, suppressionHash, suppressionLimit } from '../handlers/publish';
 import { formatSchema, limitSchema, offsetSchema } from '../handlers/read';
 import type { Acknowledgment, Customer, Notice, Suppression } from '../ports';
 import type { OperationName } from './routes';
@@ -52,9 +52,19 @@ const revisionShape = {
   hash: sha256,
   previousHash: z.nullable(sha256),
   summary: z.record(z.string(), z.string()),
+  titles: z.record(z.string(), z.string()),
   notify: z.boolean(),
 };
 export const revisionSchema = z.strictObject(revisionShape);
+
+export const retryResultSchema = z.strictObject({
+  requeued: z.int().check(z.minimum(0)),
+  skipped: z.strictObject({
+    permanent: z.int().check(z.minimum(0)),
+    inProgress: z.int().check(z.minimum(0)),
+  }),
+  status: z.enum(['pending', 'sending', 'completed']),
+});
 
 export const policyViewSchema = z.strictObject({
   policyId,
@@ -63,6 +73,7 @@ export const policyViewSchema = z.strictObject({
   currentVersion: z.nullable(version),
   latestVersion: version,
   upcoming,
+  titles: z.record(z.string(), z.string()),
 });
 
 const diffOp = z.strictObject({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
@@ -111,6 +122,7 @@ export const customerRecordSchema = z.strictObject({
   email: z.string(),
   locale: z.nullable(locale),
   name: z.nullable(z.string()),
+  timeZone: z.nullable(z.string()),
   status: z.enum(['active', 'suppressed']),
   suppressedReason: z.optional(z.string()),
   registeredAt: timestamp,
@@ -295,6 +307,7 @@ const tourRevision = {
   hash: `sha256:${'9c'.repeat(32)}`,
   previousHash: null,
   summary: { vi: 'Phiên bản đầu tiên' },
+  titles: { vi: 'Chính sách quyền riêng tư' },
   notify: true,
 } satisfies Revision;
 const tourAck = {
@@ -337,6 +350,7 @@ export const contract = {
         currentVersion: 1,
         latestVersion: 1,
         upcoming: null,
+        titles: { vi: 'Chính sách quyền riêng tư' },
       }),
     },
   },
@@ -401,6 +415,19 @@ export const contract = {
         estimatedCompletion: null,
       }),
     },
+  },
+  retryNotification: {
+    summary: "Send a revision's change email again to its recipients that failed for a retryable reason",
+    body: retrySchema,
+    bodyExample: {},
+    responses: {
+      200: json('what was put back on the send queue', retryResultSchema, {
+        requeued: 3,
+        skipped: { permanent: 1, inProgress: 0 },
+        status: 'sending',
+      }),
+    },
+    errors: ['VERSION_CONFLICT'],
   },
   listSuppressions: {
     summary: 'The suppression list (address hashes), or whether one address or hash is on it',
@@ -484,13 +511,19 @@ export const contract = {
   putCustomer: {
     summary: 'Register or update a customer for change emails',
     body: customerSchema,
-    bodyExample: { email: 'an@example.vn', locale: 'vi', name: 'Nguyễn Văn An' },
+    bodyExample: {
+      email: 'an@example.vn',
+      locale: 'vi',
+      name: 'Nguyễn Văn An',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    },
     responses: {
       201: json('registered', customerRecordSchema, {
         userId: 'user-42',
         email: 'an@example.vn',
         locale: 'vi',
         name: 'Nguyễn Văn An',
+        timeZone: 'Asia/Ho_Chi_Minh',
         status: 'active',
         registeredAt: '2026-12-01T03:02:00.000Z',
         updatedAt: '2026-12-01T03:02:00.000Z',

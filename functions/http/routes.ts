@@ -53,6 +53,13 @@ export const routes = [
     fn: 'publish',
     op: 'notificationStatus',
   },
+  {
+    method: 'POST',
+    path: '/policies/{policyId}/revisions/{version}/notification/retry',
+    role: 'publisher',
+    fn: 'publish',
+    op: 'retryNotification',
+  },
   { method: 'GET', path: '/suppressions', role: 'publisher', fn: 'publish', op: 'listSuppressions' },
   {
     method: 'DELETE',

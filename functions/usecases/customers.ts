@@ -10,6 +10,7 @@ export interface CustomerInput {
   email: string;
   locale?: string | undefined;
   name?: string | undefined;
+  timeZone?: string | undefined;
 }
 
 /**
@@ -25,6 +26,7 @@ export async function registerCustomer(deps: CustomerDeps, userId: string, input
     email: input.email,
     locale: input.locale ?? null,
     name: input.name ?? null,
+    timeZone: input.timeZone ?? null,
     status: keepSuppression ? 'suppressed' : 'active',
     ...(keepSuppression && existing.suppressedReason ? { suppressedReason: existing.suppressedReason } : {}),
     registeredAt: existing?.registeredAt ?? now,

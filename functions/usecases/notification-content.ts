@@ -4,13 +4,16 @@
  * diff and the composition run once per (policy, version, locale) in an instance, never per recipient.
  */
 import { changedSectionTitles, diffPolicyTexts } from '../domain/diff/index';
+import { headingId } from '../domain/document/index';
 import { composeNotice, type Notice, type OrgContact } from '../domain/email';
-import type { Revision } from '../domain/revision';
+import { type Revision, revisionTitle } from '../domain/revision';
 import type { PolicyStore } from '../ports';
 
 export interface NoticeConfig {
   publicBaseUrl: string;
   org: OrgContact;
+  /** ORG_TIME_ZONE: the zone times are shown in for readers who registered none (default UTC). */
+  timeZone?: string;
 }
 
 export class NoticeCache {
@@ -33,14 +36,27 @@ export class NoticeCache {
     });
   }
 
-  /** `frameLocale`: the reader's locale for the email's frame, when a template exists for it. */
-  notice(revision: Revision, locale: string, frameLocale: string = locale): Promise<Notice> {
-    const key = `${revision.policyId}/${revision.version}/${locale}/${frameLocale}`;
+  /**
+   * `frameLocale`: the reader's locale for the email's frame, when a template exists for it;
+   * `timeZone`: the reader's registered zone (else the organisation's).
+   */
+  notice(
+    revision: Revision,
+    locale: string,
+    frameLocale: string = locale,
+    timeZone?: string | null,
+  ): Promise<Notice> {
+    const zone = timeZone || this.config.timeZone || 'UTC';
+    const key = `${revision.policyId}/${revision.version}/${locale}/${frameLocale}/${zone}`;
     return this.cached(this.notices, key, async () => {
-      const changedSections = revision.version > 1 ? await this.changedSections(revision, locale) : [];
+      const changed =
+        revision.version > 1 ? await this.changedSections(revision, locale) : { titles: [], anchor: null };
       this.composed++;
       return composeNotice({
         policyId: revision.policyId,
+        title: revisionTitle(revision, locale),
+        timeZone: zone,
+        firstChangeAnchor: changed.anchor,
         version: revision.version,
         change: revision.change,
         effectiveAt: revision.effectiveAt,
@@ -51,7 +67,7 @@ export class NoticeCache {
           revision.summary[locale] ??
           revision.summary[revision.defaultLocale] ??
           null,
-        changedSections,
+        changedSections: changed.titles,
         publicBaseUrl: this.config.publicBaseUrl,
         org: this.config.org,
       });
@@ -59,7 +75,10 @@ export class NoticeCache {
   }
 
   /** Against the previous version's text in the same locale (empty when that version lacked the locale). */
-  private async changedSections(revision: Revision, locale: string): Promise<string[]> {
+  private async changedSections(
+    revision: Revision,
+    locale: string,
+  ): Promise<{ titles: string[]; anchor: string | null }> {
     const previous = await this.revision(revision.policyId, revision.version - 1);
     const [oldText, newText] = await Promise.all([
       previous.contentHashes[locale]
@@ -68,7 +87,10 @@ export class NoticeCache {
       this.text(revision.policyId, revision.contentHashes[locale]!),
     ]);
     const formats = { old: previous.format ?? 'text', new: revision.format ?? 'text' } as const;
-    return changedSectionTitles(diffPolicyTexts(oldText, newText, formats));
+    const diff = diffPolicyTexts(oldText, newText, formats);
+    const first = diff.sections.find((s) => s.status !== 'unchanged');
+    // The redline page gives every changed section's heading this id (views/pages.ts).
+    return { titles: changedSectionTitles(diff), anchor: first ? headingId(first.key) : null };
   }
 
   private async text(policyId: string, hash: string): Promise<string> {

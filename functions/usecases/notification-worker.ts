@@ -300,7 +300,7 @@ async function deliver(
       // The frame speaks the reader's language whenever a template exists for it, even when the policy
       // itself has no text in that language.
       const frameLocale = customer.locale && hasWording(customer.locale) ? customer.locale : contentLocale;
-      const notice = await deps.content.notice(revision, contentLocale, frameLocale);
+      const notice = await deps.content.notice(revision, contentLocale, frameLocale, customer.timeZone);
       email = personalize(notice, customer.name);
     } catch (e) {
       logFault(deps, 'email content failed', message, e);

@@ -3,11 +3,14 @@
  * the fan-out over customers, the sweeper that repairs what a crash left behind, the progress view and
  * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
  */
+
+import { DomainError, notFound } from '../domain/errors';
 import {
   FANOUT_PAGE_SIZE,
   type FanoutMessage,
   fanoutMessage,
   isCampaignComplete,
+  isRetryableFailure,
   isTallyComplete,
   LEDGER_TAG,
   type NotificationProgress,
@@ -490,4 +493,108 @@ async function applyDelivery(deps: SesEventDeps, event: z.infer<typeof sesEventS
     deliveredAt,
   });
   return recorded ? 1 : 0;
+}
+
+// --- Retrying failed recipients (POST /policies/{policyId}/revisions/{version}/notification/retry) ---
+
+export interface RetryDeps extends PolicyDeps {
+  notifications: NotificationStore;
+  sendQueue: Queue;
+  /** Recipients per batch: the fan-out's, so the sweeper re-plans a retry page's batches the same way. */
+  batchSize?: number;
+  logger?: Logger;
+}
+
+export interface RetryResult {
+  /** Failed recipients put back on the send queue by this call. */
+  requeued: number;
+  skipped: {
+    /** Failed for a reason no retry can cure (docs/API.md: retryable reasons). */
+    permanent: number;
+    /** Retryable, but already put back by another retry that is still running. */
+    inProgress: number;
+  };
+  /** The campaign's status after the call: `sending` while requeued recipients are pending. */
+  status: Campaign['status'];
+}
+
+/** Rounds per call: a crashed earlier retry's leftover page, then this call's own. */
+const RETRY_ROUNDS = 3;
+
+/**
+ * Sends again to the recipients whose ledger state is `failed` with a retryable reason; `sent`,
+ * `suppressed` and erased recipients, and permanent failures, never. Each round freezes the candidates
+ * as a new page of the campaign (write-once, after the fan-out's last), takes each recipient from
+ * `failed` to `pending` for that page (a conditional write: once), opens the page on the campaign
+ * (conditional on the fan-out still being at it: of two concurrent calls exactly one does), and puts the
+ * page's batches on the send queue. The worker then claims, sends and counts them like any batch, and
+ * the campaign completes again. A crash part-way is picked up by the next call (the frozen page is
+ * reused) or, once the page is open, by the sweeper.
+ */
+export async function retryFailed(deps: RetryDeps, policyId: string, version: number): Promise<RetryResult> {
+  const revision = await findRevision(deps, policyId, version);
+  let campaign = revision.notify ? await deps.notifications.getCampaign(policyId, version) : null;
+  if (!campaign) throw notFound(`version ${version} of ${policyId} has no notification campaign`);
+  const result: RetryResult = {
+    requeued: 0,
+    skipped: { permanent: 0, inProgress: 0 },
+    status: campaign.status,
+  };
+  if (!campaign.fanout.done)
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      'the campaign is still listing its recipients: retry once every recipient has been listed',
+    );
+
+  for (let round = 0; round < RETRY_ROUNDS; round++) {
+    const failed = await deps.notifications.listFailed(policyId, version);
+    const retryable = failed.filter((e) => isRetryableFailure(e.reason)).map((e) => e.userId);
+    result.skipped.permanent = failed.length - retryable.length;
+    const pageNo = campaign.fanout.page;
+    // An earlier call that died after freezing this page left its recipients in it: those go first.
+    const stored = await deps.notifications.getPage(policyId, version, pageNo);
+    if (!stored && retryable.length === 0) break;
+    const page =
+      stored ??
+      (await deps.notifications.putPage(
+        policyId,
+        version,
+        { page: pageNo, cursorIn: null, cursorOut: null, userIds: retryable },
+        deps.clock.now().getTime() + PAGE_TTL_MS,
+      ));
+    for (const userId of page.userIds)
+      await deps.notifications.requeueFailed(policyId, version, userId, pageNo);
+    const opened = await deps.notifications.openRetryPage(policyId, version, {
+      page: pageNo,
+      recipients: page.userIds.length,
+      at: deps.clock.now().toISOString(),
+    });
+    if (!opened) {
+      // Another retry opened this page first: its recipients are that call's to send.
+      result.skipped.inProgress += page.userIds.filter((id) => retryable.includes(id)).length;
+      break;
+    }
+    const batches = planBatches(
+      policyId,
+      version,
+      pageNo,
+      page.userIds,
+      deps.batchSize ?? RECIPIENTS_PER_BATCH,
+    );
+    if (batches.length > 0)
+      await deps.sendQueue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+    result.requeued += page.userIds.length;
+    deps.logger?.info('failed recipients put back on the send queue', {
+      policyId,
+      version,
+      page: pageNo,
+      recipients: page.userIds.length,
+    });
+    campaign = (await deps.notifications.getCampaign(policyId, version)) ?? campaign;
+    // This call's candidates were all in the page: done. Otherwise the page was a dead call's leftover.
+    if (retryable.every((id) => page.userIds.includes(id))) break;
+  }
+  const latest = await deps.notifications.getCampaign(policyId, version);
+  result.status = latest?.status ?? result.status;
+  return result;
 }

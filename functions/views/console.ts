@@ -165,7 +165,7 @@ export const consoleScript = String.raw`'use strict';
   async function loadPolicies() {
     const { policies } = await api('GET', '/policies');
     const select = $('policy-select');
-    select.replaceChildren(el('option', { value: '', textContent: '— new policy —' }), ...policies.map((p) => el('option', { value: p.policyId, textContent: p.policyId + ' (v' + p.latestVersion + ')' })));
+    select.replaceChildren(el('option', { value: '', textContent: '— new policy —' }), ...policies.map((p) => el('option', { value: p.policyId, textContent: (p.titles[p.defaultLocale] || Object.values(p.titles)[0] || p.policyId) + ' (' + p.policyId + ', v' + p.latestVersion + ')' })));
     if (policies.length > 0) { select.value = policies[0].policyId; await selectPolicy(policies[0].policyId); }
     else await selectPolicy('');
   }

@@ -12,7 +12,7 @@ import {
   PREAMBLE_KEY,
   plainText,
 } from '../domain/document';
-import type { Revision } from '../domain/revision';
+import { type Revision, revisionTitle } from '../domain/revision';
 import type { PolicyView } from '../domain/timeline';
 import { escapeAttr, escapeHtml, layout } from './html';
 import {
@@ -184,7 +184,7 @@ export function renderTextPage(input: TextPageInput): string {
   const format = r.format ?? 'text';
   const model = documentModel(input.text, format);
   const ids = sectionIds(model.sections);
-  const title = `${view.policyId} · ${s.version} ${r.version}`;
+  const title = `${revisionTitle(r, locale)} · ${s.version} ${r.version}`;
   const switchHref = (l: string) =>
     input.isCurrentPage
       ? `${policyPath(view.policyId)}?locale=${enc(l)}`
@@ -194,8 +194,8 @@ export function renderTextPage(input: TextPageInput): string {
       ? `<p class="notice" id="upcoming">${escapeHtml(s.upcoming(view.upcoming.version, formatDate(view.upcoming.effectiveAt, locale)))} <a href="${escapeAttr(changesPath(view.policyId, view.upcoming.version - 1, view.upcoming.version, locale))}">${escapeHtml(s.viewChanges)}</a></p>`
       : '';
   const pending = Date.parse(r.effectiveAt) > input.now.getTime();
-  const header = `<p class="meta"><a href="${escapeAttr(policyPath(view.policyId))}">${escapeHtml(view.policyId)}</a></p>
-<h1>${escapeHtml(s.policy)} “${escapeHtml(view.policyId)}” — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
+  const header = `<p class="meta"><a href="${escapeAttr(policyPath(view.policyId))}">${escapeHtml(revisionTitle(r, locale))}</a></p>
+<h1>${escapeHtml(revisionTitle(r, locale))} — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${timeHtml(r.effectiveAt, locale)} · ${escapeHtml(s.published)}: ${timeHtml(r.publishedAt, locale)}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
   const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
@@ -452,13 +452,13 @@ ${
     })
     .join('\n');
 
-  const header = `<p class="meta"><a href="${escapeAttr(policyPath(policyId))}">${escapeHtml(policyId)}</a></p>
+  const header = `<p class="meta"><a href="${escapeAttr(policyPath(policyId))}">${escapeHtml(revisionTitle(newer, locale))}</a></p>
 <h1>${escapeHtml(s.changesTitle(from.version, to.version))} ${changeBadge(newer, s)}</h1>
-<p class="meta">${escapeHtml(s.policy)} “${escapeHtml(policyId)}” · <a href="${escapeAttr(versionPath(policyId, newer.version, locale))}">${escapeHtml(s.fullText)} (${escapeHtml(s.version)} ${newer.version})</a></p>
+<p class="meta">${escapeHtml(revisionTitle(newer, locale))} · <a href="${escapeAttr(versionPath(policyId, newer.version, locale))}">${escapeHtml(s.fullText)} (${escapeHtml(s.version)} ${newer.version})</a></p>
 ${languageSwitch(to.locales, locale, (l) => changesPath(policyId, from.version, to.version, l), s)}`;
   return layout({
     lang: uiLanguage(locale),
-    title: `${policyId} · ${s.changesTitle(from.version, to.version)}`,
+    title: `${revisionTitle(newer, locale)} · ${s.changesTitle(from.version, to.version)}`,
     header,
     body: `${languageNotice(input.askedLocale, locale, locale)}${input.truncation ? truncationNotice(input.truncation, s) : ''}${summary}\n${sections}`,
     feed: feedOf(policyId, s),
@@ -515,7 +515,7 @@ export function renderAtomFeed(args: {
       const summary = r.summary[r.defaultLocale] ?? Object.values(r.summary)[0] ?? '';
       return `<entry xml:lang="${xml(r.defaultLocale)}">
 <id>${xml(`${baseUrl}${versionPath(policyId, r.version)}`)}</id>
-<title>${xml(`${policyId} — ${s.version} ${r.version} (${r.change === 'material' ? s.material : s.minor})`)}</title>
+<title>${xml(`${revisionTitle(r, r.defaultLocale)} — ${s.version} ${r.version} (${r.change === 'material' ? s.material : s.minor})`)}</title>
 <updated>${xml(r.publishedAt)}</updated>
 <published>${xml(r.publishedAt)}</published>
 <link rel="alternate" type="text/html" href="${xml(`${baseUrl}${link}`)}"/>
@@ -527,7 +527,7 @@ export function renderAtomFeed(args: {
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xml(newest[0]?.defaultLocale ?? 'en')}">
 <id>${xml(`${baseUrl}${policyPath(policyId)}`)}</id>
-<title>${xml(`${policyId}: revisions`)}</title>
+<title>${xml(`${newest[0] ? revisionTitle(newest[0], newest[0].defaultLocale) : policyId}: revisions`)}</title>
 <updated>${xml(updated)}</updated>
 <author><name>${xml(args.author)}</name></author>
 <link rel="self" type="application/atom+xml" href="${xml(`${baseUrl}${policyPath(policyId)}/feed.atom`)}"/>

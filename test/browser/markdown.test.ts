@@ -63,6 +63,7 @@ const revision = (version: number): Revision => ({
   hash: `h${version}`,
   previousHash: null,
   summary: { en: 'Retention shortened; new **Sharing** section' },
+  titles: {},
   notify: true,
   format: 'markdown',
 });

@@ -130,7 +130,9 @@ describe('policyctl publish', () => {
       notify: false,
       text: normalizeText(fixtureVi),
     });
-    expect(run.stdout).toContain('published cli-publish v1 (material)');
+    expect(run.stdout).toContain(
+      'published “Chính sách bảo mật của Công ty TNHH Sao Mai Digital” (cli-publish) v1 (material)',
+    );
     expect(run.stdout).toContain(stored.json.hash);
     expect(run.stdout).toContain(stored.json.effectiveAt);
   });
@@ -142,7 +144,9 @@ describe('policyctl publish', () => {
     const run = await policyctl(['publish', 'cli-dry-run', '--text', `vi=${vi}`, '--minor', '--dry-run']);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('dry run: cli-dry-run would become v2 (minor, against v1');
+    expect(run.stdout).toContain(
+      'dry run: “Chính sách bảo mật của Công ty TNHH Sao Mai Digital” (cli-dry-run) would become v2 (minor, against v1',
+    );
     expect(run.stdout).toContain('[vi] 1 section changed, +1 -1 lines');
     expect(run.stdout).toMatch(/modified +6\.1 Nhà cung cấp dịch vụ\n +\+ "nghiêm ngặt"/);
     expect(run.stdout).not.toContain('Mục đích sử dụng'); // an unchanged section

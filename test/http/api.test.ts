@@ -55,6 +55,11 @@ describe('policies and revisions', () => {
       currentVersion: 1,
       latestVersion: 1,
       upcoming: null,
+      // Taken from each text's first line (no titles were given).
+      titles: {
+        vi: 'Chính sách bảo mật của Công ty TNHH Sao Mai Digital',
+        en: 'Privacy Policy of Sao Mai Digital Co., Ltd.',
+      },
     });
   });
 
@@ -186,6 +191,7 @@ describe('customers', () => {
       'name',
       'registeredAt',
       'status',
+      'timeZone',
       'updatedAt',
       'userId',
     ]);

@@ -188,6 +188,7 @@ describe('a record no retry can send', () => {
       email: 'bad-name@surrogate.example',
       locale: 'en',
       name: 'Ann\ud800',
+      timeZone: null,
       status: 'active',
       registeredAt: now,
       updatedAt: now,
@@ -197,6 +198,7 @@ describe('a record no retry can send', () => {
       email: 'bad\udc00@surrogate.example',
       locale: 'en',
       name: null,
+      timeZone: null,
       status: 'active',
       registeredAt: now,
       updatedAt: now,
@@ -368,15 +370,15 @@ describe("each reader's own language", () => {
     const en = to('en@lang.example');
     const ja = to('ja@lang.example');
     expect(vi.subject).toMatch(/^\[Quan trọng\]/);
-    expect(vi.body.text).toMatch(/^Xin chào Name reader-vi,/);
+    expect(vi.body.text).toMatch(/^Example Co\.\n[^\n]+\n\nXin chào Name reader-vi,/);
     expect(vi.body.text).not.toMatch(/available in|Chính sách này hiện chỉ có/);
     expect(en.subject).toMatch(/^Important: /);
-    expect(en.body.text).toMatch(/^Hello Name reader-en,/);
+    expect(en.body.text).toMatch(/^Example Co\.\n[^\n]+\n\nHello Name reader-en,/);
     expect(en.body.text).toContain('This policy is available in Vietnamese.');
     expect(en.body.html).toContain('This policy is available in Vietnamese.');
     expect(en.body.text).toContain('Thêm mục Dữ liệu.'); // the summary falls back to the default locale
     expect(ja.subject).toMatch(/^【重要】/);
-    expect(ja.body.text).toMatch(/^Name reader-ja 様/);
+    expect(ja.body.text).toMatch(/^Example Co\.\n[^\n]+\n\nName reader-ja 様/);
     expect(ja.body.text).toContain('このポリシーはベトナム語で提供されています。');
     expect(en.body.text).not.toContain('Xin chào');
     // The sender carries the organisation's name.

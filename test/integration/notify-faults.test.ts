@@ -132,6 +132,7 @@ async function scenario(args: {
         email,
         locale: 'en',
         name: null,
+        timeZone: null,
         status: 'active',
         registeredAt: now,
         updatedAt: now,

@@ -42,6 +42,7 @@ describe('the window between SES accepting a message and the ledger recording it
         email: `${id}@window.example`,
         locale: 'en',
         name: null,
+        timeZone: null,
         status: 'active',
         registeredAt: now,
         updatedAt: now,

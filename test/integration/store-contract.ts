@@ -38,6 +38,7 @@ const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
   email: `${userId}@example.com`,
   locale: 'vi',
   name: `Người dùng ${userId}`,
+  timeZone: null,
   status: 'active',
   registeredAt: now.toISOString(),
   updatedAt: now.toISOString(),

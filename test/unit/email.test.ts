@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTimeZone,
   composeNotice,
   escapeHtml,
   formatEffectiveDate,
   headerSafe,
   isSafeAddress,
+  isTimeZone,
   type NoticeInput,
   noticeLinks,
   personalize,
@@ -13,6 +15,7 @@ import {
 
 const base: NoticeInput = {
   policyId: 'privacy',
+  title: 'Privacy Policy',
   version: 3,
   change: 'material',
   effectiveAt: '2026-12-25T00:00:00.000Z',
@@ -39,7 +42,7 @@ describe('composeNotice + personalize', () => {
     expect(email.text).toContain('https://policies.example.com/p/privacy/v/3');
     expect(email.text).toContain('TAGGER Co., Ltd.\nPhone: +84 28 1234 5678\nEmail: dpo@tagger.example');
     expect(email.html).toContain('href="https://policies.example.com/p/privacy/changes?from=2&amp;to=3"');
-    expect(email.html).toContain('<li>How long we keep it</li>');
+    expect(email.html).toMatch(/<li[^>]*>How long we keep it<\/li>/);
   });
 
   it('tells a minor change apart and asks for nothing', () => {
@@ -47,28 +50,32 @@ describe('composeNotice + personalize', () => {
     expect(email.subject).not.toMatch(/Important/);
     expect(email.text).toContain('This is a minor change');
     expect(email.text).not.toContain('sign in');
-    expect(email.text.startsWith('Hello,\n')).toBe(true);
+    expect(email.text.startsWith('TAGGER Co., Ltd.\nPrivacy Policy\n\nHello,\n')).toBe(true);
   });
 
   it('writes vi, en and ja subjects in their language', () => {
-    expect(composeNotice({ ...base, locale: 'vi' }).subject).toBe(
-      '[Quan trọng] TAGGER Co., Ltd.: thay đổi chính sách "privacy" (phiên bản 3)',
+    expect(composeNotice({ ...base, locale: 'vi', title: 'Chính sách quyền riêng tư' }).subject).toBe(
+      '[Quan trọng] TAGGER Co., Ltd.: thay đổi “Chính sách quyền riêng tư” (phiên bản 3)',
     );
     expect(composeNotice(base).subject).toBe(
-      'Important: TAGGER Co., Ltd. has changed its "privacy" policy (version 3)',
+      'Important: TAGGER Co., Ltd. has changed its “Privacy Policy” (version 3)',
     );
-    expect(composeNotice({ ...base, locale: 'ja' }).subject).toBe(
-      '【重要】TAGGER Co., Ltd.「privacy」ポリシー改定のお知らせ（第3版）',
+    expect(composeNotice({ ...base, locale: 'ja', title: 'プライバシーポリシー' }).subject).toBe(
+      '【重要】TAGGER Co., Ltd.「プライバシーポリシー」改定のお知らせ（第3版）',
     );
-    expect(composeNotice({ ...base, locale: 'ja', change: 'minor' }).subject).toBe(
-      'TAGGER Co., Ltd.「privacy」ポリシー更新のお知らせ（第3版）',
-    );
+    expect(
+      composeNotice({ ...base, locale: 'ja', change: 'minor', title: 'プライバシーポリシー' }).subject,
+    ).toBe('TAGGER Co., Ltd.「プライバシーポリシー」更新のお知らせ（第3版）');
+    // The title, never the bare policy id, names the policy.
+    const email = personalize(composeNotice(base), null);
+    expect(email.text).toContain('We have updated our “Privacy Policy”.');
+    expect(email.subject + email.text + email.html).not.toMatch(/"privacy"|“privacy”/);
   });
 
-  it('formats the effective date for the locale, in UTC', () => {
+  it('formats the effective date for the locale, in UTC by default, the zone named', () => {
     expect(formatEffectiveDate(base.effectiveAt, 'ja')).toContain('2026年12月25日');
     expect(formatEffectiveDate(base.effectiveAt, 'vi')).toMatch(/25 tháng 12,? 2026/);
-    expect(formatEffectiveDate(base.effectiveAt, 'en')).toMatch(/^December 25, 2026.*UTC$/);
+    expect(formatEffectiveDate(base.effectiveAt, 'en')).toMatch(/^December 25, 2026.*\(UTC\)$/);
     expect(personalize(composeNotice({ ...base, locale: 'vi' }), 'Lan').text).toContain('Xin chào Lan,');
     expect(personalize(composeNotice({ ...base, locale: 'ja' }), '田中').text).toContain('田中 様');
   });
@@ -147,7 +154,7 @@ describe('hostile values', () => {
   });
 
   it('keeps a hostile name on the greeting line in the text part', () => {
-    const [first, second] = email.text.split('\n');
+    const [, , , first, second] = email.text.split('\n');
     expect(first).toBe(
       'Hello Eve Bcc: victim@example.com <script>alert(1)</script><img src=x onerror=alert(2)>,',
     );
@@ -184,5 +191,185 @@ describe('senderHeader', () => {
     expect(Buffer.from(encoded, 'base64').toString('utf8')).toBe('Công ty Ví dụ Bcc: x@evil.example');
     expect(header).not.toMatch(/[\r\n]/);
     expect(senderHeader('', 'p@x.example')).toBe('p@x.example');
+  });
+});
+
+describe('time zones', () => {
+  it("shows times in the reader's zone, named, in the frame's language", () => {
+    const at = '2027-01-01T02:00:00.000Z';
+    expect(formatEffectiveDate(at, 'en', 'Asia/Ho_Chi_Minh')).toMatch(
+      /^January 1, 2027.*9:00\sAM \(Asia\/Ho_Chi_Minh\)$/,
+    );
+    expect(formatEffectiveDate(at, 'vi', 'Asia/Ho_Chi_Minh')).toMatch(
+      /09:00.*1 tháng 1,? 2027.*\(Asia\/Ho_Chi_Minh\)$/,
+    );
+    expect(formatEffectiveDate(at, 'ja', 'Asia/Tokyo')).toMatch(/^2027年1月1日.*11:00 \(Asia\/Tokyo\)$/);
+    // The day can differ: 02:00 UTC on 1 January is still 31 December in New York.
+    expect(formatEffectiveDate(at, 'en', 'America/New_York')).toMatch(
+      /^December 31, 2026.*\(America\/New_York\)$/,
+    );
+    const email = personalize(
+      composeNotice({ ...base, effectiveAt: at, timeZone: 'Asia/Ho_Chi_Minh' }),
+      null,
+    );
+    expect(email.text).toMatch(/takes effect on January 1, 2027.*9:00\sAM \(Asia\/Ho_Chi_Minh\)\./);
+  });
+
+  it('knows IANA names and UTC, and refuses anything else', () => {
+    expect(isTimeZone('Asia/Ho_Chi_Minh')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(canonicalTimeZone('asia/tokyo')).toBe('Asia/Tokyo');
+    expect(canonicalTimeZone('Asia/Ho_Chi_Minh')).toBe('Asia/Ho_Chi_Minh');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+    for (const bad of ['Mars/Olympus', '', '+07:00', 'Asia/Ho Chi Minh', 'UTC\n', '../etc'])
+      expect(isTimeZone(bad)).toBe(false);
+    // A zone that slipped through some other way never breaks an email: UTC, said so.
+    expect(formatEffectiveDate(base.effectiveAt, 'en', 'Nowhere/Land')).toMatch(/\(UTC\)$/);
+  });
+});
+
+describe('contact block', () => {
+  it('shows every organisation value that is set, and only those', () => {
+    const full = personalize(
+      composeNotice({
+        ...base,
+        org: {
+          name: 'TAGGER Co., Ltd.',
+          phone: '+84 28 1234 5678',
+          email: 'dpo@tagger.example',
+          address: '12 Lê Lợi, District 1, Ho Chi Minh City',
+          website: 'https://www.tagger.example/privacy',
+        },
+      }),
+      null,
+    );
+    expect(full.text).toContain(
+      'TAGGER Co., Ltd.\nPhone: +84 28 1234 5678\nEmail: dpo@tagger.example\nAddress: 12 Lê Lợi, District 1, Ho Chi Minh City\nWebsite: www.tagger.example/privacy <https://www.tagger.example/privacy>',
+    );
+    expect(full.html).toContain('href="https://www.tagger.example/privacy"');
+    const bare = personalize(
+      composeNotice({ ...base, org: { name: 'Solo', phone: null, email: null } }),
+      null,
+    );
+    expect(bare.text).toMatch(/Questions\? Contact us:\nSolo\n\n/);
+    expect(bare.text).not.toMatch(/Phone:|Email:|Address:|Website:/);
+    // A website that is not an http(s) URL is left out rather than linked.
+    const js = personalize(
+      composeNotice({ ...base, org: { ...base.org, website: 'javascript:alert(1)' } }),
+      null,
+    );
+    expect(js.html).not.toContain('javascript:');
+  });
+});
+
+/**
+ * What a reader sees of an HTML email, in reading order: block text (tags removed, entities decoded,
+ * white space collapsed) and link targets.
+ */
+function visible(html: string): { lines: string[]; urls: string[] } {
+  const body = html.slice(html.indexOf('<body'));
+  const urls = [...body.matchAll(/href="([^"]*)"/g)].map((m) => decode(m[1]!));
+  const text = body
+    .replace(/<(br|\/p|\/h1|\/h2|\/li|\/td|\/tr|\/table)\b[^>]*>/gi, '\n')
+    .replace(/<li\b[^>]*>/gi, '\n- ')
+    .replace(/<[^>]+>/g, '');
+  const lines = decode(text)
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '');
+  return { lines, urls };
+}
+const decode = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** The text part's sentences without its URLs, and the URLs. */
+function textPart(text: string): { lines: string[]; urls: string[] } {
+  const URL = /(?:https?:\/\/|mailto:)[^\s<>]+/g;
+  const urls = [...text.matchAll(URL)].map((m) => m[0]);
+  const lines = text
+    .replace(/ <(?:https?:\/\/)[^\s<>]+>/g, '')
+    .replace(URL, '')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '');
+  return { lines, urls };
+}
+
+describe('the HTML template', () => {
+  const org = {
+    name: 'TAGGER Co., Ltd.',
+    phone: '+84 28 1234 5678',
+    email: 'dpo@tagger.example',
+    address: '12 Lê Lợi, Ho Chi Minh City',
+    website: 'https://www.tagger.example/',
+  };
+  const cases: [string, NoticeInput][] = [
+    ['en, material, sections, summary', { ...base, org, firstChangeAnchor: 's-2-retention' }],
+    [
+      'vi, minor, multi-paragraph summary',
+      { ...base, org, locale: 'vi', change: 'minor', summary: 'Một.\n\nHai\nba.' },
+    ],
+    [
+      'ja frame of a vi-only policy, first version',
+      { ...base, org, locale: 'vi', frameLocale: 'ja', version: 1, changedSections: [] },
+    ],
+    [
+      'hostile values',
+      {
+        ...base,
+        org: { ...org, name: 'A <b>&amp;</b>' },
+        summary: '<i>x</i> & "y"',
+        changedSections: ['<script>'],
+      },
+    ],
+  ];
+
+  it.each(cases)(
+    'has a plain-text part equivalent to the HTML (%s): same sentences, same URLs',
+    (_, input) => {
+      const email = personalize(composeNotice(input), 'Lan <x>');
+      const html = visible(email.html);
+      const text = textPart(email.text);
+      expect(html.lines).toEqual(text.lines);
+      const mailto = html.urls.filter((u) => u.startsWith('mailto:'));
+      expect(html.urls.filter((u) => !u.startsWith('mailto:'))).toEqual(text.urls);
+      // A mailto link shows its address as its text, which the text part carries as a sentence.
+      for (const m of mailto) expect(email.text).toContain(m.slice('mailto:'.length));
+    },
+  );
+
+  it('links with labelled buttons, never with a raw URL as the link text, the redline to the first change', () => {
+    const email = personalize(composeNotice({ ...base, org, firstChangeAnchor: 's-2-retention' }), null);
+    const anchors = [...email.html.matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)];
+    expect(anchors.length).toBeGreaterThanOrEqual(3);
+    for (const [, href, label] of anchors) {
+      expect(label!.trim()).not.toBe('');
+      expect(label).not.toMatch(/^(https?:|mailto:)/);
+      expect(decode(label!)).not.toBe(decode(href!));
+    }
+    expect(email.html).toMatch(
+      /<a class="em-btn" href="https:\/\/policies\.example\.com\/p\/privacy\/changes\?from=2&amp;to=3#s-2-retention"[^>]*>See exactly what changed<\/a>/,
+    );
+    expect(email.html).toMatch(/>Read the full text<\/a>/);
+  });
+
+  it('is one column of at most 600 px, declares light and dark colour schemes, and stays under 100 KB', () => {
+    const titles = Array.from({ length: 40 }, (_, i) => `Section ${i} ${'long title words '.repeat(8)}`);
+    const email = personalize(
+      composeNotice({ ...base, org, summary: 'x '.repeat(1000), changedSections: titles }),
+      'Nguyễn Văn An',
+    );
+    expect(email.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(email.html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(email.html).toContain('@media (prefers-color-scheme: dark)');
+    expect(email.html).toContain('max-width:600px');
+    expect(Buffer.byteLength(email.html, 'utf8')).toBeLessThan(100 * 1024);
+    expect(Buffer.byteLength(email.text, 'utf8')).toBeLessThan(100 * 1024);
+    expect(email.html).not.toMatch(/<script|<img|<link|<iframe/i);
   });
 });

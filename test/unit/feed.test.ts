@@ -56,6 +56,7 @@ const revision = (version: number, summary: string): Revision => ({
   hash: 'sha256:01',
   previousHash: null,
   summary: { vi: summary },
+  titles: {},
   notify: true,
 });
 

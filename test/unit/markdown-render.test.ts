@@ -87,6 +87,7 @@ const revision = (version: number, format: 'markdown' | 'text' = 'text'): Revisi
   hash: `h${version}`,
   previousHash: null,
   summary: { en: 'Summary' },
+  titles: {},
   notify: true,
   format,
 });

@@ -89,8 +89,8 @@ describe('docs/openapi.json', () => {
 
   it('names the route when a route of the table has no contract entry', () => {
     expect(() =>
-      contractOf({ op: 'retryNotification', method: 'POST', path: '/policies/{policyId}/retry' }),
-    ).toThrow(/POST \/policies\/\{policyId\}\/retry \(operation retryNotification\) has no entry/);
+      contractOf({ op: 'archivePolicy', method: 'POST', path: '/policies/{policyId}/archive' }),
+    ).toThrow(/POST \/policies\/\{policyId\}\/archive \(operation archivePolicy\) has no entry/);
   });
 
   it('gives every documented status a schema and lists its error codes, each answering that status', () => {
@@ -187,6 +187,7 @@ describe('responseValidator', () => {
     currentVersion: 1,
     latestVersion: 1,
     upcoming: null,
+    titles: { vi: 'Chính sách quyền riêng tư' },
   };
   const ok = (body: unknown, status = 200, path = '/policies/privacy') => ({
     method: 'GET',

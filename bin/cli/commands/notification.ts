@@ -8,11 +8,17 @@ const FINAL = new Set(['completed', 'not_requested']);
 
 export const notification: Command = {
   name: 'notification',
-  summary: "show (or --watch) the progress of a revision's change emails",
-  usage: 'notification <policyId> <version> [--watch] [--interval S] [--timeout S]',
+  summary: "show (or --watch) the progress of a revision's change emails, or retry its failed ones",
+  usage: 'notification [retry] <policyId> <version> [--watch] [--interval S] [--timeout S]',
   help: `Arguments:
   <policyId>     the policy, e.g. privacy
   <version>      the revision whose emails to follow
+
+  retry          (notification retry <policyId> <version>) send the email again to the recipients that failed for a retryable reason (the
+                 sender's side: e.g. MessageRejected while the sender was not verified); sent,
+                 suppressed and erased recipients and permanent failures (a bad address or
+                 content) are never sent again. Prints how many were put back; with --watch it
+                 then follows the campaign until it completes again.
 
 Options:
   --watch        poll until the status is completed or not_requested, with a progress bar on stderr
@@ -28,13 +34,31 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
     timeout: { type: 'string' },
   },
   async run(ctx, { values, positionals }) {
-    const [policyId, rawVersion] = positionalsExactly(positionals, ['policyId', 'version']);
+    // `notification retry <policyId> <version>`: three positionals, so a policy named `retry` still
+    // reads as `notification retry <version>` would not.
+    const retrying = positionals.length === 3 && positionals[0] === 'retry';
+    const [policyId, rawVersion] = positionalsExactly(retrying ? positionals.slice(1) : positionals, [
+      'policyId',
+      'version',
+    ]);
     const version = parseInteger(rawVersion!, '<version>', { min: 1 });
     const intervalMs = (numberOption(values, 'interval', 0.1) ?? 1) * 1000;
     const timeoutS = numberOption(values, 'timeout', 0);
     const client = ctx.client('publisher');
     const fetchStatus = async () =>
       (await client.call('notificationStatus', { params: { policyId: policyId!, version } })).data;
+
+    if (retrying) {
+      const r = (
+        await client.call('retryNotification', { params: { policyId: policyId!, version }, body: {} })
+      ).data;
+      if (!flag(values, 'watch')) {
+        if (ctx.json) await ctx.printJson(r);
+        else await ctx.out(`${policyId} v${version}: ${describeRetry(r)}\n`);
+        return EXIT.OK;
+      }
+      if (!ctx.json) ctx.note(`${policyId} v${version}: ${describeRetry(r)}`);
+    }
 
     let s = await fetchStatus();
     if (flag(values, 'watch')) {
@@ -63,6 +87,14 @@ Needs a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN).`,
     return EXIT.OK;
   },
 };
+
+function describeRetry(r: { requeued: number; skipped: { permanent: number; inProgress: number } }) {
+  const skipped = [
+    r.skipped.permanent > 0 && `${r.skipped.permanent} failed permanently (not retried)`,
+    r.skipped.inProgress > 0 && `${r.skipped.inProgress} already being retried`,
+  ].filter(Boolean);
+  return `${r.requeued} failed recipient${r.requeued === 1 ? '' : 's'} put back on the send queue${skipped.length > 0 ? `; ${skipped.join(', ')}` : ''}`;
+}
 
 const handled = (s: NotificationProgress) => s.sent + s.failed + s.suppressed;
 

@@ -32,6 +32,8 @@ interface Revision {
   locales: string[];
   hash: string;
   notify: boolean;
+  defaultLocale?: string;
+  titles?: Record<string, string>;
   baseVersion?: number;
   diff?: Record<string, LocaleDiff>;
 }
@@ -49,6 +51,8 @@ Options:
   --material | --minor       material: users must acknowledge again; minor: acknowledgments stay valid
   --format markdown|text     how the texts are written (default: markdown for .md/.markdown files,
                              text for any other; files of both kinds need --format)
+  --title LOCALE=TEXT        the policy's title in that locale, e.g. en="Privacy Policy" (repeatable;
+                             default: the text's first heading, or its first line)
   --summary LOCALE=TEXT      what changed, in that locale (repeatable)
   --summary-file LOCALE=FILE the same, read from a file (repeatable)
   --effective-at ISO         when it takes effect, e.g. 2026-12-01T00:00:00Z (default: now)
@@ -67,6 +71,7 @@ Example:
     material: { type: 'boolean' },
     minor: { type: 'boolean' },
     summary: { type: 'string', multiple: true },
+    title: { type: 'string', multiple: true },
     'summary-file': { type: 'string', multiple: true },
     'effective-at': { type: 'string' },
     'base-version': { type: 'string' },
@@ -119,6 +124,12 @@ Example:
       format: documentFormat(stringOption(values, 'format'), textArgs),
     };
     if (Object.keys(summary).length > 0) body.summary = summary;
+    const titles: Record<string, string> = {};
+    for (const [locale, title] of keyValues(listOption(values, 'title'), 'title', 'LOCALE=TEXT')) {
+      if (locale in titles) throw usageError(`the title for ${locale} is given twice`);
+      titles[locale] = title;
+    }
+    if (Object.keys(titles).length > 0) body.titles = titles;
     const effectiveAt = stringOption(values, 'effective-at');
     if (effectiveAt !== undefined) body.effectiveAt = effectiveAt;
     const baseVersion = intOption(values, 'base-version', { min: 0 });
@@ -160,9 +171,19 @@ export function documentFormat(option: string | undefined, files: [string, strin
   return markdown.length > 0 ? 'markdown' : 'text';
 }
 
+/**
+ * How the CLI names a revision: its human title in its default locale (as the service's `revisionTitle`)
+ * with the policy id, or the id alone when it has no title.
+ */
+export function revisionLabel(r: Pick<Revision, 'policyId' | 'defaultLocale' | 'titles'>): string {
+  const title =
+    (r.defaultLocale ? r.titles?.[r.defaultLocale] : undefined) ?? Object.values(r.titles ?? {})[0];
+  return title ? `“${title}” (${r.policyId})` : r.policyId;
+}
+
 function describePublished(r: Revision): string {
   const lines = [
-    `published ${r.policyId} v${r.version} (${r.change})`,
+    `published ${revisionLabel(r)} v${r.version} (${r.change})`,
     `  hash          ${r.hash}`,
     `  effective at  ${r.effectiveAt}`,
     `  locales       ${r.locales.join(', ')}`,
@@ -188,7 +209,7 @@ function sectionLabel(key: string): string {
 export function describeDryRun(r: Revision): string {
   const base = r.baseVersion ? `against v${r.baseVersion}` : 'first revision';
   const lines = [
-    `dry run: ${r.policyId} would become v${r.version} (${r.change}, ${base}, effective ${r.effectiveAt}, notify ${r.notify ? 'yes' : 'no'})`,
+    `dry run: ${revisionLabel(r)} would become v${r.version} (${r.change}, ${base}, effective ${r.effectiveAt}, notify ${r.notify ? 'yes' : 'no'})`,
     'nothing was stored',
   ];
   for (const [locale, diff] of Object.entries(r.diff ?? {})) {

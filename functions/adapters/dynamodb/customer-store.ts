@@ -19,7 +19,7 @@ const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
 
 const toCustomer = (item: Record<string, unknown>): Customer => {
   const { pk: _pk, ...rest } = item;
-  return { locale: null, name: null, ...rest } as Customer;
+  return { locale: null, name: null, timeZone: null, ...rest } as Customer;
 };
 
 export class DynamoCustomerStore implements CustomerStore {

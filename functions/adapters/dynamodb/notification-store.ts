@@ -28,7 +28,15 @@ import type {
   PageTally,
   RecipientOutcome,
 } from '../../ports';
-import { batchGetAll, decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } from './client';
+import {
+  batchGetAll,
+  decodeCursor,
+  encodeCursor,
+  exactly,
+  isConditionalFailure,
+  matches,
+  queryAll,
+} from './client';
 import { pad } from './policy-store';
 
 const campaignPk = (policyId: string, version: number) => `CAMPAIGN#${policyId}#${pad(version)}`;
@@ -513,6 +521,66 @@ export class DynamoNotificationStore implements NotificationStore {
         ConditionExpression: 'attribute_exists(pk) AND #status <> :completed',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
+      }),
+    );
+  }
+
+  async listFailed(policyId: string, version: number): Promise<LedgerEntry[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
+      FilterExpression: '#state = :failed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pk': campaignPk(policyId, version),
+        ':rcpt': 'RCPT#',
+        ':failed': 'failed',
+      },
+      ConsistentRead: true,
+    });
+    return items.map(toEntry);
+  }
+
+  async requeueFailed(policyId: string, version: number, userId: string, page: number) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: rcptSk(userId) },
+        // Back to pending (claimable by the retry page's batch); no longer final, so out of the user's
+        // notices (byUser) until that batch finishes it again.
+        UpdateExpression:
+          'SET #state = :pending, retryPage = :page REMOVE finalizedBy, finalizedAt, reason, claimToken, leaseUntil, gsi1pk, gsi1sk',
+        ConditionExpression: '#state = :failed AND (attribute_not_exists(retryPage) OR retryPage < :page)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':failed': 'failed', ':page': page },
+      }),
+    );
+  }
+
+  async openRetryPage(
+    policyId: string,
+    version: number,
+    args: { page: number; recipients: number; at: string },
+  ) {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: campaignPk(policyId, version), sk: CAMPAIGN_SK },
+        // Listed in the open-campaigns index again, so the sweeper watches the retry as any campaign.
+        UpdateExpression:
+          'SET fanoutPage = :next, #status = :sending, updatedAt = :at, gsi1pk = :open, gsi1sk = :g2 ADD failed :minus REMOVE completedAt',
+        ConditionExpression: 'fanoutPage = :page AND fanoutDone = :true',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':next': args.page + 1,
+          ':page': args.page,
+          ':true': true,
+          ':sending': 'sending',
+          ':at': args.at,
+          ':open': OPEN_CAMPAIGNS,
+          ':g2': `${args.at}#${policyId}#${pad(version)}`,
+          ':minus': -args.recipients,
+        },
       }),
     );
   }

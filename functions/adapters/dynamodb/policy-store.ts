@@ -24,7 +24,7 @@ const chunkSk = (hash: string, i: number) => `TEXT#${hash}#${String(i).padStart(
 const toRevision = (item: Record<string, unknown>): Revision => {
   const { pk: _pk, sk: _sk, ...rest } = item;
   // Revisions stored before formats existed are plain text (their chain hash has no format either).
-  return { format: 'text', ...rest } as unknown as Revision;
+  return { format: 'text', titles: {}, ...rest } as unknown as Revision;
 };
 
 export class DynamoPolicyStore implements PolicyStore {
