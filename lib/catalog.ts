@@ -33,6 +33,10 @@ export interface Grants {
   sendsTo?: QueueKey[];
   /** Settings (not privileges) the function reads. */
   configEnv?: ConfigEnvVar[];
+  /** ses:SendEmail on the sender identity and configuration set only. */
+  sendsEmail?: boolean;
+  /** ses:GetSendQuota (no resource-level permissions): the worker paces to SES's limits. */
+  readsSendQuota?: boolean;
 }
 
 export interface FunctionSpec extends Grants {
@@ -42,8 +46,6 @@ export interface FunctionSpec extends Grants {
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
-  /** ses:SendEmail on the sender identity and configuration set only. */
-  sendsEmail?: boolean;
   /** secretsmanager:GetSecretValue on the API token secret only. */
   readsApiTokens?: boolean;
   /**
@@ -59,9 +61,19 @@ export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL
 export const apiFunctionGrants: Record<string, Grants> = {
   /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves, ORG_NAME authors the feed. */
   read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
+  /** A dry run reads the counters (recipients) and composes the emails; its test email is sent by SES. */
   publish: {
-    tables: { policies: 'readWrite', notifications: 'readWrite' },
+    tables: { policies: 'readWrite', notifications: 'readWrite', acknowledgments: 'read' },
     sendsTo: ['fanout'],
+    configEnv: [
+      'PUBLIC_BASE_URL',
+      'ORG_NAME',
+      'ORG_PHONE',
+      'ORG_EMAIL',
+      'SES_FROM_ADDRESS',
+      'SES_CONFIGURATION_SET',
+    ],
+    sendsEmail: true,
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },
@@ -120,6 +132,7 @@ export const notificationFunctionSpecs = {
     memoryMb: 1024,
     tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
     sendsEmail: true,
+    readsSendQuota: true,
     // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
     sendsTo: ['send'],
     configEnv: [

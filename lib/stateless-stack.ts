@@ -412,6 +412,8 @@ export class StatelessStack extends Stack {
           ],
         }),
       );
+    }
+    if (spec.readsSendQuota) {
       // The worker paces to SES's own limits; GetSendQuota has no resource-level permissions.
       fn.addToRolePolicy(
         new PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetSendQuota'], resources: ['*'] }),
