@@ -37,6 +37,8 @@ export interface Grants {
   sendsEmail?: boolean;
   /** ses:GetSendQuota (no resource-level permissions): the worker paces to SES's limits. */
   readsSendQuota?: boolean;
+  /** Not a grant: the asset also carries the console's bundled script (lib/console-bundle.ts). */
+  shipsConsole?: boolean;
 }
 
 export interface FunctionSpec extends Grants {
@@ -60,7 +62,7 @@ export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL
 /** Grants per route-table `fn`. Add an entry here when the route table names a new function. */
 export const apiFunctionGrants: Record<string, Grants> = {
   /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves, ORG_NAME authors the feed. */
-  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
+  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'], shipsConsole: true },
   /** A dry run reads the counters (recipients) and composes the emails; its test email is sent by SES. */
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite', acknowledgments: 'read' },

@@ -50,6 +50,7 @@ import {
   type TableAccess,
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
+import { consoleBundleCommand } from './console-bundle';
 import { ServiceDashboard } from './dashboard';
 import { PolicyFunction } from './policy-function';
 import { hostedZoneOf } from './sender-identity';
@@ -346,6 +347,9 @@ export class StatelessStack extends Stack {
       sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
       metricsNamespace: this.config.metricsNamespace,
       environment: extraEnv,
+      afterBundling: spec.shipsConsole
+        ? (inputDir, outputDir) => [consoleBundleCommand(inputDir, outputDir)]
+        : undefined,
     });
 
     for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, TableAccess]>) {

@@ -179,6 +179,7 @@ export async function runHostileBench(): Promise<BenchRecord[]> {
       ...deps,
       publicBaseUrl: 'https://policies.example.com',
       orgName: 'Example',
+      consoleScript: () => '',
     });
     // A dry run also composes every language's email and reads the counters (here: 1,000 readers).
     const publish = createPublishHandler({

@@ -27,6 +27,7 @@ import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
+import { buildConsoleScript } from '../../lib/console-bundle';
 import { createLocalServer, dispatch, listen } from './http-server';
 import {
   type NotificationOptions,
@@ -190,12 +191,15 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         }),
     );
     url = `http://127.0.0.1:${port}`;
+    // The console's TypeScript, bundled by esbuild now (once per process), served as /console/app.js.
+    const consoleScript = buildConsoleScript();
     readHandler = createReadHandler({
       policies,
       catalog: readCatalog,
       clock,
       publicBaseUrl: opts.publicBaseUrl ?? url,
       orgName: (opts.orgContact ?? DEFAULT_ORG).name,
+      consoleScript: () => consoleScript,
     });
     const notifications = startNotificationPipeline(
       { notifications: notificationStore, customers, policies, suppressions },
