@@ -131,8 +131,11 @@ function setStatus(id: string, text: string, isError = false) {
 
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const whenFormat = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
   timeZone,
   timeZoneName: 'short',
 });
@@ -536,7 +539,8 @@ function renderedText(locale: string, text: string, format: DocumentFormat): HTM
   const box = el('div');
   box.append(el('h4', { textContent: `Text (${locale})` }));
   if (format !== 'markdown') {
-    box.append(el('pre', { className: 'email-text', textContent: text }));
+    // Focusable: a scrolling region must be reachable by keyboard.
+    box.append(el('pre', { className: 'email-text', textContent: text, tabIndex: 0 }));
     return box;
   }
   const html = `<!doctype html><html lang="${locale.replace(/[^A-Za-z0-9-]/g, '')}"><head><meta charset="utf-8"><title>Preview</title><style>body{font-family:system-ui,sans-serif;line-height:1.5;margin:1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem}</style></head><body>${renderMarkdown(documentModel(text, 'markdown'))}</body></html>`;
@@ -595,7 +599,7 @@ function showPreview(body: PublishBody, res: DryRun) {
           'details',
           {},
           el('summary', { textContent: `Plain-text part (${locale})` }),
-          el('pre', { className: 'email-text', textContent: email.text }),
+          el('pre', { className: 'email-text', textContent: email.text, tabIndex: 0 }),
         ),
       );
       return box;
