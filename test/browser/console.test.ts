@@ -13,17 +13,17 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 /** axe-core in the page (evaluated through the DevTools protocol, which the page's CSP does not govern). */
 async function axeViolations(page: Page) {
   await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe's global, injected above
-    const result = await (window as any).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations.map((v: { id: string; nodes: { target: string[] }[] }) => ({
-      id: v.id,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
+  // A string, evaluated in the page: this file is type-checked without the DOM library.
+  return (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as {
+    id: string;
+    targets: string[];
+  }[];
 }
+
+/** The id of the element that has the keyboard focus. */
+const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
 const latestVersion = async (service: LocalService) =>
   (await call(service, 'GET', '/policies/privacy')).json.latestVersion;
@@ -109,10 +109,8 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     expect(recipients).toContain('en: 4 customers');
     expect(recipients).toContain('vi: 8 customers');
     const emails = page.locator('#preview-emails section.email-preview');
-    expect(await emails.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.locale))).toEqual([
-      'vi',
-      'en',
-    ]);
+    const locales = await Promise.all((await emails.all()).map((e) => e.getAttribute('data-locale')));
+    expect(locales).toEqual(['vi', 'en']);
     const viFrame = page.locator('section[data-locale=vi] iframe.email');
     expect(await viFrame.getAttribute('sandbox')).toBe('');
     // The summary is escaped text inside the email, never markup.
@@ -133,11 +131,11 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     );
     expect(await page.textContent('#confirm-body')).toContain('No summary in: vi.');
     // Focus is in the dialog (on Cancel, as Publish cannot be pressed).
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-cancel');
+    expect(await focusedId(page)).toBe('confirm-cancel');
     await page.screenshot({ path: join(ARTIFACTS, 'console-confirm-blocked.png') });
     await page.keyboard.press('Escape');
     await page.waitForSelector('#confirm-dialog', { state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('publish');
+    expect(await focusedId(page)).toBe('publish');
     expect(await page.textContent('#publish-status')).toContain('nothing was stored');
     expect(await latestVersion(service)).toBe(1);
   });
@@ -162,7 +160,7 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('30');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('save-notice');
+    expect(await focusedId(page)).toBe('save-notice');
     await page.keyboard.press('Enter');
     await page.locator('#notice-status', { hasText: 'Notice period saved: 30 days' }).waitFor();
     expect(
@@ -180,7 +178,7 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     await page.focus('#publish');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#confirm-dialog[open]');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-publish');
+    expect(await focusedId(page)).toBe('confirm-publish');
     const body = await page.textContent('#confirm-body');
     expect(body).toContain('A material change: every user must acknowledge the new version again.');
     expect(body).toMatch(
@@ -193,9 +191,9 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     expect(await page.textContent('#confirm-publish')).toBe('Publish and email 12');
     // Tab stays within the modal dialog: Publish → Cancel → (wraps, never the page behind).
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-cancel');
+    expect(await focusedId(page)).toBe('confirm-cancel');
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-publish');
+    expect(await focusedId(page)).toBe('confirm-publish');
     expect(await latestVersion(service)).toBe(1); // nothing stored while the dialog is open
 
     expect(await axeViolations(page)).toEqual([]);
