@@ -246,6 +246,46 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     await page.unroute('**/policies/privacy/revisions/2/notification/retry');
   });
 
+  it('a new Markdown policy: proposes 30 days notice, previews the text rendered, stores the notice period on confirmation', async () => {
+    await page.selectOption('#policy-select', '');
+    expect(await page.inputValue('#notice-days')).toBe('30');
+    expect(await page.textContent('#notice-status')).toContain('Proposed for a new policy: 30 days');
+    await page.fill('#policy-id', 'md-terms');
+    await page.selectOption('#format', 'markdown');
+    await page.fill(
+      '#text-vi',
+      '# Điều khoản\n\n## 1. Phạm vi\n\nÁp dụng cho **mọi** dịch vụ, xem [trang](https://example.vn/a).\n\n<script>alert(1)</script>\n',
+    );
+    await page.fill('#summary-vi', 'Phiên bản đầu tiên');
+    await page.check('input[name=change][value=material]');
+    await page.check('#notify');
+    await page.click('#preview');
+    await page.waitForSelector('#preview-panel:not([hidden])');
+    const rendered = page.frameLocator('#preview-rendered iframe.rendered');
+    expect(await rendered.locator('strong').textContent()).toBe('mọi');
+    expect(await rendered.locator('a').getAttribute('rel')).toBe('nofollow noopener noreferrer');
+    expect(await rendered.locator('h2').getAttribute('id')).toBeTruthy();
+    expect(await rendered.locator('body').textContent()).toContain('<script>alert(1)</script>');
+    expect(await rendered.locator('script').count()).toBe(0);
+    expect(await page.getAttribute('#preview-rendered iframe.rendered', 'sandbox')).toBe('');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-markdown-preview.png'), fullPage: true });
+
+    await page.focus('#publish');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#confirm-dialog[open]');
+    await page.keyboard.press('Enter');
+    await page.locator('#publish-status', { hasText: 'Published version 1' }).waitFor();
+    expect(await page.textContent('#publish-status')).toContain('Notice period for later changes: 30 days.');
+    const settings = await call(service, 'GET', '/policies/md-terms/settings', { token: TOKENS.publisher });
+    expect(settings.json).toMatchObject({ noticePeriodDays: 30 });
+    expect((await call(service, 'GET', '/policies/md-terms/revisions/1')).json.format).toBe('markdown');
+    await page
+      .locator('#progress-text[data-status=completed]', { hasText: 'Version 1' })
+      .waitFor({ timeout: 20_000 });
+    await page.selectOption('#policy-select', 'privacy');
+    await page.locator('#history tr[data-version="2"]').waitFor();
+  });
+
   it('counts who has not acknowledged yet', async () => {
     await call(service, 'POST', '/users/console-1/acknowledgments', {
       token: TOKENS.app,
