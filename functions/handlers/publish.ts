@@ -7,6 +7,7 @@
  */
 import { metricsFromEnv } from '../adapters/observability';
 import { createSesClient, SesMailer } from '../adapters/ses';
+import { changedSectionTitles } from '../domain/diff';
 import { senderHeader } from '../domain/email';
 import { DomainError, notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
@@ -73,12 +74,14 @@ async function dryRunPreview(
   deps: PublishHandlerDeps,
   revision: Parameters<typeof previewPublish>[1],
   texts: Record<string, string>,
+  titles: Record<string, string[]>,
 ): Promise<Preview> {
   if (!deps.counts || !deps.notice) throw new Error('the publish function has no counters or email settings');
   return previewPublish(
     { policies: deps.policies, counts: deps.counts, notice: deps.notice() },
     revision,
     texts,
+    titles,
   );
 }
 
@@ -154,8 +157,11 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       ]);
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
     if (!dryRun) return { status: 201, body: revision };
-    const diff = await diffAgainstLatest(deps, latest, texts, revision.format);
-    const preview = await dryRunPreview(deps, revision, texts);
+    const titles: Record<string, string[]> = {};
+    const diff = await diffAgainstLatest(deps, latest, texts, revision.format, (locale, whole) => {
+      titles[locale] = changedSectionTitles(whole);
+    });
+    const preview = await dryRunPreview(deps, revision, texts, titles);
     let testEmail: Awaited<ReturnType<typeof sendTestEmail>> | undefined;
     if (body.testRecipient !== undefined) {
       if (!deps.testSend) throw new Error('the publish function cannot send test emails');

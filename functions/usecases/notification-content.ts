@@ -58,8 +58,11 @@ export class NoticeCache {
     });
   }
 
-  /** Against the previous version's text in the same locale (empty when that version lacked the locale). */
-  private async changedSections(revision: Revision, locale: string): Promise<string[]> {
+  /**
+   * Against the previous version's text in the same locale (empty when that version lacked the locale).
+   * Protected: a dry run's preview (usecases/preview.ts) passes the titles of the diff it already made.
+   */
+  protected async changedSections(revision: Revision, locale: string): Promise<string[]> {
     const previous = await this.revision(revision.policyId, revision.version - 1);
     const [oldText, newText] = await Promise.all([
       previous.contentHashes[locale]

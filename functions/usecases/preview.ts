@@ -44,6 +44,24 @@ function withUnstored(
 }
 
 /**
+ * The worker's notice composition, with the changed sections taken from the diff the dry run already
+ * made (the same texts and formats as the worker's own diff), so a preview diffs each locale once.
+ */
+class PreviewNotices extends NoticeCache {
+  constructor(
+    policies: PreviewDeps['policies'],
+    config: NoticeConfig,
+    private readonly titles: Record<string, string[]>,
+  ) {
+    super(policies, config);
+  }
+
+  protected override async changedSections(revision: Revision, locale: string): Promise<string[]> {
+    return this.titles[locale] ?? super.changedSections(revision, locale);
+  }
+}
+
+/**
  * One email per reader language: every locale of the revision, and every registered locale of the
  * customers (as the worker frames it), each without a name in the greeting.
  */
@@ -51,10 +69,12 @@ export async function previewPublish(
   deps: PreviewDeps,
   revision: Revision,
   texts: Record<string, string>,
+  /** Changed section titles per locale from the dry run's diff (`changedSectionTitles`). */
+  changedTitles: Record<string, string[]> = {},
 ): Promise<Preview> {
   const audience = await deps.counts.audience();
   const recipients = groupRecipients(revision, audience);
-  const cache = new NoticeCache(withUnstored(deps.policies, revision, texts), deps.notice);
+  const cache = new PreviewNotices(withUnstored(deps.policies, revision, texts), deps.notice, changedTitles);
   const frames = new Map<string, string>(revision.locales.map((l) => [l, l]));
   for (const frame of Object.keys(recipients.byLocale)) {
     if (frames.has(frame)) continue;

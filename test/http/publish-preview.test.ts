@@ -156,6 +156,43 @@ describe('dry run: emails and recipients', () => {
   });
 });
 
+describe('the preview is what the worker sends', () => {
+  it("each language's previewed email equals the one a customer of that language then gets", async () => {
+    const body = {
+      texts: { vi: '1. Phạm vi\n\nMọi dịch vụ và ứng dụng di động.\n', en: TEXTS_V2.en },
+      change: 'material',
+      summary: { vi: 'Mở rộng phạm vi', en: 'Wider scope' },
+    };
+    const dry = await publish('preview', { ...body, dryRun: true });
+    expect(dry.status).toBe(200);
+    const published = await publish('preview', body);
+    expect(published.status).toBe(201);
+    expect(published.json.effectiveAt).toBe(dry.json.effectiveAt);
+    const path = `/policies/preview/revisions/${published.json.version}/notification`;
+    for (let i = 0; i < 200; i++) {
+      const progress = await call(service, 'GET', path, { token: TOKENS.publisher });
+      if (progress.json.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const to = (address: string) =>
+      sent.find((e) => e.to === address && e.subject === dry.json.emails.vi.subject);
+    for (const [address, locale] of [
+      ['v1@example.vn', 'vi'],
+      ['e1@example.vn', 'en'],
+      ['j1@example.vn', 'ja'],
+      ['f1@example.vn', 'vi'],
+      ['n1@example.vn', 'vi'],
+    ] as const) {
+      const email = sent.find((e) => e.to === address && e.text === dry.json.emails[locale].text);
+      expect(email, `${address} got the ${locale} email`).toBeDefined();
+      expect({ subject: email!.subject, text: email!.text, html: email!.html }).toEqual(
+        dry.json.emails[locale],
+      );
+    }
+    expect(to('bounce@example.vn')).toBeUndefined();
+  });
+});
+
 describe('notice period', () => {
   const settings = (policyId: string, body?: unknown, token = TOKENS.publisher) =>
     call(service, body === undefined ? 'GET' : 'PUT', `/policies/${policyId}/settings`, { token, body });
