@@ -35,6 +35,17 @@ export interface PolicyStore {
    * hash to it), or null when no complete text is stored under it.
    */
   getText(policyId: string, hash: string): Promise<string | null>;
+  /** The policy's settings as last stored, or null when none were ever stored. */
+  getSettings(policyId: string): Promise<PolicySettings | null>;
+  /** Replaces the policy's settings (last write wins). */
+  putSettings(policyId: string, settings: PolicySettings): Promise<void>;
+}
+
+/** Per-policy settings (`PUT /policies/{id}/settings`); room for more later. */
+export interface PolicySettings {
+  /** Days between publishing a material, notified revision without `effectiveAt` and it taking effect. */
+  noticePeriodDays: number;
+  updatedAt: string;
 }
 
 export interface Customer {
@@ -61,6 +72,8 @@ export interface CustomerStore {
   suppressByEmail(email: string, reason: string, at: string): Promise<number>;
   /** Pages through active customers in a stable order; the cursor resumes after a crash. */
   pageActive(limit: number, cursor: string | null): Promise<Page<Customer>>;
+  /** Pages through suppressed customers (the byStatus index), for the counters' reconciliation. */
+  pageSuppressed(limit: number, cursor: string | null): Promise<Page<Customer>>;
   getMany(userIds: string[]): Promise<Customer[]>;
 }
 
@@ -392,17 +405,32 @@ export interface PolicyCounts {
   activeByNewestVersion: Record<number, number>;
 }
 
+/** What the counters know of a customer: active or suppressed (with their locale), or gone (erased). */
+export interface CountedCustomer {
+  status: 'active' | 'suppressed' | 'gone';
+  locale: string | null;
+}
+
+/** Active customers per registered locale (`-` for none) and suppressed customers, from the counters. */
+export interface AudienceCounts {
+  active: number;
+  byLocale: Record<string, number>;
+  suppressed: number;
+}
+
 export interface CountStore {
-  /** A customer is now active (registered) or not (suppressed, erased). Idempotent. */
-  customerStatus(userId: string, active: boolean): Promise<void>;
+  /** A customer is now active (registered), suppressed or gone (erased). Idempotent. */
+  customerStatus(userId: string, customer: CountedCustomer): Promise<void>;
   /** A new acknowledgment record was stored (call once per created record, never for duplicates). */
   acknowledgmentCreated(ack: Pick<Acknowledgment, 'userId' | 'policyId' | 'version'>): Promise<void>;
   /** Active customers and one policy's counts, in a bounded number of requests. */
   read(policyId: string): Promise<{ activeCustomers: number; policy: PolicyCounts }>;
+  /** Who a campaign would reach now, per locale, in one bounded read (a dry run's preview). */
+  audience(): Promise<AudienceCounts>;
 }
 
 /**
- * Counter totals as stored: `customers` → `{active}`; per policy → `{'ack#<v>': n, 'cur#<v>': n}`
+ * Counter totals as stored: `customers` → `{active, 'loc#<locale>': n, suppressed}`; per policy → `{'ack#<v>': n, 'cur#<v>': n}`
  * (acknowledgment records, and active customers whose newest acknowledgment is v).
  */
 export interface CounterTotals {

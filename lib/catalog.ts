@@ -36,6 +36,12 @@ export interface Grants {
   sendsTo?: QueueKey[];
   /** Settings (not privileges) the function reads. */
   configEnv?: ConfigEnvVar[];
+  /** ses:SendEmail on the sender identity and configuration set only. */
+  sendsEmail?: boolean;
+  /** ses:GetSendQuota (no resource-level permissions): the worker paces to SES's limits. */
+  readsSendQuota?: boolean;
+  /** Not a grant: the asset also carries the console's bundled script (lib/console-bundle.ts). */
+  shipsConsole?: boolean;
 }
 
 export interface FunctionSpec extends Grants {
@@ -45,8 +51,6 @@ export interface FunctionSpec extends Grants {
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
-  /** ses:SendEmail on the sender identity and configuration set only. */
-  sendsEmail?: boolean;
   /** secretsmanager:GetSecretValue on the API token secret only. */
   readsApiTokens?: boolean;
   /**
@@ -61,11 +65,24 @@ export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL
 /** Grants per route-table `fn`. Add an entry here when the route table names a new function. */
 export const apiFunctionGrants: Record<string, Grants> = {
   /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves, ORG_NAME authors the feed. */
-  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
+  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'], shipsConsole: true },
+  /** A dry run reads the counters (recipients) and composes the emails; its test email is sent by SES. */
   publish: {
-    tables: { policies: 'readWrite', notifications: 'readWrite' },
+    tables: { policies: 'readWrite', notifications: 'readWrite', acknowledgments: 'read' },
     // The send queue: the retry route puts failed recipients' batches on it again.
     sendsTo: ['fanout', 'send'],
+    configEnv: [
+      'PUBLIC_BASE_URL',
+      'ORG_NAME',
+      'ORG_PHONE',
+      'ORG_EMAIL',
+      'ORG_ADDRESS',
+      'ORG_WEBSITE',
+      'ORG_TIME_ZONE',
+      'SES_FROM_ADDRESS',
+      'SES_CONFIGURATION_SET',
+    ],
+    sendsEmail: true,
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },
@@ -124,6 +141,7 @@ export const notificationFunctionSpecs = {
     memoryMb: 1024,
     tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
     sendsEmail: true,
+    readsSendQuota: true,
     // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
     sendsTo: ['send'],
     configEnv: [

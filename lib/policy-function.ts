@@ -37,6 +37,8 @@ export interface PolicyFunctionProps {
   metricsNamespace: string;
   /** Map stack traces at run time (NODE_OPTIONS=--enable-source-maps), at a cold-start cost. */
   sourceMapsAtRuntime?: boolean;
+  /** Shell commands run after esbuild, with the asset's input and output folders (extra files). */
+  afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
 export class PolicyFunction extends Construct {
@@ -99,6 +101,15 @@ export class PolicyFunction extends Construct {
         tsconfig: `${PROJECT_ROOT}tsconfig.json`,
         // The `charset` bundling prop is not passed to esbuild by aws-cdk-lib 2.276: say it directly, or
         // every non-ASCII character (Vietnamese email text) would be escaped and the bundle grow ~10%.
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: props.afterBundling,
+              },
+            }
+          : {}),
         esbuildArgs: {
           '--charset': bundleOptions.charset,
           ...Object.fromEntries(

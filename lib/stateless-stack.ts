@@ -50,6 +50,7 @@ import {
   type TableAccess,
 } from './catalog';
 import { type AppConfig, senderDomain } from './config';
+import { consoleBundleCommand } from './console-bundle';
 import { ServiceDashboard } from './dashboard';
 import { PolicyFunction } from './policy-function';
 import { hostedZoneOf } from './sender-identity';
@@ -346,6 +347,9 @@ export class StatelessStack extends Stack {
       sourceMapsAtRuntime: this.config.sourceMapsAtRuntime,
       metricsNamespace: this.config.metricsNamespace,
       environment: extraEnv,
+      afterBundling: spec.shipsConsole
+        ? (inputDir, outputDir) => [consoleBundleCommand(inputDir, outputDir)]
+        : undefined,
     });
 
     for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, TableAccess]>) {
@@ -412,6 +416,8 @@ export class StatelessStack extends Stack {
           ],
         }),
       );
+    }
+    if (spec.readsSendQuota) {
       // The worker paces to SES's own limits; GetSendQuota has no resource-level permissions.
       fn.addToRolePolicy(
         new PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetSendQuota'], resources: ['*'] }),

@@ -20,7 +20,7 @@ import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import { matchRoute, routeKey } from '../../functions/http/routes';
-import type { Page, PolicyStore } from '../../functions/ports';
+import type { Page, PolicySettings, PolicyStore } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import type { BenchRecord } from './common';
 
@@ -57,6 +57,13 @@ class MemoryPolicyStore implements PolicyStore {
   }
   async getText(policyId: string, hash: string) {
     return this.texts.get(`${policyId}/${hash}`) ?? null;
+  }
+  private readonly settings = new Map<string, PolicySettings>();
+  async getSettings(policyId: string) {
+    return this.settings.get(policyId) ?? null;
+  }
+  async putSettings(policyId: string, settings: PolicySettings) {
+    this.settings.set(policyId, settings);
   }
 }
 
@@ -172,8 +179,17 @@ export async function runHostileBench(): Promise<BenchRecord[]> {
       ...deps,
       publicBaseUrl: 'https://policies.example.com',
       orgName: 'Example',
+      consoleScript: () => '',
     });
-    const publish = createPublishHandler(deps);
+    // A dry run also composes every language's email and reads the counters (here: 1,000 readers).
+    const publish = createPublishHandler({
+      ...deps,
+      counts: { audience: async () => ({ active: 1000, byLocale: { vi: 600, en: 400 }, suppressed: 3 }) },
+      notice: () => ({
+        publicBaseUrl: 'https://policies.example.com',
+        org: { name: 'Example', phone: null, email: null },
+      }),
+    });
     const revisions = `/policies/${POLICY}/revisions`;
     const texts = (text: string) => ({ texts: { vi: text }, change: 'material', format: shape.format });
     await publish(event('POST', revisions, {}, texts(shape.old)));

@@ -15,18 +15,19 @@ import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notif
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
 import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
-import { createSesClient } from '../../functions/adapters/ses';
+import { createSesClient, SesMailer } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
-import type { OrgContact } from '../../functions/domain/email';
+import { type OrgContact, senderHeader } from '../../functions/domain/email';
 import { createAcknowledgmentsHandler } from '../../functions/handlers/acknowledgments';
 import { createComplianceHandler } from '../../functions/handlers/compliance';
 import { createCustomersHandler } from '../../functions/handlers/customers';
-import { createPublishHandler } from '../../functions/handlers/publish';
+import { createPublishHandler, TestSendLimiter } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
 import type { Clock, IdGenerator } from '../../functions/ports';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
+import { buildConsoleScript } from '../../lib/console-bundle';
 import { createLocalServer, dispatch, listen } from './http-server';
 import {
   type NotificationOptions,
@@ -134,7 +135,11 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const readCatalog = catalog();
     const ackCatalog = catalog();
 
-    // Feed links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
+    const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
+    if (!opts.sesClient) closers.push(async () => sesClient.destroy());
+    const org = opts.orgContact ?? DEFAULT_ORG;
+    // Feed and email links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
+    let url = '';
     let readHandler: ReturnType<typeof createReadHandler> | undefined;
     const handlers = {
       read: (event: ApiEvent) => {
@@ -161,6 +166,17 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
               : Promise.reject(new Error('the notification pipeline is not running')),
         },
         ...(opts.notifications?.batchSize ? { batchSize: opts.notifications.batchSize } : {}),
+        counts,
+        notice: () => ({
+          publicBaseUrl: opts.publicBaseUrl ?? url,
+          org,
+          timeZone: opts.orgTimeZone ?? 'UTC',
+        }),
+        testSend: {
+          mailer: opts.notifications?.mailer ?? new SesMailer(sesClient),
+          from: senderHeader(org.name, opts.sesFromAddress ?? 'privacy@example.com'),
+          limiter: new TestSendLimiter(),
+        },
       }),
       customers: createCustomersHandler({ customers, clock }),
       acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
@@ -188,16 +204,17 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
           server.closeAllConnections();
         }),
     );
-    const url = `http://127.0.0.1:${port}`;
+    url = `http://127.0.0.1:${port}`;
+    // The console's TypeScript, bundled by esbuild now (once per process), served as /console/app.js.
+    const consoleScript = buildConsoleScript();
     readHandler = createReadHandler({
       policies,
       catalog: readCatalog,
       clock,
       publicBaseUrl: opts.publicBaseUrl ?? url,
       orgName: (opts.orgContact ?? DEFAULT_ORG).name,
+      consoleScript: () => consoleScript,
     });
-    const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
-    if (!opts.sesClient) closers.push(async () => sesClient.destroy());
     const notifications = startNotificationPipeline(
       { notifications: notificationStore, customers, policies, suppressions },
       clock,

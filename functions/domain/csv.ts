@@ -1,7 +1,7 @@
 /**
  * One CSV field, written the way every CSV this project produces writes it (the CLI's import report
- * and export, the console's export). Self-contained on purpose: the console embeds this very function
- * in its browser script (`csvField.toString()`), so it may reference nothing outside itself.
+ * and export, the console's export: functions/views/console/app.ts imports it, and esbuild bundles it
+ * into the browser script).
  *
  * CSV injection (OWASP): a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, tab or CR as a
  * formula, so such a text cell is neutralised with a leading `'` and quoted. Numbers are written as

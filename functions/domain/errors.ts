@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'METHOD_NOT_ALLOWED';
+  | 'METHOD_NOT_ALLOWED'
+  | 'RATE_LIMITED';
 
 export interface ErrorDetail {
   path: string;

@@ -2,10 +2,14 @@
  * Publishing revisions and watching their notification (publisher role). Granted read/write on the
  * Policies table, read/write on Notifications and send on the fan-out and send queues
  * (NOTIFICATIONS_TABLE, FANOUT_QUEUE_URL, SEND_QUEUE_URL): publishing a notified revision starts its
- * campaign, and retrying its failed recipients puts their batches on the send queue.
+ * campaign, and retrying its failed recipients puts their batches on the send queue. A dry run reads the
+ * counters (read on Acknowledgments) and composes the emails (PUBLIC_BASE_URL, ORG_*); its `testRecipient`
+ * sends one email through SES (SES_FROM_ADDRESS, SES_CONFIGURATION_SET; ses:SendEmail from the sender only).
  */
 import { metricsFromEnv } from '../adapters/observability';
-import { notFound, validationFailed } from '../domain/errors';
+import { createSesClient, SesMailer } from '../adapters/ses';
+import { senderHeader } from '../domain/email';
+import { DomainError, notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { DOCUMENT_FORMATS, MAX_TITLE_CHARS } from '../domain/revision';
 import * as z from '../domain/schema';
@@ -14,21 +18,34 @@ import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { createLogger } from '../http/log';
 import { parseWith, SINGLE_LINE } from '../http/validate';
-import type { NotificationStore, Queue, SuppressionStore } from '../ports';
+import type { CountStore, NotificationStore, Queue, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
+import { type ChangedSections, changedSectionsOf, type NoticeConfig } from '../usecases/notification-content';
 import { campaignStarter, notificationStatus, retryFailed } from '../usecases/notifications';
-import { type PublishDeps, publishRevision } from '../usecases/policies';
 import {
+  MAX_NOTICE_PERIOD_DAYS,
+  type PublishDeps,
+  publishRevision,
+  readPolicySettings,
+  updatePolicySettings,
+} from '../usecases/policies';
+import { type Preview, previewPublish, sendTestEmail, type TestSend } from '../usecases/preview';
+import { fromAddressFromEnv, orgContactFromEnv, orgTimeZoneFromEnv } from './notify-worker';
+import {
+  countStoreFromEnv,
   lazyHandler,
   notificationStoreFromEnv,
   policyDepsFromEnv,
   queueFromEnv,
+  requiredEnv,
   suppressionStoreFromEnv,
 } from './wiring';
 
 /**
  * The notification store serves the progress and retry routes, the suppression store the suppression
- * routes; the retry route puts batches on the send queue (SEND_QUEUE_URL).
+ * routes; the retry route puts batches on the send queue (SEND_QUEUE_URL). The counters and the email
+ * settings (`notice`) serve a dry run's emails and recipients, and `testSend` its `testRecipient`
+ * (without it, a test send is refused).
  */
 export type PublishHandlerDeps = PublishDeps & {
   notifications?: NotificationStore;
@@ -36,7 +53,41 @@ export type PublishHandlerDeps = PublishDeps & {
   sendQueue?: Queue;
   /** Recipients per send batch (the fan-out's; default RECIPIENTS_PER_BATCH). */
   batchSize?: number;
+  counts?: Pick<CountStore, 'audience'>;
+  /** A function: locally the link base is known only once the server listens. */
+  notice?: () => NoticeConfig;
+  testSend?: TestSend & { limiter: TestSendLimiter };
 };
+
+/** At most `max` test emails per `windowMs` per function instance: a preview is not a mailing tool. */
+export class TestSendLimiter {
+  private sent: number[] = [];
+  constructor(
+    private readonly max = 5,
+    private readonly windowMs = 60_000,
+  ) {}
+  take(nowMs: number): boolean {
+    this.sent = this.sent.filter((t) => t > nowMs - this.windowMs);
+    if (this.sent.length >= this.max) return false;
+    this.sent.push(nowMs);
+    return true;
+  }
+}
+
+async function dryRunPreview(
+  deps: PublishHandlerDeps,
+  revision: Parameters<typeof previewPublish>[1],
+  texts: Record<string, string>,
+  changed: Record<string, ChangedSections>,
+): Promise<Preview> {
+  if (!deps.counts || !deps.notice) throw new Error('the publish function has no counters or email settings');
+  return previewPublish(
+    { policies: deps.policies, counts: deps.counts, notice: deps.notice() },
+    revision,
+    texts,
+    changed,
+  );
+}
 
 export const suppressionLimit = z._default(
   z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)),
@@ -83,6 +134,14 @@ export const publishSchema = z.strictObject({
   baseVersion: z.optional(intIn(0)),
   notify: z.optional(z.boolean()),
   dryRun: z.optional(z.boolean()),
+  /** Dry run only: send the preview's email to this one address (never a notification). */
+  testRecipient: z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
+  /** The language of the test email (a key of the preview's `emails`; default: the revision's default). */
+  testLocale: z.optional(localeKey),
+});
+
+export const settingsSchema = z.strictObject({
+  noticePeriodDays: intIn(0, MAX_NOTICE_PERIOD_DAYS),
 });
 
 /** `vi-vn` and `vi-VN` are one locale: keys are canonicalised, and a clash is the caller's mistake. */
@@ -109,10 +168,53 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       titles: canonicalKeys(body.titles, 'titles'),
     };
     const dryRun = body.dryRun ?? false;
+    if (!dryRun && (body.testRecipient !== undefined || body.testLocale !== undefined))
+      throw validationFailed('testRecipient and testLocale need dryRun: true', [
+        {
+          path: body.testRecipient !== undefined ? 'testRecipient' : 'testLocale',
+          message: 'needs dryRun: true',
+        },
+      ]);
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
     if (!dryRun) return { status: 201, body: revision };
-    const diff = await diffAgainstLatest(deps, latest, texts, revision.format);
-    return { status: 200, body: { ...revision, dryRun: true, baseVersion: latest?.version ?? 0, diff } };
+    const changed: Record<string, ChangedSections> = {};
+    const diff = await diffAgainstLatest(deps, latest, texts, revision.format, (locale, whole) => {
+      changed[locale] = changedSectionsOf(whole);
+    });
+    const preview = await dryRunPreview(deps, revision, texts, changed);
+    let testEmail: Awaited<ReturnType<typeof sendTestEmail>> | undefined;
+    if (body.testRecipient !== undefined) {
+      if (!deps.testSend) throw new Error('the publish function cannot send test emails');
+      const to = body.testRecipient.trim();
+      if (!deps.testSend.limiter.take(deps.clock.now().getTime()))
+        throw new DomainError('RATE_LIMITED', 'too many test emails; wait a minute and try again');
+      testEmail = await sendTestEmail(
+        deps.testSend,
+        preview,
+        to,
+        body.testLocale ? canonicalLocale(body.testLocale) : revision.defaultLocale,
+      );
+    }
+    return {
+      status: 200,
+      body: {
+        ...revision,
+        dryRun: true,
+        baseVersion: latest?.version ?? 0,
+        diff,
+        ...preview,
+        ...(testEmail ? { testEmail } : {}),
+      },
+    };
+  },
+  getPolicySettings: async (req, deps) => {
+    const policyId = assertPolicyId(req.params.policyId);
+    return { status: 200, body: { policyId, ...(await readPolicySettings(deps, policyId)) } };
+  },
+  putPolicySettings: async (req, deps) => {
+    const policyId = assertPolicyId(req.params.policyId);
+    const body = parseWith(settingsSchema, req.body);
+    return { status: 200, body: { policyId, ...(await updatePolicySettings(deps, policyId, body)) } };
   },
   notificationStatus: async (req, deps) => {
     if (!deps.notifications) throw new Error('the publish function has no notification store');
@@ -180,11 +282,24 @@ export const handler = lazyHandler(() => {
     logger: createLogger('publish'),
   });
   const metrics = metricsFromEnv();
+  const org = orgContactFromEnv();
+  const notice = { publicBaseUrl: requiredEnv('PUBLIC_BASE_URL'), org, timeZone: orgTimeZoneFromEnv() };
+  const ses = createSesClient({
+    endpoint: process.env.SES_ENDPOINT || undefined,
+    region: process.env.AWS_REGION,
+  });
   return createPublishHandler({
     ...base,
     notifications,
     suppressions: suppressionStoreFromEnv(),
     sendQueue: queueFromEnv('SEND_QUEUE_URL'),
+    counts: countStoreFromEnv(),
+    notice: () => notice,
+    testSend: {
+      mailer: new SesMailer(ses, { configurationSet: process.env.SES_CONFIGURATION_SET || undefined }),
+      from: senderHeader(org.name, fromAddressFromEnv()),
+      limiter: new TestSendLimiter(),
+    },
     onPublished: async (revision) => {
       metrics.count('PublishedRevisions');
       await onPublished(revision);

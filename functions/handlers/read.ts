@@ -1,4 +1,5 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
+import { readFileSync } from 'node:fs';
 import { diffPolicyTexts, splitSections, unifiedDiff } from '../domain/diff';
 import { type BoundedDiff, boundDiff, boundUnified, DIFF_LIMITS, escapedCost } from '../domain/diff/bound';
 import { notFound } from '../domain/errors';
@@ -18,7 +19,7 @@ import {
   pageRevisions,
   revisionText,
 } from '../usecases/policies';
-import { CONSOLE_CSP, consoleScript, renderConsole } from '../views/console';
+import { CONSOLE_ASSET, CONSOLE_CSP, renderConsole } from '../views/console';
 import { pageHeaders } from '../views/html';
 import { changesPath, renderAtomFeed, renderChangesPage, renderTextPage, versionPath } from '../views/pages';
 import { lazyHandler, policyDepsFromEnv, requiredEnv } from './wiring';
@@ -32,6 +33,20 @@ export interface ReadDeps extends PolicyDeps {
   publicBaseUrl: string;
   /** The organisation (ORG_NAME): the feed's author. */
   orgName: string;
+  /**
+   * The console's bundled script (lib/console-bundle.ts): in Lambda the file the asset build wrote beside
+   * the handler, locally the bundle built when the server starts.
+   */
+  consoleScript: () => string;
+}
+
+/** A file beside the bundled handler (`console-app.js` in the read function's asset), read once. */
+export function fileBesideHandler(name: string): () => string {
+  let text: string | undefined;
+  return () => {
+    text ??= readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+    return text;
+  };
 }
 
 export const limitSchema = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20);
@@ -153,11 +168,11 @@ export const readOperations: Operations<ReadDeps> = {
     headers: { ...pageHeaders, 'content-security-policy': CONSOLE_CSP, 'cache-control': 'no-cache' },
     body: renderConsole(),
   }),
-  consoleScript: async () => ({
+  consoleScript: async (_req, deps) => ({
     status: 200,
     contentType: 'text/javascript; charset=utf-8',
     headers: { 'cache-control': 'no-cache' },
-    body: consoleScript,
+    body: deps.consoleScript(),
   }),
   /** Lets the console check a token at sign-in: only a publisher gets past the role check. */
   consoleSession: async (req) => ({ status: 200, body: { role: req.role } }),
@@ -389,5 +404,7 @@ export const handler = lazyHandler(() =>
     ...policyDepsFromEnv(),
     publicBaseUrl: publicBaseUrlFromEnv(),
     orgName: requiredEnv('ORG_NAME'),
+    // Written there by the read function's asset build (lib/policy-function.ts, lib/console-bundle.ts).
+    consoleScript: fileBesideHandler(CONSOLE_ASSET),
   }),
 );

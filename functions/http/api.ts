@@ -82,6 +82,7 @@ export const statusOf: Record<ErrorCode, number> = {
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
 };
 
 const baseHeaders = {

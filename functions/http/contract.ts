@@ -23,7 +23,13 @@ import type { AcknowledgmentStatus, PolicyView } from '../domain/timeline';
 import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';
-import { publishSchema, retrySchema, suppressionHash, suppressionLimit } from '../handlers/publish';
+import {
+  publishSchema,
+  retrySchema,
+  settingsSchema,
+  suppressionHash,
+  suppressionLimit,
+} from '../handlers/publish';
 import { formatSchema, limitSchema, offsetSchema } from '../handlers/read';
 import type { Acknowledgment, Customer, Notice, Suppression } from '../ports';
 import type { OperationName } from './routes';
@@ -163,6 +169,12 @@ export const notificationProgressSchema = z.strictObject({
   startedAt: z.nullable(timestamp),
   completedAt: z.nullable(timestamp),
   estimatedCompletion: z.nullable(timestamp),
+});
+
+export const policySettingsSchema = z.strictObject({
+  policyId,
+  noticePeriodDays: int().check(z.minimum(0), z.maximum(365)),
+  updatedAt: z.nullable(timestamp),
 });
 
 export const suppressionSchema = z.strictObject({ hash: z.string(), reason: z.string(), at: timestamp });
@@ -396,10 +408,45 @@ export const contract = {
           dryRun: z.literal(true),
           baseVersion: int().check(z.minimum(0)),
           diff: z.record(z.string(), boundedDiffSchema),
+          emails: z.record(
+            z.string(),
+            z.strictObject({ subject: z.string(), text: z.string(), html: z.string() }),
+          ),
+          recipients: z.strictObject({
+            total: int().check(z.minimum(0)),
+            byLocale: z.record(z.string(), int().check(z.minimum(0))),
+            suppressed: int().check(z.minimum(0)),
+          }),
+          testEmail: z.optional(
+            z.strictObject({ to: z.string(), locale: z.string(), messageId: z.string() }),
+          ),
         }),
       ),
     },
-    errors: ['NO_CHANGES', 'VERSION_CONFLICT'],
+    errors: ['NO_CHANGES', 'VERSION_CONFLICT', 'RATE_LIMITED'],
+  },
+  getPolicySettings: {
+    summary: "A policy's settings (defaults for a policy that never stored any: no notice period)",
+    responses: {
+      200: json('the settings', policySettingsSchema, {
+        policyId: 'privacy',
+        noticePeriodDays: 30,
+        updatedAt: '2026-12-01T03:00:00.000Z',
+      }),
+    },
+  },
+  putPolicySettings: {
+    summary:
+      "Store a policy's settings: noticePeriodDays (0..365) delays a material, notified revision published without effectiveAt",
+    body: settingsSchema,
+    bodyExample: { noticePeriodDays: 30 },
+    responses: {
+      200: json('the stored settings', policySettingsSchema, {
+        policyId: 'privacy',
+        noticePeriodDays: 30,
+        updatedAt: '2026-12-01T03:00:00.000Z',
+      }),
+    },
   },
   notificationStatus: {
     summary: "Progress of a revision's change emails",

@@ -48,6 +48,20 @@ export const routes = [
   },
   {
     method: 'GET',
+    path: '/policies/{policyId}/settings',
+    role: 'publisher',
+    fn: 'publish',
+    op: 'getPolicySettings',
+  },
+  {
+    method: 'PUT',
+    path: '/policies/{policyId}/settings',
+    role: 'publisher',
+    fn: 'publish',
+    op: 'putPolicySettings',
+  },
+  {
+    method: 'GET',
     path: '/policies/{policyId}/revisions/{version}/notification',
     role: 'publisher',
     fn: 'publish',

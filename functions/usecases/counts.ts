@@ -1,16 +1,18 @@
 /**
  * Reconciliation of the sharded counters (DESIGN decision 11): recomputes every count from the tables
- * and adds the difference to the counters. Reads with Query only: active customers through the
+ * and adds the difference to the counters. Reads with Query only: active customers (per locale) and
+ * suppressed ones through the
  * Customers table's `byStatus` index, acknowledgments through the `byPolicy` index, one policy at a time.
  *
  * A counter that changed while the tables were being read is left alone (the recount may or may not
  * include that change) and reported as busy: the next run corrects it.
  */
+import { localeCounter } from '../domain/audience';
 import type { AcknowledgmentStore, CountReconciler, CustomerStore, PolicyStore } from '../ports';
 
 export interface ReconcileDeps {
   policies: Pick<PolicyStore, 'listPolicyIds'>;
-  customers: Pick<CustomerStore, 'pageActive'>;
+  customers: Pick<CustomerStore, 'pageActive' | 'pageSuppressed'>;
   acks: Pick<AcknowledgmentStore, 'pageForPolicy'>;
   counts: CountReconciler;
   pageSize?: number;
@@ -45,10 +47,22 @@ export async function reconcileCounts(deps: ReconcileDeps): Promise<ReconcileRep
   const before = await deps.counts.totals(policyIds);
 
   const active = new Set<string>();
+  const customerTruth: Record<string, number> = {};
+  const bump = (attr: string) => {
+    customerTruth[attr] = (customerTruth[attr] ?? 0) + 1;
+  };
   let cursor: string | null = null;
   do {
     const page = await deps.customers.pageActive(pageSize, cursor);
-    for (const c of page.items) active.add(c.userId);
+    for (const c of page.items) {
+      active.add(c.userId);
+      bump(localeCounter(c.locale));
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  do {
+    const page = await deps.customers.pageSuppressed(pageSize, cursor);
+    for (const _ of page.items) bump('suppressed');
     cursor = page.nextCursor;
   } while (cursor);
 
@@ -87,7 +101,13 @@ export async function reconcileCounts(deps: ReconcileDeps): Promise<ReconcileRep
     if (Object.keys(deltas).length > 0) await deps.counts.correct(target, deltas);
     report.corrections.push({ counter, status: Object.keys(deltas).length ? 'corrected' : 'exact', deltas });
   };
-  await settle('customers', 'customers', { active: active.size }, before.customers, after.customers);
+  await settle(
+    'customers',
+    'customers',
+    { active: active.size, ...customerTruth },
+    before.customers,
+    after.customers,
+  );
   for (const policyId of policyIds)
     await settle(
       `policy ${policyId}`,

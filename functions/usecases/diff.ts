@@ -72,6 +72,8 @@ export async function diffAgainstLatest(
   latest: Revision | null,
   texts: Record<string, string>,
   format: DocumentFormat,
+  /** Hears each locale's whole diff before it is bounded (the preview's emails list its sections). */
+  onDiff?: (locale: string, diff: PolicyDiff) => void,
 ): Promise<Record<string, BoundedDiff>> {
   const locales = Object.keys(texts);
   const share = { ...DIFF_LIMITS, maxBytes: Math.floor(DIFF_LIMITS.maxBytes / Math.max(1, locales.length)) };
@@ -79,10 +81,9 @@ export async function diffAgainstLatest(
   // One locale at a time: each diff's intermediate data can be large for 2 MiB texts.
   for (const locale of locales) {
     const old = latest ? await textIn(deps, latest, locale) : '';
-    out[locale] = boundDiff(
-      diffPolicyTexts(old, texts[locale]!, { old: latest?.format ?? format, new: format }),
-      share,
-    );
+    const diff = diffPolicyTexts(old, texts[locale]!, { old: latest?.format ?? format, new: format });
+    onDiff?.(locale, diff);
+    out[locale] = boundDiff(diff, share);
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * composed notice (summary, changed section titles from the diff engine, links, contact block). The
  * diff and the composition run once per (policy, version, locale) in an instance, never per recipient.
  */
-import { changedSectionTitles, diffPolicyTexts } from '../domain/diff/index';
+import { changedSectionTitles, diffPolicyTexts, type PolicyDiff } from '../domain/diff/index';
 import { headingId } from '../domain/document/index';
 import { composeNotice, type Notice, type OrgContact } from '../domain/email';
 import { type Revision, revisionTitle } from '../domain/revision';
@@ -14,6 +14,18 @@ export interface NoticeConfig {
   org: OrgContact;
   /** ORG_TIME_ZONE: the zone times are shown in for readers who registered none (default UTC). */
   timeZone?: string;
+}
+
+/** What an email says changed: the changed sections' titles, and the redline anchor of the first one. */
+export interface ChangedSections {
+  titles: string[];
+  anchor: string | null;
+}
+
+export function changedSectionsOf(diff: PolicyDiff): ChangedSections {
+  const first = diff.sections.find((s) => s.status !== 'unchanged');
+  // The redline page gives every changed section's heading this id (views/pages.ts).
+  return { titles: changedSectionTitles(diff), anchor: first ? headingId(first.key) : null };
 }
 
 export class NoticeCache {
@@ -74,11 +86,11 @@ export class NoticeCache {
     });
   }
 
-  /** Against the previous version's text in the same locale (empty when that version lacked the locale). */
-  private async changedSections(
-    revision: Revision,
-    locale: string,
-  ): Promise<{ titles: string[]; anchor: string | null }> {
+  /**
+   * Against the previous version's text in the same locale (empty when that version lacked the locale).
+   * Protected: a dry run's preview (usecases/preview.ts) passes what the diff it already made changed.
+   */
+  protected async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
     const previous = await this.revision(revision.policyId, revision.version - 1);
     const [oldText, newText] = await Promise.all([
       previous.contentHashes[locale]
@@ -88,9 +100,7 @@ export class NoticeCache {
     ]);
     const formats = { old: previous.format ?? 'text', new: revision.format ?? 'text' } as const;
     const diff = diffPolicyTexts(oldText, newText, formats);
-    const first = diff.sections.find((s) => s.status !== 'unchanged');
-    // The redline page gives every changed section's heading this id (views/pages.ts).
-    return { titles: changedSectionTitles(diff), anchor: first ? headingId(first.key) : null };
+    return changedSectionsOf(diff);
   }
 
   private async text(policyId: string, hash: string): Promise<string> {

@@ -7,7 +7,7 @@ import {
   resolveLocale,
 } from '../domain/revision';
 import { type PolicyView, policyView } from '../domain/timeline';
-import type { Clock, Page, PolicyStore } from '../ports';
+import type { Clock, Page, PolicySettings, PolicyStore } from '../ports';
 import type { RevisionCatalog } from './catalog';
 
 export interface PolicyDeps {
@@ -78,6 +78,42 @@ export async function revisionText(deps: PolicyDeps, revision: Revision, askedLo
   return { locale, text };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Upper bound of `noticePeriodDays` (one year). */
+export const MAX_NOTICE_PERIOD_DAYS = 365;
+
+/** The policy's settings, defaults filled in (a policy that never stored any has no notice period). */
+export async function policySettings(
+  deps: Pick<PolicyDeps, 'policies'>,
+  policyId: string,
+): Promise<{ noticePeriodDays: number; updatedAt: string | null }> {
+  const stored = await deps.policies.getSettings(policyId);
+  return { noticePeriodDays: stored?.noticePeriodDays ?? 0, updatedAt: stored?.updatedAt ?? null };
+}
+
+async function noticePeriodDays(deps: Pick<PolicyDeps, 'policies'>, policyId: string): Promise<number> {
+  return (await policySettings(deps, policyId)).noticePeriodDays;
+}
+
+/** Stores the settings of an existing policy (404 for one never published). */
+export async function updatePolicySettings(
+  deps: PolicyDeps,
+  policyId: string,
+  settings: Omit<PolicySettings, 'updatedAt'>,
+): Promise<PolicySettings> {
+  if ((await deps.policies.latestRevision(policyId)) === null)
+    throw notFound(`policy ${policyId} does not exist`);
+  const stored = { ...settings, updatedAt: deps.clock.now().toISOString() };
+  await deps.policies.putSettings(policyId, stored);
+  return stored;
+}
+
+export async function readPolicySettings(deps: PolicyDeps, policyId: string) {
+  if ((await deps.policies.latestRevision(policyId)) === null)
+    throw notFound(`policy ${policyId} does not exist`);
+  return policySettings(deps, policyId);
+}
+
 const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
@@ -92,9 +128,18 @@ export async function publishRevision(
   input: PublishInput,
   options: { dryRun: boolean },
 ): Promise<PreparedRevision & { latest: Revision | null }> {
+  // Read once: a material, notified revision without effectiveAt waits out the policy's notice period.
+  const notice =
+    input.effectiveAt === undefined && input.change === 'material' && (input.notify ?? true)
+      ? await noticePeriodDays(deps, policyId)
+      : 0;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
     const latest = await deps.policies.latestRevision(policyId);
-    const prepared = prepareRevision({ policyId, input, latest, now: deps.clock.now() });
+    const now = deps.clock.now();
+    // The first version has nothing in effect to give notice about: it takes effect as published.
+    const effectiveAt =
+      latest && notice > 0 ? new Date(now.getTime() + notice * DAY_MS).toISOString() : input.effectiveAt;
+    const prepared = prepareRevision({ policyId, input: { ...input, effectiveAt }, latest, now });
     if (options.dryRun) return { ...prepared, latest };
     const { revision, texts } = prepared;
     if (!latest) await deps.policies.registerPolicy(policyId, revision.publishedAt);

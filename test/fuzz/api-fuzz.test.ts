@@ -51,6 +51,7 @@ const ERROR_STATUS: Record<ErrorCode, number> = {
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
 };
 
 let service: LocalService;

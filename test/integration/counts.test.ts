@@ -160,9 +160,31 @@ describe('sharded counters', () => {
     expect(expected.acknowledgedRequired).toBeGreaterThan(500);
     expect(summary).toEqual(expected);
 
+    // Who a campaign would reach (a dry run's recipients): active per locale and suppressed, as scanned.
+    const customers = await scanAll(setup.tables.customers);
+    const byLocale: Record<string, number> = {};
+    for (const c of customers.filter((c) => c.status === 'active'))
+      byLocale[(c.locale as string) ?? '-'] = (byLocale[(c.locale as string) ?? '-'] ?? 0) + 1;
+    const suppressed = customers.filter((c) => c.status === 'suppressed').length;
+    expect(suppressed).toBeGreaterThan(0);
+    expect(Object.keys(byLocale).sort()).toEqual(['en', 'vi']);
+    expect(await setup.counts.audience()).toEqual({ active: expected.activeCustomers, byLocale, suppressed });
+
     const report = await reconcileCounts(setup);
     expect(report.corrections.every((c) => c.status === 'exact')).toBe(true);
   }, 180_000);
+
+  it('reconciliation also corrects the per-locale and suppressed counters', async () => {
+    const before = await setup.counts.audience();
+    await setup.counts.correct('customers', { 'loc#en': 4, 'loc#fr': 2, suppressed: -1 });
+    const report = await reconcileCounts(setup);
+    expect(report.corrections).toContainEqual({
+      counter: 'customers',
+      status: 'corrected',
+      deltas: { 'loc#en': -4, 'loc#fr': -2, suppressed: 1 },
+    });
+    expect(await setup.counts.audience()).toEqual(before);
+  });
 
   it('reconciliation corrects drift (a lost update) and the summary matches the recount again', async () => {
     await setup.counts.correct({ policyId: 'privacy' }, { 'ack#2': 5, 'cur#3': -3 });

@@ -240,6 +240,31 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
       });
     });
 
+    describe('PolicyStore settings', () => {
+      it('stores settings beside the revisions without disturbing their listing', async () => {
+        expect(await s.policies.getSettings('contract-settings')).toBeNull();
+        const chain = revisionChain('contract-settings', 2);
+        for (const r of chain) await s.policies.putRevision(r);
+        await s.policies.putSettings('contract-settings', {
+          noticePeriodDays: 30,
+          updatedAt: '2026-12-01T00:00:00.000Z',
+        });
+        await s.policies.putSettings('contract-settings', {
+          noticePeriodDays: 14,
+          updatedAt: '2026-12-02T00:00:00.000Z',
+        });
+        expect(await s.policies.getSettings('contract-settings')).toEqual({
+          noticePeriodDays: 14,
+          updatedAt: '2026-12-02T00:00:00.000Z',
+        });
+        expect(await s.policies.listRevisions('contract-settings')).toEqual(chain);
+        expect((await s.policies.pageRevisions('contract-settings', 10, null)).items).toEqual(
+          [...chain].reverse(),
+        );
+        expect(await s.policies.latestRevision('contract-settings')).toEqual(chain[1]);
+      });
+    });
+
     describe('CustomerStore', () => {
       it('creates, replaces, reads and erases customers', async () => {
         expect(await s.customers.put(customer('c1'))).toEqual({ created: true });
@@ -281,6 +306,18 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
         const expected = ids.filter((id) => !id.endsWith('7'));
         expect(seen.filter((id) => id.startsWith('page-')).sort()).toEqual(expected.sort());
         expect(seen.every((id) => !id.endsWith('7') || !id.startsWith('page-'))).toBe(true);
+      });
+
+      it('pages through suppressed customers only (the reconciliation of the suppressed counter)', async () => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await s.customers.pageSuppressed(3, cursor);
+          seen.push(...page.items.map((c) => c.userId));
+          cursor = page.nextCursor;
+        } while (cursor);
+        const paged = seen.filter((id) => id.startsWith('page-')).sort();
+        expect(paged).toEqual(['page-17', 'page-27', 'page-37', 'page-7']);
       });
 
       it('reads many customers at once, skipping unknown ids', async () => {

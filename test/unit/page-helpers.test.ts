@@ -129,6 +129,7 @@ describe('redline cut into pages', () => {
       summary: {},
       notify: true,
       format: 'text' as const,
+      titles: {},
     });
     const page = (nextHref: string | null, locale = 'en') =>
       renderChangesPage({

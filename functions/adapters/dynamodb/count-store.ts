@@ -4,9 +4,11 @@
  *
  * - Counter shards `COUNTS#<scope>#<n>` / `COUNTS` (n < COUNTER_SHARDS), updated with `ADD` on a random
  *   shard so no single item takes every write; a read sums the shards with one BatchGetItem.
- *   Scope `CUSTOMERS` holds `active`; scope `POLICY#<id>` holds `ack#<version>` (acknowledgment records)
+ *   Scope `CUSTOMERS` holds `active`, `loc#<locale>` (active customers per registered locale, `-` for
+ *   none) and `suppressed` (customers marked suppressed); scope `POLICY#<id>` holds `ack#<version>` (acknowledgment records)
  *   and `cur#<version>` (active customers whose newest acknowledgment is that version).
- * - One state item per user `USER#<userId>` / `COUNTED`: whether the user counts as active and their newest
+ * - One state item per user `USER#<userId>` / `COUNTED`: whether the user counts as active (and, when the item
+ *   has a `status`, whether suppressed and in which locale) and their newest
  *   acknowledged version per policy (`n#<policyId>`). Every change is one UpdateItem returning the state
  *   it replaced (ALL_OLD), so concurrent changes of one user serialise in DynamoDB, and each adds exactly
  *   its difference to the counters. Repeating a change (a re-put, a duplicate acknowledgment) adds nothing.
@@ -15,7 +17,16 @@
  * difference until the next reconciliation (functions/usecases/counts.ts) recomputes the counters.
  */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Acknowledgment, CounterTotals, CountReconciler, CountStore, PolicyCounts } from '../../ports';
+import { localeCounter } from '../../domain/audience';
+import type {
+  Acknowledgment,
+  AudienceCounts,
+  CountedCustomer,
+  CounterTotals,
+  CountReconciler,
+  CountStore,
+  PolicyCounts,
+} from '../../ports';
 import { batchGetAll, isConditionalFailure } from './client';
 
 export const COUNTER_SHARDS = 10;
@@ -28,6 +39,13 @@ const stateKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'COUNTED' });
 interface UserState {
   active: boolean;
   newest: Record<string, number>;
+  /**
+   * Written since the counters know locales and suppression: a state item from before (no `status`)
+   * contributes only `active`, so replacing it never takes from a per-locale counter it never added to
+   * (reconciliation sets those counters right).
+   */
+  status?: CountedCustomer['status'];
+  locale?: string | null;
 }
 
 /** Newest acknowledged version per policy: top-level `n#<policyId>` attributes of the state item. */
@@ -38,7 +56,13 @@ function stateOf(item: Record<string, unknown> | undefined): UserState {
   for (const [attr, value] of Object.entries(item ?? {}))
     if (attr.startsWith(NEWEST_PREFIX) && typeof value === 'number')
       newest[attr.slice(NEWEST_PREFIX.length)] = value;
-  return { active: item?.active === true, newest };
+  const status = item?.status;
+  const known = status === 'active' || status === 'suppressed' || status === 'gone';
+  return {
+    active: item?.active === true,
+    newest,
+    ...(known ? { status, locale: typeof item?.locale === 'string' ? item.locale : null } : {}),
+  };
 }
 
 /** Counter deltas per scope: attribute name → amount. */
@@ -52,10 +76,24 @@ function addDelta(deltas: Deltas, scope: string, attr: string, n: number) {
 
 /** What a user state contributes to the counters. */
 function contribution(state: UserState, sign: 1 | -1, deltas: Deltas) {
+  if (state.status === 'suppressed') addDelta(deltas, CUSTOMERS_SCOPE, 'suppressed', sign);
   if (!state.active) return;
+  if (state.status === 'active') addDelta(deltas, CUSTOMERS_SCOPE, localeCounter(state.locale), sign);
   addDelta(deltas, CUSTOMERS_SCOPE, 'active', sign);
   for (const [policyId, version] of Object.entries(state.newest))
     addDelta(deltas, policyScope(policyId), `cur#${version}`, sign);
+}
+
+/** Active customers, per locale (counters above zero only) and suppressed, from the summed attributes. */
+export function audienceOf(totals: Record<string, number>): AudienceCounts {
+  const byLocale: Record<string, number> = {};
+  for (const [attr, n] of Object.entries(totals))
+    if (attr.startsWith('loc#') && n > 0) byLocale[attr.slice('loc#'.length)] = n;
+  return {
+    active: Math.max(0, totals.active ?? 0),
+    byLocale,
+    suppressed: Math.max(0, totals.suppressed ?? 0),
+  };
 }
 
 /** Sums `ack#<v>` / `cur#<v>` attributes into per-version counts, leaving out zeros. */
@@ -90,20 +128,27 @@ export class DynamoCountStore implements CountStore, CountReconciler {
   }
 
   /** One unconditional write that returns the state it replaced: the difference is exactly this change's. */
-  customerStatus(userId: string, active: boolean): Promise<void> {
+  customerStatus(userId: string, customer: CountedCustomer): Promise<void> {
+    const active = customer.status === 'active';
     return this.guarded(async () => {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: stateKey(userId),
-          UpdateExpression: 'SET active = :a',
-          ExpressionAttributeValues: { ':a': active },
+          UpdateExpression: 'SET active = :a, #s = :s, #l = :l',
+          ExpressionAttributeNames: { '#s': 'status', '#l': 'locale' },
+          ExpressionAttributeValues: { ':a': active, ':s': customer.status, ':l': customer.locale },
           ReturnValues: 'ALL_OLD',
         }),
       );
       const old = stateOf(out.Attributes);
-      await this.applyChange(old, { ...old, active });
+      await this.applyChange(old, { ...old, active, status: customer.status, locale: customer.locale });
     });
+  }
+
+  async audience(): Promise<AudienceCounts> {
+    const totals = (await this.sums([CUSTOMERS_SCOPE])).get(CUSTOMERS_SCOPE) ?? {};
+    return audienceOf(totals);
   }
 
   acknowledgmentCreated(ack: Pick<Acknowledgment, 'userId' | 'policyId' | 'version'>): Promise<void> {

@@ -14,7 +14,7 @@ import { decodeCursor, encodeCursor, exactly, isConditionalFailure, matches } fr
 
 const CUSTOMER_PK = new RegExp(`^CUSTOMER#${USER_ID_SOURCE}$`);
 /** The exact key of a position in the byStatus index (its key is status + pk, the table's is pk). */
-const ACTIVE_CURSOR = { status: exactly('active'), pk: matches(CUSTOMER_PK) };
+const statusCursor = (status: Customer['status']) => ({ status: exactly(status), pk: matches(CUSTOMER_PK) });
 const key = (userId: string) => ({ pk: `CUSTOMER#${userId}` });
 
 const toCustomer = (item: Record<string, unknown>): Customer => {
@@ -45,7 +45,7 @@ export class DynamoCustomerStore implements CustomerStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
-    await this.counts?.customerStatus(customer.userId, customer.status === 'active');
+    await this.counts?.customerStatus(customer.userId, { status: customer.status, locale: customer.locale });
     return { created: out.Attributes === undefined };
   }
 
@@ -53,7 +53,8 @@ export class DynamoCustomerStore implements CustomerStore {
     const out = await this.doc.send(
       new DeleteCommand({ TableName: this.table, Key: key(userId), ReturnValues: 'ALL_OLD' }),
     );
-    if (out.Attributes !== undefined) await this.counts?.customerStatus(userId, false);
+    if (out.Attributes !== undefined)
+      await this.counts?.customerStatus(userId, { status: 'gone', locale: null });
     return out.Attributes !== undefined;
   }
 
@@ -69,7 +70,7 @@ export class DynamoCustomerStore implements CustomerStore {
     let count = 0;
     for (const item of out.Items ?? []) {
       try {
-        await this.doc.send(
+        const updated = await this.doc.send(
           new UpdateCommand({
             TableName: this.table,
             Key: { pk: item.pk },
@@ -78,10 +79,14 @@ export class DynamoCustomerStore implements CustomerStore {
             UpdateExpression: 'SET #s = :s, suppressedReason = :r, updatedAt = :at',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':e': email, ':s': 'suppressed', ':r': reason, ':at': at },
+            ReturnValues: 'ALL_NEW',
           }),
         );
         count++;
-        await this.counts?.customerStatus(String(item.pk).slice('CUSTOMER#'.length), false);
+        await this.counts?.customerStatus(String(item.pk).slice('CUSTOMER#'.length), {
+          status: 'suppressed',
+          locale: (updated.Attributes?.locale as string | null | undefined) ?? null,
+        });
       } catch (e) {
         if (!isConditionalFailure(e)) throw e;
       }
@@ -89,16 +94,28 @@ export class DynamoCustomerStore implements CustomerStore {
     return count;
   }
 
-  async pageActive(limit: number, cursor: string | null): Promise<Page<Customer>> {
+  pageActive(limit: number, cursor: string | null): Promise<Page<Customer>> {
+    return this.pageByStatus('active', limit, cursor);
+  }
+
+  pageSuppressed(limit: number, cursor: string | null): Promise<Page<Customer>> {
+    return this.pageByStatus('suppressed', limit, cursor);
+  }
+
+  private async pageByStatus(
+    status: Customer['status'],
+    limit: number,
+    cursor: string | null,
+  ): Promise<Page<Customer>> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byStatus',
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, ACTIVE_CURSOR),
-        KeyConditionExpression: '#s = :active',
+        ExclusiveStartKey: decodeCursor(cursor, statusCursor(status)),
+        KeyConditionExpression: '#s = :status',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':active': 'active' },
+        ExpressionAttributeValues: { ':status': status },
       }),
     );
     return { items: (out.Items ?? []).map(toCustomer), nextCursor: encodeCursor(out.LastEvaluatedKey) };

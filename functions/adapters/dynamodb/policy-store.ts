@@ -8,13 +8,15 @@ import {
 import { IntegrityError, ItemExistsError } from '../../domain/errors';
 import type { Revision } from '../../domain/revision';
 import { contentHash, utf8Bytes } from '../../domain/text';
-import type { Page, PolicyStore } from '../../ports';
+import type { Page, PolicySettings, PolicyStore } from '../../ports';
 import { isConditionalFailure, queryAll } from './client';
 import { splitUtf8 } from './text-chunks';
 
 const policyPk = (policyId: string) => `POLICY#${policyId}`;
 export const pad = (n: number) => String(n).padStart(10, '0');
 const revSk = (version: number) => `REV#${pad(version)}`;
+/** One item per policy beside its revisions (outside their `REV#` key range and the texts' `TEXT#`). */
+const SETTINGS_SK = 'SETTINGS';
 const REGISTRY = 'POLICIES';
 /** A text's head item: written last, so its presence means every chunk is stored. */
 const textSk = (hash: string) => `TEXT#${hash}`;
@@ -170,6 +172,30 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   /** Write-once put: an existing item under the key already holds the same content-addressed data. */
+  async getSettings(policyId: string): Promise<PolicySettings | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: policyPk(policyId), sk: SETTINGS_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return null;
+    return {
+      noticePeriodDays: Number(out.Item.noticePeriodDays ?? 0),
+      updatedAt: String(out.Item.updatedAt),
+    };
+  }
+
+  async putSettings(policyId: string, settings: PolicySettings): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: policyPk(policyId), sk: SETTINGS_SK, ...settings },
+      }),
+    );
+  }
+
   private async putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.doc.send(

@@ -1,0 +1,120 @@
+/**
+ * What a dry-run publish shows besides the diff: the exact emails each reader language would get, and
+ * how many customers per language, so the person publishing sees what will happen before it does.
+ *
+ * The emails come from the worker's own path (`NoticeCache.notice` then `personalize`) over a store view
+ * that also serves the unstored revision and its texts; nothing is written. The counts come from the
+ * sharded counters (one BatchGetItem, no scan), grouped into email languages as the worker picks them.
+ */
+import { groupRecipients, type Recipients, readerLanguage } from '../domain/audience';
+import { isSafeAddress, personalize, type RenderedEmail } from '../domain/email';
+import { validationFailed } from '../domain/errors';
+import type { Revision } from '../domain/revision';
+import type { CountStore, Mailer, PolicyStore } from '../ports';
+import { type ChangedSections, NoticeCache, type NoticeConfig } from './notification-content';
+
+export interface PreviewDeps {
+  policies: Pick<PolicyStore, 'getRevision' | 'getText'>;
+  counts: Pick<CountStore, 'audience'>;
+  notice: NoticeConfig;
+}
+
+export interface Preview {
+  emails: Record<string, RenderedEmail>;
+  recipients: Recipients;
+}
+
+/** The store as the worker would see it once the revision is published. */
+function withUnstored(
+  policies: PreviewDeps['policies'],
+  revision: Revision,
+  texts: Record<string, string>,
+): PreviewDeps['policies'] {
+  const byHash = new Map(revision.locales.map((l) => [revision.contentHashes[l]!, texts[l]!]));
+  return {
+    getRevision: async (policyId, version) =>
+      policyId === revision.policyId && version === revision.version
+        ? revision
+        : policies.getRevision(policyId, version),
+    getText: async (policyId, hash) =>
+      policyId === revision.policyId && byHash.has(hash)
+        ? byHash.get(hash)!
+        : policies.getText(policyId, hash),
+  };
+}
+
+/**
+ * The worker's notice composition, with the changed sections taken from the diff the dry run already
+ * made (the same texts and formats as the worker's own diff), so a preview diffs each locale once.
+ */
+class PreviewNotices extends NoticeCache {
+  constructor(
+    policies: PreviewDeps['policies'],
+    config: NoticeConfig,
+    private readonly changed: Record<string, ChangedSections>,
+  ) {
+    super(policies, config);
+  }
+
+  protected override async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
+    return this.changed[locale] ?? super.changedSections(revision, locale);
+  }
+}
+
+/**
+ * One email per reader language: every locale of the revision, and every registered locale of the
+ * customers (as the worker frames it), each without a name in the greeting.
+ */
+export async function previewPublish(
+  deps: PreviewDeps,
+  revision: Revision,
+  texts: Record<string, string>,
+  /** What changed per locale, from the dry run's diff (`changedSectionsOf`). */
+  changed: Record<string, ChangedSections> = {},
+): Promise<Preview> {
+  const audience = await deps.counts.audience();
+  const recipients = groupRecipients(revision, audience);
+  const cache = new PreviewNotices(withUnstored(deps.policies, revision, texts), deps.notice, changed);
+  const frames = new Map<string, string>(revision.locales.map((l) => [l, l]));
+  for (const frame of Object.keys(recipients.byLocale)) {
+    if (frames.has(frame)) continue;
+    frames.set(frame, readerLanguage(revision, frame).contentLocale);
+  }
+  const emails: Record<string, RenderedEmail> = {};
+  for (const [frame, content] of frames)
+    emails[frame] = personalize(await cache.notice(revision, content, frame), null);
+  return { emails, recipients };
+}
+
+export interface TestSend {
+  mailer: Mailer;
+  /** The sender header, as the worker's. */
+  from: string;
+}
+
+/**
+ * Sends the preview's email in one language to one address the publisher typed. It is not a
+ * notification: no campaign, no ledger entry, no count. The address is checked like a customer's.
+ */
+export async function sendTestEmail(
+  send: TestSend,
+  preview: Preview,
+  to: string,
+  locale: string,
+): Promise<{ to: string; locale: string; messageId: string }> {
+  if (!isSafeAddress(to))
+    throw validationFailed('testRecipient must be an email address', [
+      { path: 'testRecipient', message: 'must be an email address' },
+    ]);
+  const email = preview.emails[locale] ?? Object.values(preview.emails)[0]!;
+  const used = preview.emails[locale] ? locale : Object.keys(preview.emails)[0]!;
+  const { messageId } = await send.mailer.send({
+    from: send.from,
+    to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    tags: { kind: 'test' },
+  });
+  return { to, locale: used, messageId };
+}
