@@ -83,7 +83,10 @@ describe('dry run: emails and recipients', () => {
     });
     expect(Object.keys(res.json.emails).sort()).toEqual(['en', 'ja', 'vi']);
     const vi = res.json.emails.vi;
-    expect(vi.subject).toContain('preview');
+    // Named by the title the text gives (its first line), never by the policy id.
+    expect(res.json.titles.vi).toBe('1. Phạm vi');
+    expect(vi.subject).toContain('“1. Phạm vi”');
+    expect(vi.subject).not.toContain('preview');
     expect(vi.text).toContain('Mở rộng phạm vi');
     expect(vi.html).toContain('<html lang="vi">');
     expect(res.json.emails.en.text).toContain('Wider scope');
