@@ -77,10 +77,16 @@ describe('normalizeText (issue 12 finding 1: the event loop stalls on whitespace
       `${' \n'.repeat(MiB)}`,
       `${'\t \r\n'.repeat((2 * MiB) / 4)}`,
     ];
+    // The best of three runs: a busy machine can stall one run, while a quadratic pass (the old regex
+    // took 10.7 s on 80 KB) is slow on every run.
     for (const text of texts) {
-      const started = performance.now();
-      normalizeText(text);
-      expect(performance.now() - started).toBeLessThan(200);
+      let best = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3 && best >= 200; run++) {
+        const started = performance.now();
+        normalizeText(text);
+        best = Math.min(best, performance.now() - started);
+      }
+      expect(best).toBeLessThan(200);
     }
     expect(normalizeText(`${' '.repeat(80_000)}x`)).toBe(`${' '.repeat(80_000)}x\n`);
     expect(normalizeText(`x${'\u3000'.repeat(40_000)}`)).toBe('x\n');
