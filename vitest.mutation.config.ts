@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 export const mutationTests = [
   'test/unit/csv-injection.test.ts',
   'test/unit/domain.test.ts',
+  'test/unit/domain-ids-notification.test.ts',
   'test/unit/email.test.ts',
   'test/unit/feed.test.ts',
   'test/unit/notify-adapters.test.ts',
