@@ -18,6 +18,7 @@ export const mutationTests = [
   'test/unit/notify-ses-serialisation.test.ts',
   'test/unit/observability.test.ts',
   'test/unit/revision-format.test.ts',
+  'test/unit/revision-rules.test.ts',
   'test/unit/text-chunks.test.ts',
   'test/unit/text.test.ts',
   'test/unit/usecases-*.test.ts',
