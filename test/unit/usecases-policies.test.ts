@@ -143,6 +143,7 @@ const textV3 = { ...textV2, vi: 'Chính sách\n\nDữ liệu an toàn, xoá sau 
 describe('publishRevision', () => {
   it('publishes v1 with its texts and registers the policy once', async () => {
     const deps = setup();
+    const putText = vi.spyOn(deps.policies, 'putText');
     const onPublished = vi.fn(async () => {});
     const result = await publishRevision(
       { ...deps, onPublished },
@@ -169,6 +170,7 @@ describe('publishRevision', () => {
     expect(deps.policies.registered).toEqual(['privacy']);
     // Only the changed locale's text is stored again.
     expect(deps.policies.texts.size).toBe(3);
+    expect(putText).toHaveBeenCalledTimes(3);
   });
 
   it('stores nothing and starts nothing on a dry run', async () => {
@@ -240,7 +242,10 @@ describe('publishRevision', () => {
         { texts: textV1, change: 'material' },
         { dryRun: false },
       );
-      const settled = expect(attempt).rejects.toThrow('too many concurrent publishes; try again');
+      const settled = expect(attempt).rejects.toMatchObject({
+        code: 'VERSION_CONFLICT',
+        message: 'too many concurrent publishes; try again',
+      });
       await vi.runAllTimersAsync();
       await settled;
     } finally {
@@ -290,6 +295,10 @@ describe('reading policies', () => {
     expect(await catalog.revisions('privacy')).toHaveLength(1);
     await publishRevision(deps, 'privacy', { texts: textV2, change: 'minor' }, { dryRun: false });
     expect((await findRevision(withCache, 'privacy', 2)).version).toBe(2);
+    // A version the cached list holds is served from it, without asking the store.
+    const getRevision = vi.spyOn(deps.policies, 'getRevision');
+    expect((await findRevision(withCache, 'privacy', 1)).version).toBe(1);
+    expect(getRevision).not.toHaveBeenCalled();
   });
 
   it('says when a policy has nothing in effect yet', async () => {
@@ -333,6 +342,9 @@ describe('reading policies', () => {
     expect((await getPolicyView(deps, 'privacy')).policyId).toBe('privacy');
     await expect(getPolicyView(deps, 'nope')).rejects.toThrow('policy nope does not exist');
     const page = await pageRevisions(deps, 'privacy', 10, null);
+    // An empty page of a policy that exists (a cursor past the end) is an empty page, not a 404.
+    vi.spyOn(deps.policies, 'pageRevisions').mockResolvedValueOnce({ items: [], nextCursor: null });
+    expect(await pageRevisions(deps, 'privacy', 10, 'past-the-end')).toEqual({ items: [], nextCursor: null });
     expect(page.items.map((r) => r.version)).toEqual([1]);
     await expect(pageRevisions(deps, 'nope', 10, null)).rejects.toThrow('policy nope does not exist');
   });
