@@ -19,6 +19,7 @@ export const mutationTests = [
   'test/unit/observability.test.ts',
   'test/unit/revision-format.test.ts',
   'test/unit/revision-rules.test.ts',
+  'test/unit/schema-boundaries.test.ts',
   'test/unit/text-chunks.test.ts',
   'test/unit/text.test.ts',
   'test/unit/usecases-*.test.ts',
