@@ -86,6 +86,15 @@ describe('prepareRevision rules', () => {
     });
   });
 
+  it('refuses a summary in a locale the revision has no text in', () => {
+    expect(prepare({ summary: { en: 'What changed.' } }).revision.summary).toEqual({ en: 'What changed.' });
+    expect(rejection({ summary: { en: 'What changed.', vi: 'Thay đổi.' } })).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'the revision is not valid: summary.vi summary locale has no text in this revision',
+      details: [{ path: 'summary.vi', message: 'summary locale has no text in this revision' }],
+    });
+  });
+
   it('allows effectiveAt up to the clock-skew allowance in the past and up to the horizon ahead', () => {
     const at = (ms: number) => new Date(ms).toISOString();
     expect(prepare({ effectiveAt: at(NOW.getTime() - EFFECTIVE_AT_SKEW_MS) }).revision.effectiveAt).toBe(

@@ -465,14 +465,14 @@ describe('customers', () => {
 
 describe('RevisionCatalog', () => {
   it('serves the cached list within the TTL, reloads after it, and forgets failed loads', async () => {
-    let now = 0;
+    let now = 50_000;
     const listRevisions = vi.fn(async (_: string) => [] as Revision[]);
     const catalog = new RevisionCatalog({ listRevisions }, 1000, () => now);
     await catalog.revisions('p');
-    now = 999;
+    now = 50_999;
     await catalog.revisions('p');
     expect(listRevisions).toHaveBeenCalledTimes(1);
-    now = 1000;
+    now = 51_000;
     await catalog.revisions('p');
     expect(listRevisions).toHaveBeenCalledTimes(2);
     catalog.invalidate('p');
