@@ -7,15 +7,44 @@
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { type IPrincipal, type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, RecursiveLoop, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  type ILayerVersion,
+  LayerVersion,
+  LoggingFormat,
+  RecursiveLoop,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { bundleOptions, NODE_MAJOR, SOURCE_MAPS_NODE_OPTIONS } from './bundling';
+import {
+  bundleOptions,
+  NODE_MAJOR,
+  POWERTOOLS_VERSION,
+  powertoolsLayerParameter,
+  SOURCE_MAPS_NODE_OPTIONS,
+} from './bundling';
 
 /** Repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The official Powertools layer of the pinned release, one per stack: its ARN is read at deploy time
+ * from the public SSM parameter AWS keeps in every region (a CloudFormation parameter of type
+ * AWS::SSM::Parameter::Value<String>). Every function gets it; bundles mark Powertools external.
+ */
+export function powertoolsLayer(scope: Construct): ILayerVersion {
+  const stack = Stack.of(scope);
+  const id = 'PowertoolsLayer';
+  const existing = stack.node.tryFindChild(id) as ILayerVersion | undefined;
+  if (existing) return existing;
+  const arn = StringParameter.valueForStringParameter(stack, powertoolsLayerParameter(POWERTOOLS_VERSION));
+  return LayerVersion.fromLayerVersionArn(stack, id, arn);
+}
 
 const runtimes: Record<number, Runtime> = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X };
 
@@ -77,6 +106,7 @@ export class PolicyFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
+      layers: [powertoolsLayer(this)],
       deadLetterQueue: props.deadLetterQueue,
       reservedConcurrentExecutions: props.reservedConcurrency,
       recursiveLoop: props.allowRecursiveLoop ? RecursiveLoop.ALLOW : RecursiveLoop.TERMINATE,
@@ -112,6 +142,7 @@ export class PolicyFunction extends Construct {
           : {}),
         esbuildArgs: {
           '--charset': bundleOptions.charset,
+          '--legal-comments': bundleOptions.legalComments,
           ...Object.fromEntries(
             Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to]),
           ),

@@ -1,16 +1,22 @@
 /**
  * Powertools for AWS Lambda (TypeScript) behind the service's own ports: Logger receives every log event
  * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), Metrics
- * publishes the business counts as CloudWatch embedded metric format at the end of each invocation.
- * Tracer is deliberately absent from the API functions: it bundles aws-xray-sdk-core, ~125 KB and tens of
- * milliseconds of import on every cold start (docs/DEPLOY.md); `tracedClient` captures SDK clients of
- * the background functions only.
+ * publishes the business counts as CloudWatch embedded metric format at the end of each invocation, and
+ * Tracer records every AWS SDK call (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the
+ * invocation's trace: each client factory passes its client through `traced`.
+ *
+ * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
+ * the process runs in Lambda (AWS_EXECUTION_ENV) and POWERTOOLS_TRACE_ENABLED is not `false`, so `npm
+ * start`, the tests and the CLI never load it, never look for an X-Ray daemon and get their clients
+ * untouched. In Lambda the import happens during init (top-level await), where `npm run bench --
+ * bundles` measures it.
  *
  * Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME (set by
  * the stack); outside Lambda nothing here is used and logs stay plain JSON lines.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { logSink } from '../http/log';
 import type { BusinessMetric, MetricsSink } from '../ports';
@@ -31,6 +37,24 @@ export class PowertoolsMetrics implements MetricsSink {
     this.pending.clear();
     this.metrics.publishStoredMetrics();
   }
+}
+
+/** Whether SDK calls are traced: in Lambda, unless POWERTOOLS_TRACE_ENABLED is `false`. */
+export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.AWS_EXECUTION_ENV) && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
+}
+
+/**
+ * The process's Tracer, in Lambda only. HTTP(S) requests are not captured globally: the only outbound
+ * calls are SDK calls, which `traced` records once each (global capture would record them twice).
+ */
+const tracer: Tracer | undefined = tracingWanted()
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ captureHTTPsRequests: false })
+  : undefined;
+
+/** An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the same client. */
+export function traced<T>(client: T): T {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 export const noMetrics: MetricsSink = { count: () => {} };

@@ -6,6 +6,7 @@
 import { SESClient, type SESClientConfig, SendEmailCommand } from '@aws-sdk/client-ses';
 import { MailSendError } from '../domain/notification';
 import type { Mailer, OutgoingEmail } from '../ports';
+import { traced } from './observability';
 
 const THROTTLING = new Set([
   'Throttling',
@@ -64,7 +65,7 @@ export function createSesClient(opts: SesOptions = {}): SESClient {
   } else if (opts.region) {
     config.region = opts.region;
   }
-  return new SESClient(config);
+  return traced(new SESClient(config));
 }
 
 export class SesMailer implements Mailer {

@@ -5,6 +5,7 @@
  */
 import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from '../ports';
+import { traced } from './observability';
 
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 250 * 1024;
@@ -19,7 +20,7 @@ export function createSqsClient(
     config.region = opts.region ?? 'us-east-1';
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   } else if (opts.region) config.region = opts.region;
-  return new SQSClient(config);
+  return traced(new SQSClient(config));
 }
 
 /** Groups messages into SendMessageBatch calls under both limits. */

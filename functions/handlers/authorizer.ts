@@ -13,6 +13,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
+import { traced } from '../adapters/observability';
 import { resolveRole, type TokenSet } from '../http/auth';
 import { createLogger, describeError } from '../http/log';
 
@@ -144,7 +145,7 @@ export function createAuthorizer(
   };
 }
 
-const secrets = new SecretsManagerClient({});
+const secrets = traced(new SecretsManagerClient({}));
 let authorize: ((event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>) | undefined;
 
 export const handler = (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {

@@ -4,7 +4,7 @@
  * gives real SDK clients their credentials.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import { esbuildBuildOptions } from '../../lib/bundling';
 import { PROJECT_ROOT } from '../../lib/policy-function';
 
 const work = mkdtempSync(join(tmpdir(), 'policy-notify-bundling-'));
+// The externals (Powertools, aws-xray-sdk-core) resolve from here, as from the Powertools layer in Lambda.
+symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function bundle(name: string, source: string): Promise<string> {
@@ -94,5 +96,61 @@ describe('Lambda bundles and credentials', () => {
       logLevel: 'error',
     });
     expect(readFileSync(fullChain, 'utf8')).toContain('sso_session');
+  });
+});
+
+describe('Powertools Tracer on the SDK clients', () => {
+  /** What active tracing puts in a Lambda environment (the trace id of the current invocation aside). */
+  const lambdaTracing = {
+    AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_FUNCTION_NAME: 'policy-notify-test-worker',
+    LAMBDA_TASK_ROOT: work,
+    AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  };
+  let probe = '';
+  beforeAll(async () => {
+    probe = await bundle(
+      'tracing',
+      `import { createRequire } from 'node:module';
+       import { createDynamoClient } from './functions/adapters/dynamodb/client';
+       import { createSesClient } from './functions/adapters/ses';
+       import { createSqsClient } from './functions/adapters/sqs';
+       export async function probe() {
+         const clients = [createDynamoClient(), createSesClient(), createSqsClient()];
+         const loaded = Object.keys(createRequire(import.meta.url).cache);
+         return {
+           traced: clients.map((c) => c.middlewareStack.identify().some((m) => m.startsWith('XRaySDKInstrumentation'))),
+           xraySdkLoaded: loaded.some((f) => f.includes('aws-xray-sdk-core')),
+         };
+       }`,
+    );
+  });
+
+  it('leaves Powertools and the X-Ray SDK to the layer (not in the bundle)', () => {
+    const code = readFileSync(probe, 'utf8');
+    expect(code).toContain('"@aws-lambda-powertools/tracer"');
+    expect(code).not.toContain('Disabling centralized sampling in Lambda environment');
+    expect(code).not.toContain('class Tracer');
+  });
+
+  it('records every DynamoDB, SES and SQS call in Lambda with tracing on', () => {
+    const run = runProbe(probe, lambdaTracing);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ traced: [true, true, true], xraySdkLoaded: true });
+  });
+
+  it('does not load Tracer nor touch the clients when POWERTOOLS_TRACE_ENABLED is false', () => {
+    const run = runProbe(probe, { ...lambdaTracing, POWERTOOLS_TRACE_ENABLED: 'false' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ traced: [false, false, false], xraySdkLoaded: false });
+  });
+
+  it('does not load Tracer nor touch the clients outside Lambda (npm start, tests, CLI)', () => {
+    const run = runProbe(probe, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ traced: [false, false, false], xraySdkLoaded: false });
   });
 });

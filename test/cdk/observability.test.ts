@@ -61,3 +61,55 @@ describe('operations', () => {
     ]);
   });
 });
+
+describe('tracing (X-Ray active tracing, Powertools Tracer on SDK calls)', () => {
+  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+  const policies = resourcesOf(template, 'AWS::IAM::Policy');
+  /** The 11 functions of the service (API, authorizer, notification pipeline, events, reconciliation). */
+  const EXPECTED_FUNCTIONS = 11;
+
+  it('turns active tracing on for every function', () => {
+    expect(functions).toHaveLength(EXPECTED_FUNCTIONS);
+    for (const [id, fn] of functions) expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+  });
+
+  it('never switches Tracer off in Lambda (POWERTOOLS_TRACE_ENABLED is unset)', () => {
+    for (const [id, fn] of functions)
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED, id).toBeUndefined();
+  });
+
+  it('gives every function the official Powertools layer of release 2.36.0, resolved in the stack region', () => {
+    const parameters = Object.entries(template.toJSON().Parameters as Record<string, Cfn>).filter(
+      ([, p]) => p.Default === '/aws/service/powertools/typescript/generic/all/2.36.0',
+    );
+    expect(parameters).toHaveLength(1);
+    const [[parameterId, parameter]] = parameters as [[string, Cfn]];
+    expect(parameter.Type).toBe('AWS::SSM::Parameter::Value<String>');
+    for (const [id, fn] of functions) expect(fn.Properties.Layers, id).toEqual([{ Ref: parameterId }]);
+  });
+
+  it('lets each role write traces, with X-Ray as the only statement on Resource "*" (besides GetSendQuota)', () => {
+    const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0] as string));
+    expect(roles.size).toBe(EXPECTED_FUNCTIONS);
+    const xray = {
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    };
+    let sendQuotaRoles = 0;
+    for (const role of roles) {
+      const statements = policies
+        .filter(([, p]) => p.Properties.Roles.some((r: Cfn) => r.Ref === role))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Cfn[]);
+      const onStar = statements.filter((st) => st.Resource === '*');
+      // ses:GetSendQuota has no resource-level permissions either; only the send worker reads it.
+      const quota = onStar.filter((st) => st.Action === 'ses:GetSendQuota');
+      sendQuotaRoles += quota.length;
+      expect(
+        onStar.filter((st) => !quota.includes(st)),
+        role,
+      ).toEqual([xray]);
+    }
+    expect(sendQuotaRoles).toBe(1);
+  });
+});

@@ -4,6 +4,8 @@ import {
   endInvocation,
   metricsFromEnv,
   PowertoolsMetrics,
+  traced,
+  tracingWanted,
 } from '../../functions/adapters/observability';
 import { createLogger, logSink } from '../../functions/http/log';
 import type { MetricsSink } from '../../functions/ports';
@@ -106,5 +108,23 @@ describe('Lambda logs through Powertools Logger', () => {
     const lines = captureStdout(() => createLogger('local').warn('hello'));
     expect(lines[0]).toMatchObject({ level: 'warn', service: 'local', message: 'hello' });
     expect(metricsFromEnv()).toBe(metricsFromEnv());
+  });
+});
+
+describe('tracing switch', () => {
+  it('traces in Lambda unless POWERTOOLS_TRACE_ENABLED is false, never outside Lambda', () => {
+    const lambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' };
+    expect(tracingWanted(lambda)).toBe(true);
+    expect(tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(true);
+    expect(tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'false' })).toBe(false);
+    expect(tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'FALSE' })).toBe(false);
+    expect(tracingWanted({})).toBe(false);
+    expect(tracingWanted({ AWS_EXECUTION_ENV: '' })).toBe(false);
+    expect(tracingWanted({ POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(false);
+  });
+
+  it('hands clients back untouched in this (non-Lambda) process', () => {
+    const client = { middlewareStack: { use: () => expect.unreachable('no middleware outside Lambda') } };
+    expect(traced(client)).toBe(client);
   });
 });

@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { validationFailed } from '../../domain/errors';
+import { traced } from '../observability';
 
 export interface DynamoEndpoint {
   /** Set for the embedded store or DynamoDB Local; unset in AWS. */
@@ -27,7 +28,7 @@ export function createDynamoClient(opts: DynamoEndpoint = {}): DynamoDBClient {
   } else if (opts.region) {
     config.region = opts.region;
   }
-  return new DynamoDBClient(config);
+  return traced(new DynamoDBClient(config));
 }
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

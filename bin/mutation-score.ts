@@ -1,0 +1,191 @@
+/**
+ * The last step of `npm run mutate`: reads StrykerJS's JSON report (reports/mutation/mutation.json),
+ * and from it
+ * - merges `{"name": "quality.mutationScore", "value": <score>, "unit": "%"}` (and the counts behind it)
+ *   into bench-results.json, keeping every other record;
+ * - writes docs/MUTATION.md: the score per file and every surviving or uncovered mutant;
+ * - rewrites the figures between the `mutation:start` / `mutation:end` markers of README.md.
+ *
+ * The score is Stryker's mutation score: detected (killed or timed out) ÷ (detected + survived + no
+ * coverage); ignored mutants and ones that do not compile or crash the run count for neither side.
+ *
+ * Usage: `tsx bin/mutation-score.ts [report.json]` (run by `npm run mutate` after `stryker run`).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+
+type Status =
+  | 'Killed'
+  | 'Survived'
+  | 'NoCoverage'
+  | 'Timeout'
+  | 'CompileError'
+  | 'RuntimeError'
+  | 'Ignored'
+  | 'Pending';
+
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: Status;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
+interface Report {
+  files: Record<string, { source: string; mutants: Mutant[] }>;
+}
+
+export interface Counts {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  ignored: number;
+  errors: number;
+}
+
+export function countsOf(mutants: Mutant[]): Counts {
+  const c: Counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 };
+  for (const m of mutants) {
+    if (m.status === 'Killed') c.killed++;
+    else if (m.status === 'Timeout') c.timeout++;
+    else if (m.status === 'Survived') c.survived++;
+    else if (m.status === 'NoCoverage') c.noCoverage++;
+    else if (m.status === 'Ignored') c.ignored++;
+    else c.errors++;
+  }
+  return c;
+}
+
+/** Stryker's mutation score in percent, one decimal; NaN when nothing was valid. */
+export function mutationScore(c: Counts): number {
+  const detected = c.killed + c.timeout;
+  const valid = detected + c.survived + c.noCoverage;
+  return valid === 0 ? Number.NaN : Math.round((detected / valid) * 1000) / 10;
+}
+
+/** The same among the mutants some test ran (what the tests check, leaving out what no test reaches). */
+export function coveredScore(c: Counts): number {
+  return mutationScore({ ...c, noCoverage: 0 });
+}
+
+interface BenchRecord {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** `existing` with `records` replacing the entries of the same name, new ones appended. */
+export function mergeRecords(existing: BenchRecord[], records: BenchRecord[]): BenchRecord[] {
+  const names = new Set(records.map((r) => r.name));
+  return [...existing.filter((r) => !names.has(r.name)), ...records];
+}
+
+/** The mutated source text, on one line and shortened, for the listing. */
+function originalText(source: string, m: Mutant): string {
+  const lines = source.split('\n');
+  const { start, end } = m.location;
+  const text =
+    start.line === end.line
+      ? lines[start.line - 1]!.slice(start.column - 1, end.column - 1)
+      : `${lines[start.line - 1]!.slice(start.column - 1)} …`;
+  return shorten(text);
+}
+
+const shorten = (s: string, max = 80) => {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+};
+const cell = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+
+function main() {
+  const reportPath = process.argv[2] ?? 'reports/mutation/mutation.json';
+  if (!existsSync(reportPath)) {
+    process.stderr.write(`${reportPath} not found: run \`npm run mutate\` (StrykerJS) first\n`);
+    process.exit(1);
+  }
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+  const files = Object.entries(report.files)
+    .map(([path, f]) => ({ path: relative(process.cwd(), path) || path, ...f, counts: countsOf(f.mutants) }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const all = countsOf(files.flatMap((f) => f.mutants));
+  const score = mutationScore(all);
+  const covered = coveredScore(all);
+  const date = new Date().toISOString().slice(0, 10);
+
+  const records: BenchRecord[] = [
+    { name: 'quality.mutationScore', value: score, unit: '%' },
+    { name: 'quality.mutationScoreCovered', value: covered, unit: '%' },
+    { name: 'quality.mutantsKilled', value: all.killed + all.timeout, unit: 'mutants' },
+    { name: 'quality.mutantsSurvived', value: all.survived, unit: 'mutants' },
+    { name: 'quality.mutantsNoCoverage', value: all.noCoverage, unit: 'mutants' },
+  ];
+  const existing: BenchRecord[] = existsSync('bench-results.json')
+    ? JSON.parse(readFileSync('bench-results.json', 'utf8'))
+    : [];
+  writeFileSync('bench-results.json', `${JSON.stringify(mergeRecords(existing, records), null, 2)}\n`);
+
+  const md: string[] = [
+    '# Mutation testing: surviving mutants',
+    '',
+    `Generated by \`npm run mutate\` (StrykerJS, \`stryker.config.json\`) on ${date}; do not edit by hand.`,
+    '',
+    `Mutation score **${score} %** (${all.killed + all.timeout} detected, ${all.survived} survived, ` +
+      `${all.noCoverage} not reached by any of the unit tests in \`vitest.mutation.config.ts\`); ` +
+      `${covered} % of the mutants some test reaches. ${all.ignored} static mutants ignored (\`ignoreStatic\`).`,
+    '',
+    '| File | Score | Detected | Survived | No coverage |',
+    '| ---- | ----: | -------: | -------: | ----------: |',
+    ...files.map(
+      (f) =>
+        `| \`${f.path}\` | ${mutationScore(f.counts)} % | ${f.counts.killed + f.counts.timeout} | ` +
+        `${f.counts.survived} | ${f.counts.noCoverage} |`,
+    ),
+    '',
+    '## Survivors by file',
+    '',
+    'A survivor is a change to the code that every test covering it still passes. Mutants no test reaches',
+    'are counted per file above and listed here only by line.',
+  ];
+  for (const f of files) {
+    const survivors = f.mutants
+      .filter((m) => m.status === 'Survived')
+      .sort((a, b) => a.location.start.line - b.location.start.line);
+    const uncovered = f.mutants.filter((m) => m.status === 'NoCoverage');
+    if (survivors.length === 0 && uncovered.length === 0) continue;
+    md.push('', `### \`${f.path}\``, '');
+    if (survivors.length > 0) {
+      md.push('| Line | Mutator | Original | Replacement |', '| ---: | ------- | -------- | ----------- |');
+      for (const m of survivors)
+        md.push(
+          `| ${m.location.start.line} | ${m.mutatorName} | ${cell(originalText(f.source, m))} | ` +
+            `${cell(shorten(m.replacement ?? ''))} |`,
+        );
+    }
+    if (uncovered.length > 0) {
+      const lines = [...new Set(uncovered.map((m) => m.location.start.line))].sort((a, b) => a - b);
+      md.push('', `No coverage: ${uncovered.length} mutants on lines ${lines.join(', ')}.`);
+    }
+  }
+  writeFileSync('docs/MUTATION.md', `${md.join('\n')}\n`);
+
+  const readme = readFileSync('README.md', 'utf8');
+  const start = '<!-- mutation:start -->';
+  const end = '<!-- mutation:end -->';
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a >= 0 && b > a) {
+    const block =
+      `${start}\nLast run ${date}: mutation score **${score} %** ` +
+      `(${all.killed + all.timeout} mutants detected, ${all.survived} survived, ${all.noCoverage} not reached ` +
+      `by these unit tests; ${covered} % of the reached ones detected).\n${end}`;
+    writeFileSync('README.md', readme.slice(0, a) + block + readme.slice(b + end.length));
+  }
+  process.stdout.write(
+    `mutation score ${score} % (covered ${covered} %): ${all.killed + all.timeout} detected, ` +
+      `${all.survived} survived, ${all.noCoverage} no coverage; wrote bench-results.json, docs/MUTATION.md\n`,
+  );
+}
+
+if (process.argv[1]?.endsWith('mutation-score.ts')) main();

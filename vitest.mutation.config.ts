@@ -1,0 +1,60 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests StrykerJS runs against each mutant of functions/domain and functions/usecases
+ * (stryker.config.json, `npm run mutate`): the fast unit tests that import those folders. No browser,
+ * no DynamoDB Local or dynalite, no nested vitest runs: a mutant is re-tested by re-running only the
+ * tests that covered it (coverageAnalysis perTest), so every test here must be cheap to repeat.
+ */
+export const mutationTests = [
+  'test/unit/csv-injection.test.ts',
+  'test/unit/domain.test.ts',
+  'test/unit/domain-ids-notification.test.ts',
+  'test/unit/email.test.ts',
+  'test/unit/feed.test.ts',
+  'test/unit/notify-adapters.test.ts',
+  'test/unit/notify-domain.test.ts',
+  'test/unit/notify-quota.test.ts',
+  'test/unit/notify-ses-serialisation.test.ts',
+  'test/unit/observability.test.ts',
+  'test/unit/revision-format.test.ts',
+  'test/unit/revision-rules.test.ts',
+  'test/unit/schema-boundaries.test.ts',
+  'test/unit/text-chunks.test.ts',
+  'test/unit/text.test.ts',
+  'test/unit/usecases-*.test.ts',
+  'test/unit/valid-unicode.test.ts',
+];
+
+const slowOrUnfit = [
+  'in under \\d',
+  'safely and quickly',
+  'the very function the console embeds',
+  'accepts exactly what XML 1.0 accepts',
+  'gives the same output as the former regex implementation',
+  'treats exactly the characters',
+  'cuts only between code points',
+  'agrees with normalize\\(\\) for every character',
+  'keeps a real run under the rate',
+];
+
+export default defineConfig({
+  test: {
+    include: mutationTests,
+    // Left out here (they stay in `npm test`), each named in `slowOrUnfit` below:
+    // - wall-clock guards ("in under 200 ms", "safely and quickly"): they time the instrumented code;
+    // - the CSV test that checks the console embeds csvField's own source text (instrumented here);
+    // - exhaustive and property-based sweeps (every code point, thousands of generated texts) and a
+    //   rate test on the real clock: 1-5 s each plain, minutes per mutant under Stryker's coverage
+    //   instrumentation, which would make a run over functions/domain take hours on two cores.
+    testNamePattern: new RegExp(`^(?!.*(${slowOrUnfit.join('|')})).*$`),
+    environment: 'node',
+    testTimeout: 120_000,
+    env: {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_REGION: 'us-east-1',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
