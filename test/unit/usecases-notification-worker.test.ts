@@ -115,6 +115,7 @@ const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
   email: `${userId}@example.com`,
   locale: null,
   name: null,
+  timeZone: null,
   status: 'active',
   registeredAt: NOW.toISOString(),
   updatedAt: NOW.toISOString(),

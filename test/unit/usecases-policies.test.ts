@@ -12,6 +12,7 @@ import type {
   Customer,
   CustomerStore,
   Page,
+  PolicySettings,
   PolicyStore,
 } from '../../functions/ports';
 import { acknowledge, checkStatus, listAcknowledgments } from '../../functions/usecases/acknowledgments';
@@ -33,6 +34,14 @@ class MemoryPolicyStore implements PolicyStore {
   readonly registered: string[] = [];
   /** Revisions another writer slips in just before the next `putRevision` (a lost race). */
   readonly raceWith: Revision[] = [];
+  readonly settings = new Map<string, PolicySettings>();
+
+  async getSettings(policyId: string) {
+    return this.settings.get(policyId) ?? null;
+  }
+  async putSettings(policyId: string, settings: PolicySettings) {
+    this.settings.set(policyId, settings);
+  }
 
   async listPolicyIds() {
     return [...this.revisionsById.keys()];
@@ -107,6 +116,12 @@ class MemoryCustomerStore implements CustomerStore {
   }
   async delete(userId: string) {
     return this.byId.delete(userId);
+  }
+  async pageSuppressed(limit: number, cursor: string | null) {
+    const suppressed = [...this.byId.values()].filter((c) => c.status === 'suppressed');
+    const start = cursor === null ? 0 : Number(cursor);
+    const end = start + limit;
+    return { items: suppressed.slice(start, end), nextCursor: end < suppressed.length ? String(end) : null };
   }
   async suppressByEmail() {
     return 0;
@@ -418,6 +433,7 @@ describe('customers', () => {
         email: 'a@example.com',
         locale: null,
         name: null,
+        timeZone: null,
         status: 'active',
         registeredAt: T0.toISOString(),
         updatedAt: T0.toISOString(),
@@ -448,6 +464,7 @@ describe('customers', () => {
       userId: 'u1',
       email: 'a@example.com',
       locale: null,
+      timeZone: null,
       name: null,
       status: 'suppressed',
       suppressedReason: 'bounce',
