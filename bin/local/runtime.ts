@@ -6,17 +6,17 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
 import { createSesClient } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
+import { buildAcknowledgments } from '../../functions/composition/acknowledgments';
+import { buildCompliance } from '../../functions/composition/compliance';
+import { buildCustomers } from '../../functions/composition/customers';
+import { parseSettings } from '../../functions/composition/env';
+import { buildPublish } from '../../functions/composition/publish';
+import { buildRead } from '../../functions/composition/read';
+import { DEFAULTS } from '../../functions/domain/defaults';
 import type { OrgContact } from '../../functions/domain/email';
 import { createAcknowledgmentsHandler } from '../../functions/handlers/acknowledgments';
 import { createComplianceHandler } from '../../functions/handlers/compliance';
@@ -25,8 +25,7 @@ import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
-import type { Clock, IdGenerator } from '../../functions/ports';
-import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
+import type { Clock, IdGenerator, Queue } from '../../functions/ports';
 import { createLocalServer, dispatch, listen } from './http-server';
 import {
   type NotificationOptions,
@@ -88,6 +87,10 @@ export interface InProcessRequest {
   body?: string | Buffer;
 }
 
+/** The options that were given, as environment values. */
+const defined = (values: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string>;
+
 const DEFAULT_ORG: OrgContact = { name: 'Example Co.', phone: null, email: null };
 
 const randomToken = (role: string) => `${role}_${randomBytes(18).toString('base64url')}`;
@@ -114,23 +117,36 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const tables = tableNames(opts.tablePrefix ?? '');
     await ensureTables(client, tables);
 
-    const doc = createDocumentClient(client);
-    const clock = opts.clock ?? systemClock;
-    const ids = opts.ids ?? uuidIds;
-    const policies = new DynamoPolicyStore(doc, tables.policies);
-    const counts = new DynamoCountStore(doc, tables.acknowledgments);
-    const customers = new DynamoCustomerStore(doc, tables.customers, counts);
-    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments, counts);
-    const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
-    const suppressions = new DynamoSuppressionStore(doc, tables.notifications);
+    const adapters = {
+      db: { doc: createDocumentClient(client), tables },
+      clock: opts.clock ?? systemClock,
+      ids: opts.ids ?? uuidIds,
+    };
+    // Each function built by its Lambda builder on the embedded store: one instance of each, with its
+    // own caches, as in AWS where each function has its own memory. Settings parse the same schemas.
+    const cache = defined({ REVISION_CACHE_TTL_MS: opts.revisionCacheTtlMs?.toString() });
+    const org = opts.orgContact ?? DEFAULT_ORG;
     // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
     let pipeline: NotificationPipeline | undefined;
-    // One catalog per function, as in AWS where each function has its own memory.
-    const catalog = () =>
-      new RevisionCatalog(policies, opts.revisionCacheTtlMs ?? DEFAULT_REVISION_CACHE_TTL_MS);
-    const publishCatalog = catalog();
-    const readCatalog = catalog();
-    const ackCatalog = catalog();
+    const fanoutQueue: Queue = {
+      sendBatch: async (messages) => {
+        if (!pipeline) throw new Error('the notification pipeline is not started yet');
+        await pipeline.fanoutQueue.sendBatch(messages);
+      },
+    };
+    const acknowledgments = buildAcknowledgments(adapters, parseSettings('acknowledgments', cache));
+    let read: ReturnType<typeof buildRead> | undefined;
+    const publish = buildPublish(
+      { ...adapters, queues: { fanout: fanoutQueue } },
+      parseSettings('publish', cache),
+      {
+        // In one process the other functions' caches can be told at once; in AWS their TTL bounds staleness.
+        published: (revision) => {
+          read?.catalog.invalidate(revision.policyId);
+          acknowledgments.catalog.invalidate(revision.policyId);
+        },
+      },
+    );
 
     // Feed links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
     let readHandler: ReturnType<typeof createReadHandler> | undefined;
@@ -139,29 +155,10 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         if (!readHandler) throw new Error('the read function is not ready');
         return readHandler(event);
       },
-      publish: createPublishHandler({
-        policies,
-        catalog: publishCatalog,
-        clock,
-        // In one process the other functions' caches can be told at once; in AWS their TTL bounds staleness.
-        onPublished: async (revision) => {
-          readCatalog.invalidate(revision.policyId);
-          ackCatalog.invalidate(revision.policyId);
-          await pipeline?.onPublished(revision);
-        },
-        notifications: notificationStore,
-        suppressions,
-      }),
-      customers: createCustomersHandler({ customers, clock }),
-      acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
-      compliance: createComplianceHandler({
-        policies,
-        catalog: catalog(),
-        clock,
-        acks,
-        counts,
-        notices: new DynamoNoticeReader(doc, tables.notifications),
-      }),
+      publish: createPublishHandler(publish),
+      customers: createCustomersHandler(buildCustomers(adapters, parseSettings('customers', {}))),
+      acknowledgments: createAcknowledgmentsHandler(acknowledgments),
+      compliance: createComplianceHandler(buildCompliance(adapters, parseSettings('compliance', cache))),
     };
 
     const tokens = {
@@ -179,27 +176,21 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         }),
     );
     const url = `http://127.0.0.1:${port}`;
-    readHandler = createReadHandler({
-      policies,
-      catalog: readCatalog,
-      clock,
-      publicBaseUrl: opts.publicBaseUrl ?? url,
-      orgName: (opts.orgContact ?? DEFAULT_ORG).name,
-    });
+    read = buildRead(
+      adapters,
+      parseSettings('read', { ...cache, PUBLIC_BASE_URL: opts.publicBaseUrl ?? url, ORG_NAME: org.name }),
+    );
+    readHandler = createReadHandler(read);
     const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
     if (!opts.sesClient) closers.push(async () => sesClient.destroy());
-    const notifications = startNotificationPipeline(
-      { notifications: notificationStore, customers, policies, suppressions },
-      clock,
-      {
-        from: opts.sesFromAddress ?? 'privacy@example.com',
-        sesMaxSendRate: opts.sesMaxSendRate ?? 14,
-        publicBaseUrl: opts.publicBaseUrl ?? url,
-        org: opts.orgContact ?? DEFAULT_ORG,
-        sesClient,
-        ...opts.notifications,
-      },
-    );
+    const notifications = startNotificationPipeline(adapters, {
+      from: opts.sesFromAddress ?? 'privacy@example.com',
+      sesMaxSendRate: opts.sesMaxSendRate ?? DEFAULTS.sesMaxSendRate,
+      publicBaseUrl: opts.publicBaseUrl ?? url,
+      org,
+      sesClient,
+      ...opts.notifications,
+    });
     pipeline = notifications;
     closers.push(() => notifications.stop());
     // Once at start: campaigns a previous run left unstarted or stalled carry on. The queues are in

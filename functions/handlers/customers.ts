@@ -1,12 +1,12 @@
 /** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
-import { systemClock } from '../adapters/system';
+import { customersFromEnv } from '../composition/customers';
+import { lazyHandler } from '../composition/lambda';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';
 import { matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
-import { countingCustomerStoreFromEnv, lazyHandler } from './wiring';
 
 /** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
 const EMAIL =
@@ -47,6 +47,4 @@ export const customerOperations: Operations<CustomerDeps> = {
 
 export const createCustomersHandler = (deps: CustomerDeps) =>
   createApiHandler('customers', customerOperations, deps);
-export const handler = lazyHandler(() =>
-  createCustomersHandler({ customers: countingCustomerStoreFromEnv(), clock: systemClock }),
-);
+export const handler = lazyHandler(() => createCustomersHandler(customersFromEnv()));

@@ -3,7 +3,8 @@
  * Policies table, read/write on Notifications and send on the fan-out queue (NOTIFICATIONS_TABLE,
  * FANOUT_QUEUE_URL): publishing a notified revision starts its campaign.
  */
-import { metricsFromEnv } from '../adapters/observability';
+import { lazyHandler } from '../composition/lambda';
+import { publishFromEnv } from '../composition/publish';
 import { notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { DOCUMENT_FORMATS } from '../domain/revision';
@@ -11,19 +12,11 @@ import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
-import { createLogger } from '../http/log';
 import { parseWith } from '../http/validate';
 import type { NotificationStore, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
-import { campaignStarter, notificationStatus } from '../usecases/notifications';
+import { notificationStatus } from '../usecases/notifications';
 import { type PublishDeps, publishRevision } from '../usecases/policies';
-import {
-  lazyHandler,
-  notificationStoreFromEnv,
-  policyDepsFromEnv,
-  queueFromEnv,
-  suppressionStoreFromEnv,
-} from './wiring';
 
 /** The notification store serves the progress route, the suppression store the suppression routes. */
 export type PublishHandlerDeps = PublishDeps & {
@@ -129,23 +122,4 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
 
 export const createPublishHandler = (deps: PublishHandlerDeps) =>
   createApiHandler('publish', publishOperations, deps);
-export const handler = lazyHandler(() => {
-  const base = policyDepsFromEnv();
-  const notifications = notificationStoreFromEnv();
-  const onPublished = campaignStarter({
-    notifications,
-    fanoutQueue: queueFromEnv('FANOUT_QUEUE_URL'),
-    clock: base.clock,
-    logger: createLogger('publish'),
-  });
-  const metrics = metricsFromEnv();
-  return createPublishHandler({
-    ...base,
-    notifications,
-    suppressions: suppressionStoreFromEnv(),
-    onPublished: async (revision) => {
-      metrics.count('PublishedRevisions');
-      await onPublished(revision);
-    },
-  });
-});
+export const handler = lazyHandler(() => createPublishHandler(publishFromEnv()));

@@ -1,0 +1,190 @@
+/**
+ * The environment of every function, parsed in one place: a zod schema per function over the variables
+ * it reads, with the defaults of functions/domain/defaults.ts. Lambda parses `process.env`; the local
+ * runtime and the benchmarks parse the same schemas over the values they choose, so a default is never
+ * written twice. Errors name the variable and never echo a secret.
+ *
+ * Tables and queues come from the function's declared needs (./needs.ts): exactly the variables the
+ * stack sets for what it granted.
+ */
+import { type TableKey, type TableNames, tableDefs } from '../adapters/dynamodb/tables';
+import { DEFAULTS } from '../domain/defaults';
+import { isSafeAddress, type OrgContact, singleLine } from '../domain/email';
+import * as z from '../domain/schema';
+import { type FunctionName, functionNeeds, type Needs, type QueueKey, queueEnvVar } from './needs';
+
+export type Env = Record<string, string | undefined>;
+
+const WHOLE = 'must be a whole number';
+/** A whole number of milliseconds (or items), `fallback` when unset. */
+const whole = (fallback: number, min = 0) =>
+  z._default(z.coerce.number(WHOLE).check(z.int(WHOLE), z.minimum(min, WHOLE)), fallback);
+const POSITIVE = 'must be a positive number';
+/** A positive rate (fractions allowed: 0.5 is one send every two seconds). */
+const rate = (fallback: number) =>
+  z._default(
+    z.coerce.number(POSITIVE).check(z.refine((n) => Number.isFinite(n) && n > 0, POSITIVE)),
+    fallback,
+  );
+const required = z.string('is required').check(z.minLength(1, 'is required'));
+const optionalText = z.optional(z.string());
+
+/** An absolute http(s) URL without trailing slashes (links are built by appending paths). */
+const baseUrl = z.pipe(
+  required.check(
+    z.refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'https:' || url.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    }, 'must be an absolute http(s) URL'),
+  ),
+  z.transform((value) => value.replace(/\/+$/, '')),
+);
+
+const apiCache = { REVISION_CACHE_TTL_MS: whole(DEFAULTS.revisionCacheTtlMs) };
+
+/** Each function's settings: the variables it reads (besides tables and queues) and what they become. */
+export const settingsSchemas = {
+  read: z.pipe(
+    z.looseObject({ PUBLIC_BASE_URL: baseUrl, ORG_NAME: required, ...apiCache }),
+    z.transform((e) => ({
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      orgName: e.ORG_NAME,
+      revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
+    })),
+  ),
+  publish: z.pipe(
+    z.looseObject({ ...apiCache }),
+    z.transform((e) => ({
+      revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
+      fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
+    })),
+  ),
+  customers: z.pipe(
+    z.looseObject({}),
+    z.transform(() => ({})),
+  ),
+  acknowledgments: z.pipe(
+    z.looseObject({ ...apiCache }),
+    z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
+  ),
+  compliance: z.pipe(
+    z.looseObject({ ...apiCache }),
+    z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
+  ),
+  'notify-fanout': z.pipe(
+    z.looseObject({}),
+    z.transform(() => ({
+      fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
+      pageSize: DEFAULTS.fanoutPageSize,
+      batchSize: DEFAULTS.recipientsPerBatch,
+    })),
+  ),
+  'notify-worker': z.pipe(
+    z.looseObject({
+      SES_FROM_ADDRESS: required.check(z.refine(isSafeAddress, 'must be a bare email address')),
+      SES_CONFIGURATION_SET: optionalText,
+      SES_MAX_SEND_RATE: rate(DEFAULTS.sesMaxSendRate),
+      SES_QUOTA_REFRESH_MS: whole(DEFAULTS.sesQuotaRefreshMs),
+      PUBLIC_BASE_URL: baseUrl,
+      ORG_NAME: required,
+      ORG_PHONE: optionalText,
+      ORG_EMAIL: optionalText,
+      NOTIFY_LEASE_MS: whole(DEFAULTS.claimLeaseMs),
+      NOTIFY_SEND_CONCURRENCY: whole(DEFAULTS.sendConcurrency, 1),
+    }),
+    z.transform((e) => ({
+      fromAddress: e.SES_FROM_ADDRESS,
+      configurationSet: e.SES_CONFIGURATION_SET,
+      sesMaxSendRate: e.SES_MAX_SEND_RATE,
+      quotaRefreshMs: e.SES_QUOTA_REFRESH_MS,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      org: {
+        name: singleLine(e.ORG_NAME),
+        phone: e.ORG_PHONE ? singleLine(e.ORG_PHONE) : null,
+        email: e.ORG_EMAIL ? singleLine(e.ORG_EMAIL) : null,
+      } satisfies OrgContact,
+      leaseMs: e.NOTIFY_LEASE_MS,
+      sendConcurrency: e.NOTIFY_SEND_CONCURRENCY,
+      sendAttempts: DEFAULTS.sendAttempts,
+      retryBaseMs: DEFAULTS.retryBaseMs,
+      retryMaxMs: DEFAULTS.retryMaxMs,
+      markAttempts: DEFAULTS.markAttempts,
+      quotaWaitSeconds: DEFAULTS.quotaWaitSeconds,
+    })),
+  ),
+  'notify-sweeper': z.pipe(
+    z.looseObject({ NOTIFY_STALL_MS: whole(DEFAULTS.stallMs) }),
+    z.transform((e) => ({
+      stallMs: e.NOTIFY_STALL_MS,
+      fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
+      batchSize: DEFAULTS.recipientsPerBatch,
+    })),
+  ),
+  'ses-events': z.pipe(
+    z.looseObject({}),
+    z.transform(() => ({})),
+  ),
+  'reconcile-counts': z.pipe(
+    z.looseObject({}),
+    z.transform(() => ({})),
+  ),
+  authorizer: z.pipe(
+    z.looseObject({
+      API_TOKENS_SECRET_ARN: required,
+      TOKEN_CACHE_TTL_MS: whole(DEFAULTS.tokenCacheTtlMs),
+    }),
+    z.transform((e) => ({ secretId: e.API_TOKENS_SECRET_ARN, tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS })),
+  ),
+} satisfies Record<FunctionName, z.ZodMiniType>;
+
+export type Settings<F extends FunctionName> = z.infer<(typeof settingsSchemas)[F]>;
+
+/** Unset and empty variables are alike: both take the default (or fail when required). */
+const present = (env: Env) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+
+/** Throws naming the first bad variable: `environment variable X is required` / `... must be ...`. */
+export function parseSettings<F extends FunctionName>(fn: F, env: Env): Settings<F> {
+  const result = settingsSchemas[fn].safeParse(present(env));
+  if (result.success) return result.data as Settings<F>;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? '');
+  const value = env[name];
+  // A URL is quoted back (it is public); nothing else is.
+  const shown = name.endsWith('_URL') && value ? `, got "${value.slice(0, 200)}"` : '';
+  throw new Error(`environment variable ${name} ${issue.message}${shown}`);
+}
+
+/** Where a function's tables and queues are, from the variables its needs put in its environment. */
+export interface Locations {
+  tables: Partial<TableNames>;
+  queueUrls: Partial<Record<QueueKey, string>>;
+  /** Set for the embedded store, DynamoDB Local or an emulator; unset in AWS. */
+  dynamodbEndpoint: string | undefined;
+  sqsEndpoint: string | undefined;
+  sesEndpoint: string | undefined;
+  region: string | undefined;
+}
+
+export function parseLocations(fn: FunctionName, env: Env): Locations {
+  const needs: Needs = functionNeeds[fn];
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is required`);
+    return value;
+  };
+  return {
+    tables: Object.fromEntries(
+      Object.keys(needs.tables).map((key) => [key, need(tableDefs[key as TableKey].envVar)]),
+    ),
+    queueUrls: Object.fromEntries((needs.sendsTo ?? []).map((q) => [q, need(queueEnvVar[q])])),
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    sqsEndpoint: env.SQS_ENDPOINT || undefined,
+    sesEndpoint: env.SES_ENDPOINT || undefined,
+    region: env.AWS_REGION || undefined,
+  };
+}

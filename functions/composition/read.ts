@@ -1,0 +1,24 @@
+/** The read function (public pages, policies, revisions, texts, diffs). */
+import type { ReadDeps } from '../handlers/read';
+import { RevisionCatalog } from '../usecases/catalog';
+import type { Adapters } from './adapters';
+import { lambdaDb } from './dynamo';
+import type { Settings } from './env';
+import { environmentOf, system } from './lambda';
+import { policyStore } from './stores';
+
+export function buildRead(a: Adapters, s: Settings<'read'>): ReadDeps {
+  const policies = policyStore(a.db);
+  return {
+    policies,
+    catalog: new RevisionCatalog(policies, s.revisionCacheTtlMs),
+    clock: a.clock,
+    publicBaseUrl: s.publicBaseUrl,
+    orgName: s.orgName,
+  };
+}
+
+export function readFromEnv(): ReadDeps {
+  const { settings, locations } = environmentOf('read');
+  return buildRead({ ...system, db: lambdaDb(locations) }, settings);
+}
