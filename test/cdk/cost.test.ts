@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { notificationFunctionSpecs } from '../../lib/catalog';
+import { notificationFunctionSpecs } from '../../lib/function-specs';
 import { fixedCostRows, PRICES_AS_OF, runsPerMonth } from '../../lib/cost-model';
 import { type Cfn, logicalId, resourcesOf, testApp } from './support';
 

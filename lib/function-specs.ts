@@ -1,39 +1,21 @@
 /**
- * Every Lambda function of the service and exactly what it may touch. The API functions are derived
- * from the route table's distinct `fn` values; each needs an entry in `apiFunctionGrants`, and a route
- * naming an `fn` without one fails synth (and the bench) with a message saying where to add it.
+ * Every Lambda function of the service: its entry, timeout and memory, and what it may touch, which is
+ * what its builder declares it needs (functions/composition/needs.ts): the grants follow the code. The
+ * API functions are derived from the route table's distinct `fn` values; a route naming an `fn` without
+ * declared needs fails synth (and the bench) with a message saying where to add it.
  *
  * Plain data (no CDK import): the stateless stack turns it into IAM statements and environment
  * variables, the benchmark into a list of bundles.
  */
 import { type TableKey, tableDefs } from '../functions/adapters/dynamodb/tables';
+import { API_FUNCTIONS, functionNeeds, type Needs, queueEnvVar } from '../functions/composition/needs';
 import type { Route } from '../functions/http/routes';
 
-/**
- * `counters`: the sharded counters and per-user count state kept in the Acknowledgments table (get, put,
- * update by key; no Query, no delete), for functions that change what is counted but own another table.
- */
-export type TableAccess = 'read' | 'readWrite' | 'counters';
-export type QueueKey = 'fanout' | 'send';
+export type { ConfigEnvVar, QueueKey, TableAccess } from '../functions/composition/needs';
+export { queueEnvVar };
 
-/** Deployment settings a function may read from its environment (values: lib/stateless-stack.ts). */
-export type ConfigEnvVar =
-  | 'PUBLIC_BASE_URL'
-  | 'ORG_NAME'
-  | 'ORG_PHONE'
-  | 'ORG_EMAIL'
-  | 'SES_FROM_ADDRESS'
-  | 'SES_CONFIGURATION_SET'
-  | 'SES_MAX_SEND_RATE';
-
-export interface Grants {
-  /** Tables the function reads or writes; each also puts the table's `envVar` in its environment. */
-  tables: Partial<Record<TableKey, TableAccess>>;
-  /** Queues the function enqueues to; each also puts `<QUEUE>_QUEUE_URL` in its environment. */
-  sendsTo?: QueueKey[];
-  /** Settings (not privileges) the function reads. */
-  configEnv?: ConfigEnvVar[];
-}
+/** What a function may touch: its builder's declared needs (functions/composition/needs.ts). */
+export type Grants = Needs;
 
 export interface FunctionSpec extends Grants {
   /** Function group name: `fn` for API functions, the handler file's name otherwise. */
@@ -42,10 +24,6 @@ export interface FunctionSpec extends Grants {
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
-  /** ses:SendEmail on the sender identity and configuration set only. */
-  sendsEmail?: boolean;
-  /** secretsmanager:GetSecretValue on the API token secret only. */
-  readsApiTokens?: boolean;
   /**
    * The function feeds its own queue on purpose (bounded by a checkpoint), so Lambda's recursive loop
    * detection, which stops such a chain after about 16 rounds, must let it run.
@@ -53,23 +31,10 @@ export interface FunctionSpec extends Grants {
   recursiveByDesign?: boolean;
 }
 
-export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL', send: 'SEND_QUEUE_URL' };
-
-/** Grants per route-table `fn`. Add an entry here when the route table names a new function. */
-export const apiFunctionGrants: Record<string, Grants> = {
-  /** Public reads; PUBLIC_BASE_URL makes the policy pages and feed link to themselves, ORG_NAME authors the feed. */
-  read: { tables: { policies: 'read' }, configEnv: ['PUBLIC_BASE_URL', 'ORG_NAME'] },
-  publish: {
-    tables: { policies: 'readWrite', notifications: 'readWrite' },
-    sendsTo: ['fanout'],
-  },
-  customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
-  acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },
-  /** Acknowledgment exports, counts (from the counters), a user's timeline and receipts: reads only. */
-  compliance: {
-    tables: { policies: 'read', acknowledgments: 'read', notifications: 'read' },
-  },
-};
+/** Grants per route-table `fn`: the API functions' declared needs. */
+export const apiFunctionGrants: Record<string, Grants> = Object.fromEntries(
+  API_FUNCTIONS.map((fn) => [fn, functionNeeds[fn]]),
+);
 
 const API_TIMEOUT_SECONDS = 10;
 const API_MEMORY_MB = 1024;
@@ -86,8 +51,8 @@ export function apiFunctionSpecs(
     if (!grants) {
       const example = routeTable.find((r) => r.fn === name);
       throw new Error(
-        `The route table names function "${name}" (${example?.method} ${example?.path}) but lib/catalog.ts has no ` +
-          `grants for it: add "${name}" to apiFunctionGrants with the tables and queues it uses.`,
+        `The route table names function "${name}" (${example?.method} ${example?.path}) but there are no ` +
+          `grants for it: add "${name}" to functionNeeds (functions/composition/needs.ts) and API_FUNCTIONS.`,
       );
     }
     return {
@@ -107,8 +72,7 @@ export const notificationFunctionSpecs = {
     entry: handlerEntry('notify-fanout'),
     timeoutSeconds: 120,
     memoryMb: 1024,
-    tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
-    sendsTo: ['send', 'fanout'],
+    ...functionNeeds['notify-fanout'],
     // Each step enqueues the next one: 1,000,000 customers at 500 per page is a 2,000-step chain.
     recursiveByDesign: true,
   },
@@ -118,36 +82,21 @@ export const notificationFunctionSpecs = {
     // A batch of 50 recipients at a sandbox account's 1 email/s split over 2 instances takes 100 s.
     timeoutSeconds: 300,
     memoryMb: 1024,
-    tables: { customers: 'read', policies: 'read', notifications: 'readWrite' },
-    sendsEmail: true,
-    // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
-    sendsTo: ['send'],
-    configEnv: [
-      'SES_FROM_ADDRESS',
-      'SES_CONFIGURATION_SET',
-      'SES_MAX_SEND_RATE',
-      'PUBLIC_BASE_URL',
-      'ORG_NAME',
-      'ORG_PHONE',
-      'ORG_EMAIL',
-    ],
+    ...functionNeeds['notify-worker'],
   },
   sweeper: {
     name: 'notify-sweeper',
     entry: handlerEntry('notify-sweeper'),
     timeoutSeconds: 50,
     memoryMb: 512,
-    tables: { policies: 'read', notifications: 'readWrite' },
-    // The send queue too: batches of a campaign without progress are put on it again.
-    sendsTo: ['fanout', 'send'],
+    ...functionNeeds['notify-sweeper'],
   },
   sesEvents: {
     name: 'ses-events',
     entry: handlerEntry('ses-events'),
     timeoutSeconds: 30,
     memoryMb: 512,
-    // Notifications: the suppression list and delivery times in the ledger.
-    tables: { customers: 'readWrite', notifications: 'readWrite', acknowledgments: 'counters' },
+    ...functionNeeds['ses-events'],
   },
   /** Recomputes the counters from the tables on a schedule (functions/usecases/counts.ts). */
   reconcileCounts: {
@@ -156,7 +105,7 @@ export const notificationFunctionSpecs = {
     // A million customers and a million acknowledgments are ~2,000 Query pages: a few minutes at most.
     timeoutSeconds: 900,
     memoryMb: 1024,
-    tables: { policies: 'read', customers: 'read', acknowledgments: 'readWrite' },
+    ...functionNeeds['reconcile-counts'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -165,8 +114,7 @@ export const authorizerSpec: FunctionSpec = {
   entry: handlerEntry('authorizer'),
   timeoutSeconds: 5,
   memoryMb: 512,
-  tables: {},
-  readsApiTokens: true,
+  ...functionNeeds.authorizer,
 };
 
 /** Every function of the service: what the stack deploys and the benchmark bundles. */
