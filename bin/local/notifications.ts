@@ -13,7 +13,7 @@ import {
 import { ConfiguredSendQuota } from '../../functions/adapters/send-quota';
 import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
 import type { Adapters } from '../../functions/composition/adapters';
-import { parseSettings, type Settings } from '../../functions/composition/env';
+import { type Env, parseSettings, type Settings } from '../../functions/composition/env';
 import { buildNotifyFanout } from '../../functions/composition/notify-fanout';
 import { buildNotifySweeper } from '../../functions/composition/notify-sweeper';
 import { buildNotifyWorker, type NotifyWorkerDeps } from '../../functions/composition/notify-worker';
@@ -31,6 +31,8 @@ import type { Logger, Mailer, MetricsSink, NotificationStore, Pacer } from '../.
 import { campaignStarter, type SweepReport } from '../../functions/usecases/notifications';
 
 export interface NotificationOptions {
+  /** The worker's other variables (NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY, ...), parsed as in Lambda. */
+  env?: Env;
   from: string;
   publicBaseUrl: string;
   org: OrgContact;
@@ -102,6 +104,7 @@ export interface NotificationPipeline {
 /** The worker's settings: the Lambda function's own schema and defaults, with this run's choices. */
 export function workerSettings(opts: NotificationOptions): Settings<'notify-worker'> {
   const settings = parseSettings('notify-worker', {
+    ...opts.env,
     SES_FROM_ADDRESS: opts.from,
     PUBLIC_BASE_URL: opts.publicBaseUrl,
     ORG_NAME: opts.org.name,

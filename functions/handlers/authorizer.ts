@@ -16,14 +16,15 @@ import type {
 import { authorizerFromEnv } from '../composition/authorizer';
 import { lazyHandler } from '../composition/lambda';
 import { DEFAULTS } from '../domain/defaults';
+import type { AuthorizerContext } from '../http/api';
 import { resolveRole, type TokenSet } from '../http/auth';
 import { createLogger, describeError } from '../http/log';
 
 export const NO_ROLE = 'none';
 export const DEFAULT_TOKEN_CACHE_TTL_MS = DEFAULTS.tokenCacheTtlMs;
 
-export type AuthorizerContext = { role: string };
-export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+/** The context the API function reads (functions/http/api.ts); the authorizer always sets the role. */
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Required<AuthorizerContext>>;
 
 const logger = createLogger('authorizer');
 

@@ -1,6 +1,7 @@
 /** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
 import { customersFromEnv } from '../composition/customers';
 import { lazyHandler } from '../composition/lambda';
+import { EMAIL_ADDRESS } from '../domain/email';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';
 import { matching } from '../domain/schema';
@@ -8,17 +9,13 @@ import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
 
-/** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
-const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
 export const customerSchema = z.strictObject({
   email: z
     .string()
     .check(
       z.maxLength(254),
       z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
-      z.regex(EMAIL, 'not a valid email address'),
+      z.regex(EMAIL_ADDRESS, 'not a valid email address'),
     ),
   locale: z.optional(z.pipe(matching(LOCALE, 'must be a BCP 47 language tag'), z.transform(canonicalLocale))),
   name: z.optional(

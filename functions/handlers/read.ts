@@ -7,7 +7,7 @@ import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
-import { currentRevision, policyView } from '../domain/timeline';
+import { currentRevision, policyView } from '../domain/status-rules';
 import { type ApiRequest, createApiHandler, type Operations } from '../http/api';
 import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';

@@ -22,6 +22,7 @@ import {
   routes,
 } from './routes';
 
+/** What the Lambda authorizer (functions/handlers/authorizer.ts) passes on: the caller's role. */
 export type AuthorizerContext = { role?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
@@ -172,8 +173,8 @@ export function createApiHandler<D>(
       const result = await operation(
         {
           route,
-          params: lowerKeysPreserve(event.pathParameters),
-          query: lowerKeysPreserve(event.queryStringParameters),
+          params: definedValues(event.pathParameters),
+          query: definedValues(event.queryStringParameters),
           headers,
           body,
           role,
@@ -220,7 +221,8 @@ function asErrorPage(failure: ApiResponse): ApiResponse {
   };
 }
 
-const lowerKeysPreserve = (h: Record<string, string | undefined> | undefined) =>
+/** The entries whose value is set (API Gateway gives parameters as optional strings). */
+const definedValues = (h: Record<string, string | undefined> | undefined) =>
   Object.fromEntries(Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 
 function encode(result: ApiResult): ApiResponse {

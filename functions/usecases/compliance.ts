@@ -6,8 +6,8 @@
 import type { ReceiptCheck } from '../domain/entities';
 import { IntegrityError, notFound } from '../domain/errors';
 import { type Revision, verifyChain } from '../domain/revision';
+import { requiredRevision } from '../domain/status-rules';
 import { contentHash } from '../domain/text';
-import { requiredRevision } from '../domain/timeline';
 import type { Acknowledgment, AcknowledgmentStore, CountStore, Notice, NoticeReader, Page } from '../ports';
 import type { PolicyDeps } from './policies';
 

@@ -6,7 +6,7 @@ import type { DiffOp, PolicyDiff, Section } from '../domain/diff';
 import type { DiffWindow } from '../domain/diff/bound';
 import { type DocumentModel, documentModel, headingId, plainText } from '../domain/document';
 import type { Revision } from '../domain/revision';
-import type { PolicyView } from '../domain/timeline';
+import type { PolicyView } from '../domain/status-rules';
 import { escapeAttr, escapeHtml, layout } from './html';
 import { renderBlockChanges, renderMarkdown } from './markdown';
 import { formatDate, languageName, type PageStrings, stringsFor } from './strings';

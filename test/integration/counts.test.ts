@@ -11,7 +11,7 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { COUNTER_SHARDS, DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { requiredRevision } from '../../functions/domain/timeline';
+import { requiredRevision } from '../../functions/domain/status-rules';
 import type { CountReconciler } from '../../functions/ports';
 import { acknowledge } from '../../functions/usecases/acknowledgments';
 import { RevisionCatalog } from '../../functions/usecases/catalog';

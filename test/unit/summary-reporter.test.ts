@@ -53,4 +53,18 @@ describe('summary reporter', () => {
     expect(run.lines.at(-1)).toBe('2 passed, 0 failed');
     expect(run.stdout).not.toContain('failed outside');
   });
+
+  it('counts skipped tests in its last line and names their suites, never a silent pass', {
+    timeout: 120_000,
+  }, () => {
+    const run = vitest({
+      'skipped.test.ts':
+        "describe.skipIf(true)('needs a tool (skipped: not installed)', () => { it('a', () => {}); it('b', () => {}); });\n",
+    });
+    expect(run.code).toBe(0);
+    expect(run.lines.at(-1)).toBe('2 passed, 0 failed, 2 skipped');
+    expect(run.stdout).toContain(
+      '2 test(s) skipped:\n  skipped.test.ts > needs a tool (skipped: not installed)\n',
+    );
+  });
 });
