@@ -138,7 +138,11 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     let read: ReturnType<typeof buildRead> | undefined;
     const publish = buildPublish(
       { ...adapters, queues: { fanout: fanoutQueue } },
-      parseSettings('publish', cache),
+      {
+        ...parseSettings('publish', cache),
+        // The pipeline's fan-out lease (tests shorten it) is the one the campaign starts with.
+        fanoutLeaseMs: opts.notifications?.fanoutLeaseMs ?? DEFAULTS.fanoutLeaseMs,
+      },
       {
         // In one process the other functions' caches can be told at once; in AWS their TTL bounds staleness.
         published: (revision) => {
