@@ -1,8 +1,8 @@
 /**
- * The notification pipeline in one process: the Lambda handlers (fan-out, worker, sweeper, SES events)
- * wired to in-process queues with SQS semantics, the SES client of the caller's choice and a sweeper
- * timer. `startLocalService` (npm start, integration tests) and the benchmark use it, so the local
- * wiring exists once and runs the very handlers Lambda runs.
+ * The notification pipeline in one process: the Lambda handlers (fan-out, worker, sweeper, SES events),
+ * each built by its function's builder (functions/composition/), on in-process queues with SQS
+ * semantics, the SES client of the caller's choice and a sweeper timer. `startLocalService` (npm start,
+ * integration tests) and the benchmark use it; only the adapters differ from Lambda, never a default.
  */
 import type { SESClient } from '@aws-sdk/client-ses';
 import {

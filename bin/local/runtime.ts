@@ -1,6 +1,6 @@
 /**
- * Assembles the whole service in one process: embedded stores, the Lambda handlers with their
- * adapters, and the HTTP front door. `npm start` (bin/local.ts) and the integration tests both use it.
+ * Assembles the whole service in one process: embedded stores, the Lambda handlers built by their
+ * functions' builders (functions/composition/) on local adapters, and the HTTP front door. `npm start` (bin/local.ts) and the integration tests both use it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
