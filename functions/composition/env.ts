@@ -41,7 +41,12 @@ const baseUrl = z.pipe(
       }
     }, 'must be an absolute http(s) URL'),
   ),
-  z.transform((value) => value.replace(/\/+$/, '')),
+  z.transform((value) => {
+    // A loop, not /\/+$/: that pattern is quadratic on a long run of slashes.
+    let end = value.length;
+    while (end > 0 && value[end - 1] === '/') end--;
+    return value.slice(0, end);
+  }),
 );
 
 const apiCache = { REVISION_CACHE_TTL_MS: whole(DEFAULTS.revisionCacheTtlMs) };
