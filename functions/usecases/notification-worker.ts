@@ -1,6 +1,6 @@
 /**
  * The send worker (docs/NOTIFICATIONS.md): one batch of recipients per queue message, each recipient
- * through the ledger as claim → send → mark, so redelivered or duplicated batches never email anyone
+ * through the ledger as claim → send → record, so redelivered or duplicated batches never email anyone
  * twice and nobody is skipped. Counting happens once per batch, into its page's tally (idempotent by
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
@@ -123,11 +123,11 @@ export async function processSendBatch(
   const finals = new Map<string, LedgerEntry>();
   const todo: string[] = [];
   let unfinished = 0;
-  const nowMs = deps.clock.now().getTime();
+  const now = nowMs(deps);
   for (const userId of userIds) {
     const entry = state.entries.get(userId);
     if (isFinal(entry)) finals.set(userId, entry);
-    else if (isClaimable(entry, nowMs)) todo.push(userId);
+    else if (isClaimable(entry, now)) todo.push(userId);
     else unfinished++; // another delivery holds a live claim: this batch waits for it
   }
 
