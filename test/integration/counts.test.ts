@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynalite, tableNames } from '../../bin/local/stores';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { COUNTER_SHARDS, DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
+import { COUNTER_SHARDS } from '../../functions/adapters/dynamodb/count-store';
 import {
   acknowledgmentStore,
   countStore,
