@@ -4,7 +4,7 @@ import type { AcknowledgmentHandlerDeps } from '../handlers/acknowledgments';
 import { RevisionCatalog } from '../usecases/catalog';
 import type { Adapters } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { acknowledgmentsSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { acknowledgmentStore, policyStore } from './stores';
 
@@ -24,6 +24,6 @@ export function buildAcknowledgments(
 }
 
 export function acknowledgmentsFromEnv(): AcknowledgmentHandlerDeps {
-  const { settings, locations } = environmentOf('acknowledgments');
+  const { settings, locations } = environmentOf('acknowledgments', acknowledgmentsSettings);
   return buildAcknowledgments({ ...system, db: lambdaDb(locations), metrics: metricsFromEnv() }, settings);
 }

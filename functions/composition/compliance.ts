@@ -3,7 +3,7 @@ import { RevisionCatalog } from '../usecases/catalog';
 import type { ComplianceDeps } from '../usecases/compliance';
 import type { Adapters } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { complianceSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { acknowledgmentStore, countStore, noticeReader, policyStore } from './stores';
 
@@ -21,6 +21,6 @@ export function buildCompliance(a: Adapters, s: Settings<'compliance'>): Complia
 }
 
 export function complianceFromEnv(): ComplianceDeps {
-  const { settings, locations } = environmentOf('compliance');
+  const { settings, locations } = environmentOf('compliance', complianceSettings);
   return buildCompliance({ ...system, db: lambdaDb(locations) }, settings);
 }

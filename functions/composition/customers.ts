@@ -2,7 +2,7 @@
 import type { CustomerDeps } from '../usecases/customers';
 import type { Adapters } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { customersSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { customerStore } from './stores';
 
@@ -11,6 +11,6 @@ export function buildCustomers(a: Adapters, _s: Settings<'customers'>): Customer
 }
 
 export function customersFromEnv(): CustomerDeps {
-  const { settings, locations } = environmentOf('customers');
+  const { settings, locations } = environmentOf('customers', customersSettings);
   return buildCustomers({ ...system, db: lambdaDb(locations) }, settings);
 }

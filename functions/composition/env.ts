@@ -51,44 +51,57 @@ const baseUrl = z.pipe(
 
 const apiCache = { REVISION_CACHE_TTL_MS: whole(DEFAULTS.revisionCacheTtlMs) };
 
-/** Each function's settings: the variables it reads (besides tables and queues) and what they become. */
-export const settingsSchemas = {
-  read: z.pipe(
+/** Each function's settings: the variables it reads (besides tables and queues) and what they become. One
+ * function per schema, so a bundle keeps only its own function's. */
+export const readSettings = () =>
+  z.pipe(
     z.looseObject({ PUBLIC_BASE_URL: baseUrl, ORG_NAME: required, ...apiCache }),
     z.transform((e) => ({
       publicBaseUrl: e.PUBLIC_BASE_URL,
       orgName: e.ORG_NAME,
       revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
     })),
-  ),
-  publish: z.pipe(
+  );
+
+export const publishSettings = () =>
+  z.pipe(
     z.looseObject({ ...apiCache }),
     z.transform((e) => ({
       revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
       fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
     })),
-  ),
-  customers: z.pipe(
+  );
+
+export const customersSettings = () =>
+  z.pipe(
     z.looseObject({}),
     z.transform(() => ({})),
-  ),
-  acknowledgments: z.pipe(
+  );
+
+export const acknowledgmentsSettings = () =>
+  z.pipe(
     z.looseObject({ ...apiCache }),
     z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
-  ),
-  compliance: z.pipe(
+  );
+
+export const complianceSettings = () =>
+  z.pipe(
     z.looseObject({ ...apiCache }),
     z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
-  ),
-  'notify-fanout': z.pipe(
+  );
+
+export const notifyFanoutSettings = () =>
+  z.pipe(
     z.looseObject({}),
     z.transform(() => ({
       fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
       pageSize: DEFAULTS.fanoutPageSize,
       batchSize: DEFAULTS.recipientsPerBatch,
     })),
-  ),
-  'notify-worker': z.pipe(
+  );
+
+export const notifyWorkerSettings = () =>
+  z.pipe(
     z.looseObject({
       SES_FROM_ADDRESS: required.check(z.refine(isSafeAddress, 'must be a bare email address')),
       SES_CONFIGURATION_SET: optionalText,
@@ -120,33 +133,54 @@ export const settingsSchemas = {
       markAttempts: DEFAULTS.markAttempts,
       quotaWaitSeconds: DEFAULTS.quotaWaitSeconds,
     })),
-  ),
-  'notify-sweeper': z.pipe(
+  );
+
+export const notifySweeperSettings = () =>
+  z.pipe(
     z.looseObject({ NOTIFY_STALL_MS: whole(DEFAULTS.stallMs) }),
     z.transform((e) => ({
       stallMs: e.NOTIFY_STALL_MS,
       fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
       batchSize: DEFAULTS.recipientsPerBatch,
     })),
-  ),
-  'ses-events': z.pipe(
+  );
+
+export const sesEventsSettings = () =>
+  z.pipe(
     z.looseObject({}),
     z.transform(() => ({})),
-  ),
-  'reconcile-counts': z.pipe(
+  );
+
+export const reconcileCountsSettings = () =>
+  z.pipe(
     z.looseObject({}),
     z.transform(() => ({})),
-  ),
-  authorizer: z.pipe(
+  );
+
+export const authorizerSettings = () =>
+  z.pipe(
     z.looseObject({
       API_TOKENS_SECRET_ARN: required,
       TOKEN_CACHE_TTL_MS: whole(DEFAULTS.tokenCacheTtlMs),
     }),
     z.transform((e) => ({ secretId: e.API_TOKENS_SECRET_ARN, tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS })),
-  ),
-} satisfies Record<FunctionName, z.ZodMiniType>;
+  );
 
-export type Settings<F extends FunctionName> = z.infer<(typeof settingsSchemas)[F]>;
+export const settingsSchemas = {
+  read: readSettings,
+  publish: publishSettings,
+  customers: customersSettings,
+  acknowledgments: acknowledgmentsSettings,
+  compliance: complianceSettings,
+  'notify-fanout': notifyFanoutSettings,
+  'notify-worker': notifyWorkerSettings,
+  'notify-sweeper': notifySweeperSettings,
+  'ses-events': sesEventsSettings,
+  'reconcile-counts': reconcileCountsSettings,
+  authorizer: authorizerSettings,
+} satisfies Record<FunctionName, () => z.ZodMiniType>;
+
+export type Settings<F extends FunctionName> = z.infer<ReturnType<(typeof settingsSchemas)[F]>>;
 
 /** Unset and empty variables are alike: both take the default (or fail when required). */
 const present = (env: Env) =>
@@ -154,8 +188,15 @@ const present = (env: Env) =>
 
 /** Throws naming the first bad variable: `environment variable X is required` / `... must be ...`. */
 export function parseSettings<F extends FunctionName>(fn: F, env: Env): Settings<F> {
-  const result = settingsSchemas[fn].safeParse(present(env));
-  if (result.success) return result.data as Settings<F>;
+  return parseSettingsWith(settingsSchemas[fn]() as SchemaOf<F>, env) as Settings<F>;
+}
+
+type SchemaOf<F extends FunctionName> = ReturnType<(typeof settingsSchemas)[F]>;
+
+/** `parseSettings` given the schema itself: a Lambda bundle then holds only its own function's schema. */
+export function parseSettingsWith<S extends z.ZodMiniType>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(present(env));
+  if (result.success) return result.data as z.infer<S>;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? '');
   const value = env[name];

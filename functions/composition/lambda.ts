@@ -4,7 +4,8 @@
  */
 import { beginInvocation, endInvocation } from '../adapters/observability';
 import { systemClock, uuidIds } from '../adapters/system';
-import { type Env, type Locations, parseLocations, parseSettings, type Settings } from './env';
+import type * as z from '../domain/schema';
+import { type Env, type Locations, parseLocations, parseSettingsWith, type Settings } from './env';
 import type { FunctionName } from './needs';
 
 /**
@@ -30,9 +31,10 @@ export function lazyHandler<E, R, C extends unknown[] = []>(
 /** A function's settings and the locations of its tables and queues, from its environment. */
 export function environmentOf<F extends FunctionName>(
   fn: F,
+  schema: () => z.ZodMiniType<Settings<F>>,
   env: Env = process.env,
 ): { settings: Settings<F>; locations: Locations } {
-  return { settings: parseSettings(fn, env), locations: parseLocations(fn, env) };
+  return { settings: parseSettingsWith(schema(), env), locations: parseLocations(fn, env) };
 }
 
 export const system = { clock: systemClock, ids: uuidIds };

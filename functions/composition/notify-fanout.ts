@@ -2,7 +2,7 @@
 import type { FanoutDeps } from '../usecases/notifications';
 import { type Adapters, loggerFor, queue } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { notifyFanoutSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { lambdaQueues } from './sqs';
 import { customerStore, notificationStore } from './stores';
@@ -22,6 +22,6 @@ export function buildNotifyFanout(a: Adapters, s: Settings<'notify-fanout'>): Fa
 }
 
 export function notifyFanoutFromEnv(): FanoutDeps {
-  const { settings, locations } = environmentOf('notify-fanout');
+  const { settings, locations } = environmentOf('notify-fanout', notifyFanoutSettings);
   return buildNotifyFanout({ ...system, db: lambdaDb(locations), queues: lambdaQueues(locations) }, settings);
 }

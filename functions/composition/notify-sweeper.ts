@@ -2,7 +2,7 @@
 import type { SweeperDeps } from '../usecases/notifications';
 import { type Adapters, loggerFor, queue } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { notifySweeperSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { lambdaQueues } from './sqs';
 import { notificationStore, policyStore } from './stores';
@@ -22,7 +22,7 @@ export function buildNotifySweeper(a: Adapters, s: Settings<'notify-sweeper'>): 
 }
 
 export function notifySweeperFromEnv(): SweeperDeps {
-  const { settings, locations } = environmentOf('notify-sweeper');
+  const { settings, locations } = environmentOf('notify-sweeper', notifySweeperSettings);
   return buildNotifySweeper(
     { ...system, db: lambdaDb(locations), queues: lambdaQueues(locations) },
     settings,

@@ -11,7 +11,7 @@ import { NoticeCache } from '../usecases/notification-content';
 import { Limiter, validateWorkerConfig, type WorkerDeps } from '../usecases/notification-worker';
 import { type Adapters, loggerFor, queue } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { notifyWorkerSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { lambdaQueues } from './sqs';
 import { customerStore, notificationStore, policyStore, suppressionStore } from './stores';
@@ -76,7 +76,7 @@ export function buildNotifyWorker(
 }
 
 export function notifyWorkerFromEnv(): NotifyWorkerDeps {
-  const { settings, locations } = environmentOf('notify-worker');
+  const { settings, locations } = environmentOf('notify-worker', notifyWorkerSettings);
   return buildNotifyWorker(
     { ...system, db: lambdaDb(locations), queues: lambdaQueues(locations), metrics: metricsFromEnv() },
     settings,

@@ -6,7 +6,7 @@ import { RevisionCatalog } from '../usecases/catalog';
 import { campaignStarter } from '../usecases/notifications';
 import { type Adapters, loggerFor, queue } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { publishSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { lambdaQueues } from './sqs';
 import { notificationStore, policyStore, suppressionStore } from './stores';
@@ -45,7 +45,7 @@ export function buildPublish(
 }
 
 export function publishFromEnv(): PublishHandlerDeps {
-  const { settings, locations } = environmentOf('publish');
+  const { settings, locations } = environmentOf('publish', publishSettings);
   return buildPublish(
     { ...system, db: lambdaDb(locations), queues: lambdaQueues(locations), metrics: metricsFromEnv() },
     settings,

@@ -3,7 +3,7 @@ import type { ReadDeps } from '../handlers/read';
 import { RevisionCatalog } from '../usecases/catalog';
 import type { Adapters } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { readSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { policyStore } from './stores';
 
@@ -19,6 +19,6 @@ export function buildRead(a: Adapters, s: Settings<'read'>): ReadDeps {
 }
 
 export function readFromEnv(): ReadDeps {
-  const { settings, locations } = environmentOf('read');
+  const { settings, locations } = environmentOf('read', readSettings);
   return buildRead({ ...system, db: lambdaDb(locations) }, settings);
 }

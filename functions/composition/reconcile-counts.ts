@@ -2,7 +2,7 @@
 import type { ReconcileDeps } from '../usecases/counts';
 import type { Adapters } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { reconcileCountsSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { acknowledgmentStore, countStore, customerStore, policyStore } from './stores';
 
@@ -20,6 +20,6 @@ export function buildReconcileCounts(
 }
 
 export function reconcileCountsFromEnv(): ReconcileDeps {
-  const { settings, locations } = environmentOf('reconcile-counts');
+  const { settings, locations } = environmentOf('reconcile-counts', reconcileCountsSettings);
   return buildReconcileCounts({ ...system, db: lambdaDb(locations) }, settings);
 }

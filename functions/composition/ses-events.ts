@@ -2,7 +2,7 @@
 import type { SesEventDeps } from '../usecases/notifications';
 import { type Adapters, loggerFor } from './adapters';
 import { lambdaDb } from './dynamo';
-import type { Settings } from './env';
+import { type Settings, sesEventsSettings } from './env';
 import { environmentOf, system } from './lambda';
 import { customerStore, notificationStore, suppressionStore } from './stores';
 
@@ -17,6 +17,6 @@ export function buildSesEvents(a: Adapters, _s: Settings<'ses-events'>): SesEven
 }
 
 export function sesEventsFromEnv(): SesEventDeps {
-  const { settings, locations } = environmentOf('ses-events');
+  const { settings, locations } = environmentOf('ses-events', sesEventsSettings);
   return buildSesEvents({ ...system, db: lambdaDb(locations) }, settings);
 }
