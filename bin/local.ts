@@ -2,6 +2,7 @@
  * `npm start`: the whole service on one machine, no AWS account. Embedded DynamoDB (dynalite, data
  * under DATA_DIR), the SES emulator with its mail viewer, and the API on 127.0.0.1:PORT.
  */
+import { DEFAULTS } from '../functions/domain/defaults';
 import { canonicalTimeZone } from '../functions/domain/email';
 import { startLocalService } from './local/runtime';
 
@@ -34,7 +35,7 @@ const service = await startLocalService({
   },
   // Change notifications: see docs/NOTIFICATIONS.md for every variable.
   sesFromAddress: env.SES_FROM_ADDRESS || 'privacy@example.com',
-  sesMaxSendRate: Number(env.SES_MAX_SEND_RATE || 14),
+  sesMaxSendRate: Number(env.SES_MAX_SEND_RATE || DEFAULTS.sesMaxSendRate),
   publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
   orgContact: {
     name: env.ORG_NAME || 'Example Co.',
@@ -47,8 +48,12 @@ const service = await startLocalService({
   notifications: {
     // One send in flight: a process killed between SES accepting and the ledger recording can then
     // leave at most one duplicate (docs/NOTIFICATIONS.md, the window).
-    sendConcurrency: Number(env.NOTIFY_SEND_CONCURRENCY || 1),
-    ...(env.NOTIFY_LEASE_MS ? { leaseMs: Number(env.NOTIFY_LEASE_MS) } : {}),
+    // Parsed by the worker's own schema (functions/composition/env.ts), as in Lambda.
+    env: {
+      NOTIFY_SEND_CONCURRENCY: env.NOTIFY_SEND_CONCURRENCY || '1',
+      NOTIFY_LEASE_MS: env.NOTIFY_LEASE_MS,
+      SES_QUOTA_REFRESH_MS: env.SES_QUOTA_REFRESH_MS,
+    },
     ...(env.NOTIFY_VISIBILITY_TIMEOUT_MS
       ? { visibilityTimeoutMs: Number(env.NOTIFY_VISIBILITY_TIMEOUT_MS) }
       : {}),
@@ -59,7 +64,7 @@ const lines = [
   'Policy service is running.',
   `  API:          ${service.url}`,
   `  Mail viewer:  ${service.sesEndpoint}/  (sent mail as JSON: ${service.sesEndpoint}/store)`,
-  `  Emails:       from ${env.SES_FROM_ADDRESS || 'privacy@example.com'}, at most ${Number(env.SES_MAX_SEND_RATE || 14)}/s`,
+  `  Emails:       from ${env.SES_FROM_ADDRESS || 'privacy@example.com'}, at most ${Number(env.SES_MAX_SEND_RATE || DEFAULTS.sesMaxSendRate)}/s`,
   `  DynamoDB:     ${service.dynamodbEndpoint}${env.DYNAMODB_ENDPOINT ? '' : ` (embedded, data in ${env.DATA_DIR || '.data'})`}`,
   `  App token:        ${service.tokens.app}${env.POLICY_APP_TOKEN ? ' (from POLICY_APP_TOKEN)' : ' (generated; set POLICY_APP_TOKEN to fix it)'}`,
   `  Publisher token:  ${service.tokens.publisher}${env.POLICY_PUBLISHER_TOKEN ? ' (from POLICY_PUBLISHER_TOKEN)' : ' (generated; set POLICY_PUBLISHER_TOKEN to fix it)'}`,

@@ -1,15 +1,55 @@
 /**
- * Ports: what the use cases need from the outside world. Adapters (functions/adapters) implement them
- * for DynamoDB; tests run the same contract suite (test/integration/store-contract.ts) against every
- * implementation. Ports never import adapters.
+ * Ports: what the use cases need from the outside world (stores, queues, mail, clock, ids, logs, pace,
+ * metrics). Adapters (functions/adapters) implement them; tests run the same contract suite
+ * (test/integration/store-contract.ts) against every store implementation. Ports import only the domain.
+ * The entities these ports carry live in functions/domain/entities.ts and are re-exported here.
  */
+import type {
+  Acknowledgment,
+  AudienceCounts,
+  BusinessMetric,
+  Campaign,
+  CountedCustomer,
+  CounterTotals,
+  Customer,
+  FanoutPage,
+  FinalRecipientState,
+  LedgerEntry,
+  Notice,
+  OutgoingEmail,
+  Page,
+  PageTally,
+  PolicyCounts,
+  QueueMessage,
+  RecipientOutcome,
+  SendQuota,
+  Suppression,
+} from './domain/entities';
 import type { Revision } from './domain/revision';
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque cursor for the next page, or null at the end. */
-  nextCursor: string | null;
-}
+export type {
+  Acknowledgment,
+  AudienceCounts,
+  BusinessMetric,
+  Campaign,
+  CampaignStatus,
+  CountedCustomer,
+  CounterTotals,
+  Customer,
+  FanoutPage,
+  FinalRecipientState,
+  LedgerEntry,
+  Notice,
+  OutgoingEmail,
+  Page,
+  PageTally,
+  PolicyCounts,
+  QueueMessage,
+  RecipientOutcome,
+  RecipientState,
+  SendQuota,
+  Suppression,
+} from './domain/entities';
 
 export interface PolicyStore {
   /** Every policy id, registered when its first revision is published. */
@@ -48,19 +88,6 @@ export interface PolicySettings {
   updatedAt: string;
 }
 
-export interface Customer {
-  userId: string;
-  email: string;
-  locale: string | null;
-  name: string | null;
-  /** IANA time zone the customer's emails show times in; null (or absent in old records): ORG_TIME_ZONE. */
-  timeZone: string | null;
-  status: 'active' | 'suppressed';
-  suppressedReason?: string;
-  registeredAt: string;
-  updatedAt: string;
-}
-
 export interface CustomerStore {
   /** `consistent`: a strongly consistent read (the worker's re-read right before a send). */
   get(userId: string, opts?: { consistent?: boolean }): Promise<Customer | null>;
@@ -75,18 +102,6 @@ export interface CustomerStore {
   /** Pages through suppressed customers (the byStatus index), for the counters' reconciliation. */
   pageSuppressed(limit: number, cursor: string | null): Promise<Page<Customer>>;
   getMany(userIds: string[]): Promise<Customer[]>;
-}
-
-export interface Acknowledgment {
-  userId: string;
-  policyId: string;
-  version: number;
-  locale: string;
-  contentHash: string;
-  acknowledgedAt: string;
-  channel: string;
-  evidence: Record<string, string>;
-  receiptId: string;
 }
 
 export interface AcknowledgmentStore {
@@ -108,95 +123,31 @@ export interface IdGenerator {
   next(): string;
 }
 
+/** Structured logs: identifiers and counts only, never an email address or policy text. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** SES's sending limits as one worker instance tracks them (adapters/send-quota.ts QuotaGovernor). */
+export interface SendQuotaGate {
+  /** Reads the limits again when the cached ones are old: the pace, and emails left in 24 hours. */
+  refresh(): Promise<{ rate: number; remaining: number }>;
+  /** One accepted send. */
+  sent(): void;
+}
+
+/** Paces sends under a rate shared by every sender of one worker instance (adapters/token-bucket.ts). */
+export interface Pacer {
+  /** Resolves when the caller may send one message. */
+  take(): Promise<void>;
+  /** SES said we were too fast: slow every sender of this instance down. */
+  throttled(): void;
+}
+
 // --- Notifications (docs/NOTIFICATIONS.md) ---
-
-export type CampaignStatus = 'pending' | 'sending' | 'completed';
-
-/** One notification campaign per notified revision. Counters only ever grow. */
-export interface Campaign {
-  policyId: string;
-  version: number;
-  status: CampaignStatus;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  /** Recipients the fan-out has listed so far (final once `fanout.done`). */
-  total: number;
-  sent: number;
-  failed: number;
-  suppressed: number;
-  fanout: {
-    /** Number of the next page to read (0 before the first). */
-    page: number;
-    /** Customer-store cursor the next page starts from. */
-    cursor: string | null;
-    done: boolean;
-    /** Epoch ms after which the sweeper may restart a fan-out that shows no progress. */
-    leaseUntil: number;
-  };
-  /** Pages whose tallies are added into the counters above (each exactly once). */
-  rolledUpPages: number[];
-  /** What the sweeper saw last (`<fan-out page>:<recipients handled>`) and when (epoch ms): no change → stalled. */
-  sweep: { signature: string; at: number } | null;
-}
-
-export type RecipientState = 'pending' | 'claimed' | 'sent' | 'failed' | 'suppressed';
-export type FinalRecipientState = 'sent' | 'failed' | 'suppressed';
-
-/** A recipient's ledger entry in one campaign. Carries no email address. */
-export interface LedgerEntry {
-  userId: string;
-  state: RecipientState;
-  attempts: number;
-  claimToken?: string;
-  /** Epoch ms; a claim past it may be taken over. */
-  leaseUntil?: number;
-  claimedAt?: string;
-  messageId?: string;
-  sentAt?: string;
-  /** When SES reported the email delivered to the receiving server (its Delivery event). */
-  deliveredAt?: string;
-  reason?: string;
-  /** The retry page this recipient was last put on again (`POST …/notification/retry`). */
-  retryPage?: number;
-  /** The batch whose delivery made the entry final: that batch, and only that one, counts it. */
-  finalizedBy?: string;
-  finalizedAt?: string;
-}
-
-/** The recipients of one fan-out page, frozen the first time the page is read. */
-export interface FanoutPage {
-  page: number;
-  cursorIn: string | null;
-  cursorOut: string | null;
-  userIds: string[];
-}
-
-/** Per-page counts: each batch of the page adds its counts exactly once. */
-export interface PageTally {
-  page: number;
-  /** How many batches the page was split into; the tally is complete when all are counted. */
-  batches: number;
-  countedBatches: string[];
-  sent: number;
-  failed: number;
-  suppressed: number;
-}
-
-/** How a recipient's ledger entry ends: see `NotificationStore.finish`. */
-export interface RecipientOutcome {
-  state: FinalRecipientState;
-  batchId: string;
-  at: string;
-  /** The claim that must still hold (omitted when nobody was sent anything). */
-  token?: string;
-  /** Now, for the lease check of an unclaimed finish. */
-  now?: number;
-  /** SES message id of a sent email. */
-  messageId?: string;
-  /** Why a recipient failed or was suppressed. */
-  reason?: string;
-}
 
 export interface NotificationStore {
   /** Write-once: false when the campaign already exists. */
@@ -311,14 +262,6 @@ export interface NotificationStore {
   ): Promise<boolean>;
 }
 
-/** One suppressed address, known only by the hash of its normalised form (domain/suppression.ts). */
-export interface Suppression {
-  hash: string;
-  /** `bounce:<subType>` or `complaint:<feedbackType>`. */
-  reason: string;
-  at: string;
-}
-
 /** The suppression list: addresses nobody may email again, whatever user id they are registered under. */
 export interface SuppressionStore {
   /** Creates or refreshes the entry (idempotent). */
@@ -332,23 +275,6 @@ export interface SuppressionStore {
   lift(hash: string): Promise<boolean>;
 }
 
-export interface QueueMessage {
-  /** Unique within one sendBatch call. */
-  id: string;
-  body: string;
-  /** Seconds before the message can be received (SQS DelaySeconds, at most 900). */
-  delaySeconds?: number;
-}
-
-/** SES's sending limits for the account (GetSendQuota). */
-export interface SendQuota {
-  /** Emails per second. */
-  maxSendRate: number;
-  /** Emails per rolling 24 hours (-1: unlimited). */
-  max24HourSend: number;
-  sentLast24Hours: number;
-}
-
 export interface SendQuotaSource {
   getSendQuota(): Promise<SendQuota>;
   /** Told of each accepted send (a configured source counts them; SES counts by itself). */
@@ -360,34 +286,9 @@ export interface Queue {
   sendBatch(messages: QueueMessage[]): Promise<void>;
 }
 
-export interface OutgoingEmail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** SES message tags: SES events carry them back (`mail.tags`), which ties a Delivery to its ledger entry. */
-  tags?: Record<string, string>;
-}
-
 export interface Mailer {
   /** Resolves with the provider's message id; throws MailSendError (functions/domain/notification.ts). */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
-}
-
-/** One change email (or the decision not to send it) as the ledger recorded it for a user. */
-export interface Notice {
-  policyId: string;
-  version: number;
-  state: 'sent' | 'failed' | 'suppressed';
-  /** When it was sent (or given up). */
-  at: string;
-  /** SES message id of a sent email. */
-  messageId?: string;
-  /** When SES accepted it, and when the receiving server took it (SES Delivery event). */
-  sentAt?: string;
-  deliveredAt?: string;
-  reason?: string;
 }
 
 export interface NoticeReader {
@@ -396,27 +297,6 @@ export interface NoticeReader {
 }
 
 // --- Counts kept as counters (docs/DEPLOY.md, "Counts without scans") ---
-
-/** Counter totals of one policy: acknowledgments per version, and active customers per newest version. */
-export interface PolicyCounts {
-  /** Acknowledgment records per version (they are never deleted, not even by erasure). */
-  acknowledgments: Record<number, number>;
-  /** Active customers whose newest acknowledgment of the policy is this version. */
-  activeByNewestVersion: Record<number, number>;
-}
-
-/** What the counters know of a customer: active or suppressed (with their locale), or gone (erased). */
-export interface CountedCustomer {
-  status: 'active' | 'suppressed' | 'gone';
-  locale: string | null;
-}
-
-/** Active customers per registered locale (`-` for none) and suppressed customers, from the counters. */
-export interface AudienceCounts {
-  active: number;
-  byLocale: Record<string, number>;
-  suppressed: number;
-}
 
 export interface CountStore {
   /** A customer is now active (registered), suppressed or gone (erased). Idempotent. */
@@ -429,15 +309,6 @@ export interface CountStore {
   audience(): Promise<AudienceCounts>;
 }
 
-/**
- * Counter totals as stored: `customers` → `{active, 'loc#<locale>': n, suppressed}`; per policy → `{'ack#<v>': n, 'cur#<v>': n}`
- * (acknowledgment records, and active customers whose newest acknowledgment is v).
- */
-export interface CounterTotals {
-  customers: Record<string, number>;
-  policies: Record<string, Record<string, number>>;
-}
-
 /** What reconciliation needs besides the tables: read the counters, and add corrections to them. */
 export interface CountReconciler {
   totals(policyIds: string[]): Promise<CounterTotals>;
@@ -445,14 +316,6 @@ export interface CountReconciler {
 }
 
 // --- Business metrics (CloudWatch EMF in Lambda: functions/adapters/observability.ts) ---
-
-export type BusinessMetric =
-  | 'EmailsSent'
-  | 'EmailsFailed'
-  | 'EmailsSuppressed'
-  | 'Acknowledgments'
-  | 'StatusChecks'
-  | 'PublishedRevisions';
 
 export interface MetricsSink {
   /** Adds `value` (default 1) to a count, published at the end of the invocation. */

@@ -3,7 +3,7 @@
  * notification queues, the SES configuration set and its event topic, the sweeper schedule and the
  * alarms. Tables and the token secret come from the stateful stack.
  *
- * Grants are built from lib/catalog.ts: each function gets exactly the table actions, queues and SES
+ * Grants are built from lib/function-specs.ts: each function gets exactly the table actions, queues and SES
  * identities its spec lists, on named resources (tables and their own indexes, never `index/*`).
  */
 
@@ -39,6 +39,9 @@ import { RECIPIENTS_PER_BATCH } from '../functions/domain/notification';
 import type { Route } from '../functions/http/routes';
 import { ServiceAlarms } from './alarms';
 import { PolicyApi } from './api-construct';
+import { type AppConfig, senderDomain } from './config';
+import { consoleBundleCommand } from './console-bundle';
+import { ServiceDashboard } from './dashboard';
 import {
   apiFunctionSpecs,
   authorizerSpec,
@@ -48,10 +51,7 @@ import {
   type QueueKey,
   queueEnvVar,
   type TableAccess,
-} from './catalog';
-import { type AppConfig, senderDomain } from './config';
-import { consoleBundleCommand } from './console-bundle';
-import { ServiceDashboard } from './dashboard';
+} from './function-specs';
 import { PolicyFunction } from './policy-function';
 import { hostedZoneOf } from './sender-identity';
 

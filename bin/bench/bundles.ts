@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 import { tableDefs } from '../../functions/adapters/dynamodb/tables';
 import { type Route, routes } from '../../functions/http/routes';
 import { esbuildBuildOptions, SOURCE_MAPS_NODE_OPTIONS } from '../../lib/bundling';
-import { allFunctionSpecs, queueEnvVar } from '../../lib/catalog';
+import { allFunctionSpecs, queueEnvVar } from '../../lib/function-specs';
 import { PROJECT_ROOT } from '../../lib/policy-function';
 import { type BenchRecord, median } from './common';
 

@@ -4,11 +4,8 @@
  * that the answer matches the data (every customer active, half of them acknowledged).
  */
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
+import { buildReconcileCounts } from '../../functions/composition/reconcile-counts';
 import { reconcileCounts } from '../../functions/usecases/counts';
 import { startLocalService } from '../local/runtime';
 import { type BenchRecord, countDynamoRequests, throughput } from './common';
@@ -45,9 +42,7 @@ export async function runComplianceBench(customers = SUMMARY_BENCH_CUSTOMERS): P
     // The tables are filled in bulk and the counters computed by reconciliation, as after a migration:
     // counting through the stores' hooks is the integration test's job (test/integration/counts.test.ts).
     const doc = createDocumentClient(client);
-    const counts = new DynamoCountStore(doc, service.tables.acknowledgments);
-    const customerStore = new DynamoCustomerStore(doc, service.tables.customers);
-    const acks = new DynamoAcknowledgmentStore(doc, service.tables.acknowledgments);
+    const reconcileDeps = buildReconcileCounts({ db: { doc, tables: service.tables } }, {});
     const at = new Date().toISOString();
     const customerItems = Array.from({ length: customers }, (_, i) => ({
       pk: `CUSTOMER#bench-${i}`,
@@ -89,13 +84,7 @@ export async function runComplianceBench(customers = SUMMARY_BENCH_CUSTOMERS): P
         pending = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
       }
     });
-    const reconcile = () =>
-      reconcileCounts({
-        policies: new DynamoPolicyStore(doc, service.tables.policies),
-        customers: customerStore,
-        acks,
-        counts,
-      });
+    const reconcile = () => reconcileCounts(reconcileDeps);
     await reconcile();
 
     const summary = async () => {

@@ -18,12 +18,9 @@ import { randomBytes } from 'node:crypto';
 import { SESClient } from '@aws-sdk/client-ses';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
-import { systemClock } from '../../functions/adapters/system';
+import { systemClock, uuidIds } from '../../functions/adapters/system';
 import { unpaced } from '../../functions/adapters/token-bucket';
+import { notificationStore, policyStore } from '../../functions/composition/stores';
 import { createLogger } from '../../functions/http/log';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { startCampaign } from '../../functions/usecases/notifications';
@@ -115,12 +112,8 @@ async function setUp(endpoint: string, customers: number) {
   const tables = tableNames(`bench${randomBytes(3).toString('hex')}-`);
   await ensureTables(client, tables);
   const doc = createDocumentClient(client);
-  const stores = {
-    policies: new DynamoPolicyStore(doc, tables.policies),
-    customers: new DynamoCustomerStore(doc, tables.customers),
-    notifications: new DynamoNotificationStore(doc, tables.notifications),
-    suppressions: new DynamoSuppressionStore(doc, tables.notifications),
-  };
+  const db = { doc, tables };
+  const stores = { policies: policyStore(db), notifications: notificationStore(db) };
   const now = new Date().toISOString();
   const items = Array.from({ length: customers }, (_, i) => {
     const userId = `bench-${String(i).padStart(6, '0')}`;
@@ -176,7 +169,7 @@ async function setUp(endpoint: string, customers: number) {
     { texts: texts(60), change: 'material', notify: true, summary: { en: 'Data is kept 60 days.' } },
     { dryRun: false },
   );
-  return { client, counter, stores, revision };
+  return { client, counter, db, stores, revision };
 }
 
 async function runCampaign(
@@ -185,21 +178,24 @@ async function runCampaign(
   ses: ReturnType<typeof simulatedSes>,
   options: Partial<NotificationOptions>,
 ) {
-  const { client, counter, stores, revision } = await setUp(endpoint, customers);
+  const { client, counter, db, stores, revision } = await setUp(endpoint, customers);
   const logger = createLogger('bench', 'error');
-  const pipeline = startNotificationPipeline(stores, systemClock, {
-    from: 'privacy@bench.example',
-    publicBaseUrl: 'https://policies.bench.example',
-    org: { name: 'Bench Co.', phone: null, email: null },
-    sesMaxSendRate: PACED_RATE,
-    sesClient: ses.client,
-    sweepIntervalMs: 0,
-    // The pipeline's own requests; recording SES Delivery events is one more write per email, made by
-    // the ses-events function (docs/NOTIFICATIONS.md, cost).
-    simulateSesEvents: false,
-    logger,
-    ...options,
-  });
+  const pipeline = startNotificationPipeline(
+    { db, clock: systemClock, ids: uuidIds },
+    {
+      from: 'privacy@bench.example',
+      publicBaseUrl: 'https://policies.bench.example',
+      org: { name: 'Bench Co.', phone: null, email: null },
+      sesMaxSendRate: PACED_RATE,
+      sesClient: ses.client,
+      sweepIntervalMs: 0,
+      // The pipeline's own requests; recording SES Delivery events is one more write per email, made by
+      // the ses-events function (docs/NOTIFICATIONS.md, cost).
+      simulateSesEvents: false,
+      logger,
+      ...options,
+    },
+  );
   try {
     const before = counter.count;
     const started = performance.now();

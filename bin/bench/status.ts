@@ -4,8 +4,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { acknowledgmentStore } from '../../functions/composition/stores';
 import { normalizeText } from '../../functions/domain/text';
 import { startLocalService } from '../local/runtime';
 import { type BenchRecord, countDynamoRequests, percentile, round, throughput } from './common';
@@ -68,9 +68,9 @@ export async function runStatusBench(): Promise<BenchRecord[]> {
     const requestsPerCheck = (counter.count - before) / sample;
 
     const rawClient = createDynamoClient({ endpoint: service.dynamodbEndpoint });
-    const acks = new DynamoAcknowledgmentStore(
-      createDocumentClient(rawClient),
-      service.tables.acknowledgments,
+    const acks = acknowledgmentStore(
+      { doc: createDocumentClient(rawClient), tables: service.tables },
+      { counting: false },
     );
     const raw = (i: number) => acks.newest(users[i % users.length]!, 'privacy');
     const total = 3000;

@@ -1,8 +1,8 @@
 /**
- * The notification pipeline in one process: the Lambda handlers (fan-out, worker, sweeper, SES events)
- * wired to in-process queues with SQS semantics, the SES client of the caller's choice and a sweeper
- * timer. `startLocalService` (npm start, integration tests) and the benchmark use it, so the local
- * wiring exists once and runs the very handlers Lambda runs.
+ * The notification pipeline in one process: the Lambda handlers (fan-out, worker, sweeper, SES events),
+ * each built by its function's builder (functions/composition/), on in-process queues with SQS
+ * semantics, the SES client of the caller's choice and a sweeper timer. `startLocalService` (npm start,
+ * integration tests) and the benchmark use it; only the adapters differ from Lambda, never a default.
  */
 import type { SESClient } from '@aws-sdk/client-ses';
 import {
@@ -10,36 +10,29 @@ import {
   InProcessQueue,
   type InProcessQueue as Queue,
 } from '../../functions/adapters/in-process-queue';
-import { ConfiguredSendQuota, QuotaGovernor } from '../../functions/adapters/send-quota';
-import { SesMailer } from '../../functions/adapters/ses';
+import { ConfiguredSendQuota } from '../../functions/adapters/send-quota';
 import { SimulatingMailer } from '../../functions/adapters/ses-simulator';
-import { type Pacer, TokenBucket } from '../../functions/adapters/token-bucket';
-import { type OrgContact, senderHeader } from '../../functions/domain/email';
+import type { Adapters } from '../../functions/composition/adapters';
+import { type Env, parseSettings, type Settings } from '../../functions/composition/env';
+import { buildNotifyFanout } from '../../functions/composition/notify-fanout';
+import { buildNotifySweeper } from '../../functions/composition/notify-sweeper';
+import { buildNotifyWorker, type NotifyWorkerDeps } from '../../functions/composition/notify-worker';
+import { buildSesEvents } from '../../functions/composition/ses-events';
+import { notificationStore } from '../../functions/composition/stores';
+import { DEFAULTS } from '../../functions/domain/defaults';
+import type { OrgContact } from '../../functions/domain/email';
 import type { Revision } from '../../functions/domain/revision';
 import { createNotifyFanoutHandler } from '../../functions/handlers/notify-fanout';
 import { createNotifySweeperHandler } from '../../functions/handlers/notify-sweeper';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
-import { createLogger, describeError, type Logger } from '../../functions/http/log';
-import type {
-  Clock,
-  CustomerStore,
-  Mailer,
-  MetricsSink,
-  NotificationStore,
-  PolicyStore,
-  SuppressionStore,
-} from '../../functions/ports';
-import { NoticeCache } from '../../functions/usecases/notification-content';
-import {
-  DEFAULT_WORKER_CONFIG,
-  Limiter,
-  validateWorkerConfig,
-  type WorkerDeps,
-} from '../../functions/usecases/notification-worker';
+import { createLogger, describeError } from '../../functions/http/log';
+import type { Logger, Mailer, MetricsSink, NotificationStore, Pacer } from '../../functions/ports';
 import { campaignStarter, type SweepReport } from '../../functions/usecases/notifications';
 
 export interface NotificationOptions {
+  /** The worker's other variables (NOTIFY_LEASE_MS, NOTIFY_SEND_CONCURRENCY, ...), parsed as in Lambda. */
+  env?: Env;
   from: string;
   publicBaseUrl: string;
   org: OrgContact;
@@ -63,9 +56,9 @@ export interface NotificationOptions {
    * GetSendQuota): max send rate (default sesMaxSendRate) and 24-hour quota (default unlimited).
    */
   sendQuota?: { maxSendRate?: number; max24HourSend?: number };
-  /** Claim lease (default 60 s). */
+  /** Claim lease (default: functions/domain/defaults.ts, as in Lambda). */
   leaseMs?: number;
-  /** Fan-out lease before the sweeper restarts a stalled fan-out (default 60 s). */
+  /** Fan-out lease before the sweeper restarts a stalled fan-out (default as in Lambda). */
   fanoutLeaseMs?: number;
   /** Queue visibility timeout (default 30 s) and receives before the dead-letter list (default 5). */
   visibilityTimeoutMs?: number;
@@ -74,13 +67,13 @@ export interface NotificationOptions {
   invocationTimeoutMs?: number;
   /** Sweeper period; 0 turns the timer off (tests call `sweep()` themselves). Default 60 s. */
   sweepIntervalMs?: number;
-  /** No progress for this long → the sweeper re-enqueues a campaign's uncounted batches (default 120 s). */
+  /** No progress for this long → the sweeper re-enqueues a campaign's uncounted batches (default as in Lambda). */
   stallMs?: number;
-  /** Sends in flight in the worker (default 8), records per worker invocation (default 5), concurrent invocations (default 2). */
+  /** Sends in flight in the worker (default as in Lambda), records per worker invocation (default 5), concurrent invocations (default 2). */
   sendConcurrency?: number;
   workerBatchSize?: number;
   workerConcurrency?: number;
-  /** Fan-out page size and recipients per batch (defaults: 500 and 50). */
+  /** Fan-out page size and recipients per batch (defaults as in Lambda). */
   pageSize?: number;
   batchSize?: number;
   sendAttempts?: number;
@@ -104,77 +97,82 @@ export interface NotificationPipeline {
   sweep(opts?: { queuesLost?: boolean }): Promise<SweepReport>;
   /** The SES events function (SNS → suppression); locally called directly. */
   sesEvents: ReturnType<typeof createSesEventsHandler>;
-  worker: WorkerDeps;
+  worker: NotifyWorkerDeps;
   /** Waits until both queues are empty with nothing in flight (a test's "the campaign has run"). */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface PipelineStores {
-  notifications: NotificationStore;
-  customers: CustomerStore;
-  policies: PolicyStore;
-  suppressions: SuppressionStore;
-}
+/** The organisation as the environment variables a function's settings parse (ORG_*). */
+export const orgEnv = (org: OrgContact, timeZone: string | undefined) => ({
+  ORG_NAME: org.name,
+  ORG_PHONE: org.phone ?? undefined,
+  ORG_EMAIL: org.email ?? undefined,
+  ORG_ADDRESS: org.address ?? undefined,
+  ORG_WEBSITE: org.website ?? undefined,
+  ORG_TIME_ZONE: timeZone,
+});
 
-/** The worker's dependencies as one Lambda instance would build them (fresh caches and memory). */
-export function createWorkerDeps(
-  stores: PipelineStores,
-  clock: Clock,
-  opts: NotificationOptions,
-): WorkerDeps {
-  const config = validateWorkerConfig({
-    ...DEFAULT_WORKER_CONFIG,
-    from: senderHeader(opts.org.name, opts.from),
-    leaseMs: opts.leaseMs ?? 60_000,
-    concurrency: opts.sendConcurrency ?? DEFAULT_WORKER_CONFIG.concurrency,
-    sendAttempts: opts.sendAttempts ?? DEFAULT_WORKER_CONFIG.sendAttempts,
-    retryBaseMs: opts.retryBaseMs ?? DEFAULT_WORKER_CONFIG.retryBaseMs,
-    retryMaxMs: opts.retryMaxMs ?? DEFAULT_WORKER_CONFIG.retryMaxMs,
-    markAttempts: opts.markAttempts ?? DEFAULT_WORKER_CONFIG.markAttempts,
+/** The worker's settings: the Lambda function's own schema and defaults, with this run's choices. */
+export function workerSettings(opts: NotificationOptions): Settings<'notify-worker'> {
+  const settings = parseSettings('notify-worker', {
+    ...opts.env,
+    SES_FROM_ADDRESS: opts.from,
+    PUBLIC_BASE_URL: opts.publicBaseUrl,
+    ...orgEnv(opts.org, opts.orgTimeZone),
+    SES_MAX_SEND_RATE: String(opts.sesMaxSendRate),
   });
-  const mailer = opts.mailer ?? (opts.sesClient ? new SesMailer(opts.sesClient) : null);
-  const pacer = opts.pacer ?? new TokenBucket(opts.sesMaxSendRate);
-  if (!mailer) throw new Error('the notification pipeline needs an SES client or a mailer');
-  const notifications = opts.wrapWorkerStore
-    ? opts.wrapWorkerStore(stores.notifications)
-    : stores.notifications;
   return {
-    notifications,
-    customers: stores.customers,
-    suppressions: stores.suppressions,
-    mailer,
-    pacer,
-    ...(pacer instanceof TokenBucket
-      ? {
-          quota: new QuotaGovernor(
-            new ConfiguredSendQuota({
-              maxSendRate: opts.sendQuota?.maxSendRate ?? opts.sesMaxSendRate,
-              max24HourSend: opts.sendQuota?.max24HourSend ?? -1,
-            }),
-            opts.sesMaxSendRate,
-            clock,
-            pacer,
-          ),
-        }
-      : {}),
-    content: new NoticeCache(stores.policies, {
-      publicBaseUrl: opts.publicBaseUrl,
-      org: opts.org,
-      timeZone: opts.orgTimeZone ?? 'UTC',
+    ...settings,
+    ...defined({
+      leaseMs: opts.leaseMs,
+      sendConcurrency: opts.sendConcurrency,
+      sendAttempts: opts.sendAttempts,
+      retryBaseMs: opts.retryBaseMs,
+      retryMaxMs: opts.retryMaxMs,
+      markAttempts: opts.markAttempts,
     }),
-    clock,
-    logger: opts.logger ?? createLogger('notify-worker'),
-    config,
-    limiter: new Limiter(config.concurrency),
-    unrecorded: new Map(),
-    ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
 }
 
+/** The options that were given: an absent one keeps the default of the settings it overrides. */
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The worker's dependencies as one Lambda instance would build them (fresh caches and memory), through
+ * the worker's builder: only the adapters differ (the caller's mailer or SES client, configured limits
+ * instead of GetSendQuota, which the emulator does not answer).
+ */
+export function createWorkerDeps(a: Adapters, opts: NotificationOptions): NotifyWorkerDeps {
+  const deps = buildNotifyWorker(
+    {
+      ...a,
+      ...(opts.logger ? { logger: () => opts.logger! } : {}),
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    },
+    workerSettings(opts),
+    {
+      ...(opts.sesClient ? { ses: opts.sesClient } : {}),
+      ...(opts.mailer ? { mailer: opts.mailer } : {}),
+      ...(opts.pacer ? { pacer: opts.pacer } : {}),
+      quotaSource: new ConfiguredSendQuota({
+        maxSendRate: opts.sendQuota?.maxSendRate ?? opts.sesMaxSendRate,
+        max24HourSend: opts.sendQuota?.max24HourSend ?? -1,
+      }),
+    },
+  );
+  if (opts.wrapWorkerStore) deps.notifications = opts.wrapWorkerStore(deps.notifications);
+  return deps;
+}
+
+/**
+ * Starts the pipeline on `a` (the embedded store's tables, the clock and ids): each function built by
+ * its Lambda builder, on in-process queues.
+ */
 export function startNotificationPipeline(
-  stores: PipelineStores,
-  clock: Clock,
+  a: Omit<Adapters, 'queues'>,
   opts: NotificationOptions,
 ): NotificationPipeline {
   const logger = opts.logger ?? createLogger('notifications');
@@ -190,16 +188,16 @@ export function startNotificationPipeline(
     batchSize: opts.workerBatchSize ?? 5,
     concurrency: opts.workerConcurrency ?? 2,
   });
-  const fanoutLeaseMs = opts.fanoutLeaseMs ?? 60_000;
+  const adapters: Adapters = {
+    ...a,
+    queues: { fanout: fanoutQueue, send: sendQueue },
+    ...(opts.logger ? { logger: () => opts.logger! } : {}),
+  };
+  const fanoutLeaseMs = opts.fanoutLeaseMs ?? DEFAULTS.fanoutLeaseMs;
+  const sizes = defined({ pageSize: opts.pageSize, batchSize: opts.batchSize });
 
-  const sesEvents = createSesEventsHandler({
-    customers: stores.customers,
-    suppressions: stores.suppressions,
-    notifications: stores.notifications,
-    clock,
-    logger: opts.logger ?? createLogger('ses-events'),
-  });
-  const worker = createWorkerDeps(stores, clock, opts);
+  const sesEvents = createSesEventsHandler(buildSesEvents(adapters, parseSettings('ses-events', {})));
+  const worker = createWorkerDeps(adapters, opts);
   const simulator =
     (opts.simulateSesEvents ?? !opts.mailer)
       ? new SimulatingMailer(worker.mailer, sesEvents, {
@@ -207,30 +205,18 @@ export function startNotificationPipeline(
         })
       : null;
   if (simulator) worker.mailer = simulator;
-  sendQueue.consume(createNotifyWorkerHandler({ ...worker, sendQueue }));
+  sendQueue.consume(createNotifyWorkerHandler(worker));
   fanoutQueue.consume(
     createNotifyFanoutHandler({
-      notifications: stores.notifications,
-      customers: stores.customers,
-      sendQueue,
-      fanoutQueue,
-      clock,
-      logger: opts.logger ?? createLogger('notify-fanout'),
+      ...buildNotifyFanout(adapters, parseSettings('notify-fanout', {})),
       fanoutLeaseMs,
-      ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
-      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+      ...sizes,
     }),
   );
   const sweeper = createNotifySweeperHandler({
-    policies: stores.policies,
-    notifications: stores.notifications,
-    fanoutQueue,
-    sendQueue,
-    clock,
-    logger: opts.logger ?? createLogger('notify-sweeper'),
+    ...buildNotifySweeper(adapters, parseSettings('notify-sweeper', {})),
     fanoutLeaseMs,
-    stallMs: opts.stallMs ?? 120_000,
-    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...defined({ stallMs: opts.stallMs, batchSize: opts.batchSize }),
   });
   let sweeping: Promise<SweepReport> | null = null;
   const sweep = (sweepOpts: { queuesLost?: boolean } = {}) => {
@@ -251,9 +237,9 @@ export function startNotificationPipeline(
     fanoutQueue,
     sendQueue,
     onPublished: campaignStarter({
-      notifications: stores.notifications,
+      notifications: notificationStore(a.db),
       fanoutQueue,
-      clock,
+      clock: a.clock,
       logger,
       fanoutLeaseMs,
     }),

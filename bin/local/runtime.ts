@@ -1,37 +1,37 @@
 /**
- * Assembles the whole service in one process: embedded stores, the Lambda handlers with their
- * adapters, and the HTTP front door. `npm start` (bin/local.ts) and the integration tests both use it.
+ * Assembles the whole service in one process: embedded stores, the Lambda handlers built by their
+ * functions' builders (functions/composition/) on local adapters, and the HTTP front door. `npm start` (bin/local.ts) and the integration tests both use it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoNoticeReader } from '../../functions/adapters/dynamodb/notice-reader';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables';
-import { createSesClient, SesMailer } from '../../functions/adapters/ses';
+import { createSesClient } from '../../functions/adapters/ses';
 import { systemClock, uuidIds } from '../../functions/adapters/system';
-import { type OrgContact, senderHeader } from '../../functions/domain/email';
+import { buildAcknowledgments } from '../../functions/composition/acknowledgments';
+import { buildCompliance } from '../../functions/composition/compliance';
+import { buildCustomers } from '../../functions/composition/customers';
+import { parseSettings } from '../../functions/composition/env';
+import { buildPublish } from '../../functions/composition/publish';
+import { buildRead } from '../../functions/composition/read';
+import { DEFAULTS } from '../../functions/domain/defaults';
+import type { OrgContact } from '../../functions/domain/email';
 import { createAcknowledgmentsHandler } from '../../functions/handlers/acknowledgments';
 import { createComplianceHandler } from '../../functions/handlers/compliance';
 import { createCustomersHandler } from '../../functions/handlers/customers';
-import { createPublishHandler, TestSendLimiter } from '../../functions/handlers/publish';
+import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import type { TokenSet } from '../../functions/http/auth';
-import type { Clock, IdGenerator } from '../../functions/ports';
-import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
+import type { Clock, IdGenerator, Queue } from '../../functions/ports';
 import { buildConsoleScript } from '../../lib/console-bundle';
 import { createLocalServer, dispatch, listen } from './http-server';
 import {
   type NotificationOptions,
   type NotificationPipeline,
+  orgEnv,
   startNotificationPipeline,
 } from './notifications';
 import { ensureTables, startDynalite, startSesEmulator, tableNames } from './stores';
@@ -91,6 +91,10 @@ export interface InProcessRequest {
   body?: string | Buffer;
 }
 
+/** The options that were given, as environment values. */
+const defined = (values: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string>;
+
 const DEFAULT_ORG: OrgContact = { name: 'Example Co.', phone: null, email: null };
 
 const randomToken = (role: string) => `${role}_${randomBytes(18).toString('base64url')}`;
@@ -117,77 +121,67 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
     const tables = tableNames(opts.tablePrefix ?? '');
     await ensureTables(client, tables);
 
-    const doc = createDocumentClient(client);
-    const clock = opts.clock ?? systemClock;
-    const ids = opts.ids ?? uuidIds;
-    const policies = new DynamoPolicyStore(doc, tables.policies);
-    const counts = new DynamoCountStore(doc, tables.acknowledgments);
-    const customers = new DynamoCustomerStore(doc, tables.customers, counts);
-    const acks = new DynamoAcknowledgmentStore(doc, tables.acknowledgments, counts);
-    const notificationStore = new DynamoNotificationStore(doc, tables.notifications);
-    const suppressions = new DynamoSuppressionStore(doc, tables.notifications);
-    // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
-    let pipeline: NotificationPipeline | undefined;
-    // One catalog per function, as in AWS where each function has its own memory.
-    const catalog = () =>
-      new RevisionCatalog(policies, opts.revisionCacheTtlMs ?? DEFAULT_REVISION_CACHE_TTL_MS);
-    const publishCatalog = catalog();
-    const readCatalog = catalog();
-    const ackCatalog = catalog();
-
-    const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
-    if (!opts.sesClient) closers.push(async () => sesClient.destroy());
+    const adapters = {
+      db: { doc: createDocumentClient(client), tables },
+      clock: opts.clock ?? systemClock,
+      ids: opts.ids ?? uuidIds,
+    };
+    // Each function built by its Lambda builder on the embedded store: one instance of each, with its
+    // own caches, as in AWS where each function has its own memory. Settings parse the same schemas.
+    const cache = defined({ REVISION_CACHE_TTL_MS: opts.revisionCacheTtlMs?.toString() });
     const org = opts.orgContact ?? DEFAULT_ORG;
+    const orgTimeZone = opts.orgTimeZone ?? 'UTC';
+    const from = opts.sesFromAddress ?? 'privacy@example.com';
     // Feed and email links use the listening address (or PUBLIC_BASE_URL), known once the server listens.
     let url = '';
+    // Built once the API's URL (the default link base) is known; a publish before that is the sweeper's.
+    let pipeline: NotificationPipeline | undefined;
+    const pipelineQueue = (key: 'fanoutQueue' | 'sendQueue'): Queue => ({
+      sendBatch: async (messages) => {
+        if (!pipeline) throw new Error('the notification pipeline is not started yet');
+        await pipeline[key].sendBatch(messages);
+      },
+    });
+    const sesClient = opts.sesClient ?? createSesClient({ endpoint: sesEndpoint });
+    if (!opts.sesClient) closers.push(async () => sesClient.destroy());
+    const acknowledgments = buildAcknowledgments(adapters, parseSettings('acknowledgments', cache));
+    let read: ReturnType<typeof buildRead> | undefined;
+    const publish = buildPublish(
+      // The retry route puts failed recipients' batches on the pipeline's send queue.
+      { ...adapters, queues: { fanout: pipelineQueue('fanoutQueue'), send: pipelineQueue('sendQueue') } },
+      {
+        ...parseSettings('publish', {
+          ...cache,
+          ...orgEnv(org, orgTimeZone),
+          // Replaced by the listening address (the hook below) unless PUBLIC_BASE_URL is set.
+          PUBLIC_BASE_URL: opts.publicBaseUrl ?? 'http://127.0.0.1',
+          SES_FROM_ADDRESS: from,
+        }),
+        // The pipeline's fan-out lease and batch size (tests shorten them) are the ones campaigns use.
+        fanoutLeaseMs: opts.notifications?.fanoutLeaseMs ?? DEFAULTS.fanoutLeaseMs,
+        ...(opts.notifications?.batchSize ? { batchSize: opts.notifications.batchSize } : {}),
+      },
+      {
+        // In one process the other functions' caches can be told at once; in AWS their TTL bounds staleness.
+        published: (revision) => {
+          read?.catalog.invalidate(revision.policyId);
+          acknowledgments.catalog.invalidate(revision.policyId);
+        },
+        publicBaseUrl: () => opts.publicBaseUrl ?? url,
+      },
+      { ses: sesClient, ...(opts.notifications?.mailer ? { mailer: opts.notifications.mailer } : {}) },
+    );
+
     let readHandler: ReturnType<typeof createReadHandler> | undefined;
     const handlers = {
       read: (event: ApiEvent) => {
         if (!readHandler) throw new Error('the read function is not ready');
         return readHandler(event);
       },
-      publish: createPublishHandler({
-        policies,
-        catalog: publishCatalog,
-        clock,
-        // In one process the other functions' caches can be told at once; in AWS their TTL bounds staleness.
-        onPublished: async (revision) => {
-          readCatalog.invalidate(revision.policyId);
-          ackCatalog.invalidate(revision.policyId);
-          await pipeline?.onPublished(revision);
-        },
-        notifications: notificationStore,
-        suppressions,
-        // The pipeline (and its queue) is built once the server listens; a retry before that fails.
-        sendQueue: {
-          sendBatch: (messages) =>
-            pipeline
-              ? pipeline.sendQueue.sendBatch(messages)
-              : Promise.reject(new Error('the notification pipeline is not running')),
-        },
-        ...(opts.notifications?.batchSize ? { batchSize: opts.notifications.batchSize } : {}),
-        counts,
-        notice: () => ({
-          publicBaseUrl: opts.publicBaseUrl ?? url,
-          org,
-          timeZone: opts.orgTimeZone ?? 'UTC',
-        }),
-        testSend: {
-          mailer: opts.notifications?.mailer ?? new SesMailer(sesClient),
-          from: senderHeader(org.name, opts.sesFromAddress ?? 'privacy@example.com'),
-          limiter: new TestSendLimiter(),
-        },
-      }),
-      customers: createCustomersHandler({ customers, clock }),
-      acknowledgments: createAcknowledgmentsHandler({ policies, catalog: ackCatalog, clock, ids, acks }),
-      compliance: createComplianceHandler({
-        policies,
-        catalog: catalog(),
-        clock,
-        acks,
-        counts,
-        notices: new DynamoNoticeReader(doc, tables.notifications),
-      }),
+      publish: createPublishHandler(publish),
+      customers: createCustomersHandler(buildCustomers(adapters, parseSettings('customers', {}))),
+      acknowledgments: createAcknowledgmentsHandler(acknowledgments),
+      compliance: createComplianceHandler(buildCompliance(adapters, parseSettings('compliance', cache))),
     };
 
     const tokens = {
@@ -205,29 +199,22 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         }),
     );
     url = `http://127.0.0.1:${port}`;
+    read = buildRead(
+      adapters,
+      parseSettings('read', { ...cache, PUBLIC_BASE_URL: opts.publicBaseUrl ?? url, ORG_NAME: org.name }),
+    );
     // The console's TypeScript, bundled by esbuild now (once per process), served as /console/app.js.
     const consoleScript = buildConsoleScript();
-    readHandler = createReadHandler({
-      policies,
-      catalog: readCatalog,
-      clock,
+    readHandler = createReadHandler({ ...read, consoleScript: () => consoleScript });
+    const notifications = startNotificationPipeline(adapters, {
+      from,
+      sesMaxSendRate: opts.sesMaxSendRate ?? DEFAULTS.sesMaxSendRate,
       publicBaseUrl: opts.publicBaseUrl ?? url,
-      orgName: (opts.orgContact ?? DEFAULT_ORG).name,
-      consoleScript: () => consoleScript,
+      org,
+      orgTimeZone,
+      sesClient,
+      ...opts.notifications,
     });
-    const notifications = startNotificationPipeline(
-      { notifications: notificationStore, customers, policies, suppressions },
-      clock,
-      {
-        from: opts.sesFromAddress ?? 'privacy@example.com',
-        sesMaxSendRate: opts.sesMaxSendRate ?? 14,
-        publicBaseUrl: opts.publicBaseUrl ?? url,
-        org: opts.orgContact ?? DEFAULT_ORG,
-        orgTimeZone: opts.orgTimeZone ?? 'UTC',
-        sesClient,
-        ...opts.notifications,
-      },
-    );
     pipeline = notifications;
     closers.push(() => notifications.stop());
     // Once at start: campaigns a previous run left unstarted or stalled carry on. The queues are in

@@ -6,7 +6,7 @@
 import { SESClient, type SESClientConfig, SendEmailCommand } from '@aws-sdk/client-ses';
 import { MailSendError } from '../domain/notification';
 import type { Mailer, OutgoingEmail } from '../ports';
-import { traced } from './observability';
+import { type AwsEndpoint, createAwsClient } from './aws-client';
 
 const THROTTLING = new Set([
   'Throttling',
@@ -42,31 +42,15 @@ export function classifySesError(e: unknown): MailSendError {
   return new MailSendError('transient', name, message.slice(0, 300), { cause: e });
 }
 
-export interface SesOptions {
-  /** Local emulator or another endpoint; unset in AWS. */
-  endpoint?: string | undefined;
-  region?: string | undefined;
-}
-
 /**
- * One client per process. The worker decides about retries (it paces and backs off itself), so the
- * SDK does not retry: a retry the worker does not see would break its pacing. Against a local
- * endpoint it gets explicit region and dummy credentials.
+ * The worker decides about retries (it paces and backs off itself), so the SDK does not retry: a retry
+ * the worker does not see would break its pacing.
  */
-export function createSesClient(opts: SesOptions = {}): SESClient {
-  const config: SESClientConfig = {
+export const createSesClient = (where: AwsEndpoint = {}): SESClient =>
+  createAwsClient(SESClient, where, {
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
-  };
-  if (opts.endpoint) {
-    config.endpoint = opts.endpoint;
-    config.region = opts.region ?? 'us-east-1';
-    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  } else if (opts.region) {
-    config.region = opts.region;
-  }
-  return traced(new SESClient(config));
-}
+  } satisfies SESClientConfig);
 
 export class SesMailer implements Mailer {
   constructor(

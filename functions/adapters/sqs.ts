@@ -5,23 +5,14 @@
  */
 import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from '../ports';
-import { traced } from './observability';
+import { type AwsEndpoint, createAwsClient } from './aws-client';
 
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 250 * 1024;
 const ATTEMPTS = 5;
 
-export function createSqsClient(
-  opts: { endpoint?: string | undefined; region?: string | undefined } = {},
-): SQSClient {
-  const config: SQSClientConfig = { maxAttempts: 5 };
-  if (opts.endpoint) {
-    config.endpoint = opts.endpoint;
-    config.region = opts.region ?? 'us-east-1';
-    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  } else if (opts.region) config.region = opts.region;
-  return traced(new SQSClient(config));
-}
+export const createSqsClient = (where: AwsEndpoint = {}): SQSClient =>
+  createAwsClient(SQSClient, where, { maxAttempts: 5 } satisfies SQSClientConfig);
 
 /** Groups messages into SendMessageBatch calls under both limits. */
 export function chunkForSqs(messages: QueueMessage[]): QueueMessage[][] {

@@ -13,12 +13,9 @@
  * The limit is per instance: the send queue's event source maximum concurrency × this rate must stay
  * at or below the account's SES rate (docs/NOTIFICATIONS.md, pacing).
  */
-export interface Pacer {
-  /** Resolves when the caller may send one message. */
-  take(): Promise<void>;
-  /** SES said we were too fast: slow every sender of this instance down. */
-  throttled(): void;
-}
+import type { Pacer } from '../ports';
+
+export type { Pacer } from '../ports';
 
 export class TokenBucket implements Pacer {
   private minRate: number;

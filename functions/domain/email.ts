@@ -9,6 +9,7 @@
  */
 
 import { wordingFor } from './email-templates';
+import { escapeHtml } from './escape';
 import type { ChangeKind } from './revision';
 import { withoutTrailingSlashes } from './text';
 
@@ -95,16 +96,10 @@ const multiLine = (value: string) =>
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
-const ADDRESS =
+/** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
+export const EMAIL_ADDRESS =
   /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -117,7 +112,7 @@ export const isSafeAddress = (address: string) =>
   address.length <= 254 &&
   !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(address) &&
   isWellFormed(address) &&
-  ADDRESS.test(address);
+  EMAIL_ADDRESS.test(address);
 
 /**
  * The From header: `"<name>" <address>`, the name quoted (`"` and `\` escaped) when it is printable

@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every failure a caller can cause has a stable `code`; the HTTP layer maps codes to
- * status codes (functions/http/errors.ts). Anything that is not a DomainError is a fault: logged
+ * status codes (`errorResponse` in functions/http/api.ts). Anything that is not a DomainError is a fault: logged
  * without payload and answered with a generic 500.
  */
 export type ErrorCode =

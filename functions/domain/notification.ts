@@ -3,16 +3,18 @@
  * completion, send-error classes and back-off. Pure: no I/O, no clock (callers pass readings).
  * The design and its failure windows are written down in docs/NOTIFICATIONS.md.
  */
-import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from '../ports';
+
+import { DEFAULTS } from './defaults';
+import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from './entities';
 import { POLICY_ID, USER_ID } from './ids';
 import type { Revision } from './revision';
 import * as z from './schema';
 import { intIn, matching } from './schema';
 
 /** Recipients per send-queue message: small enough to finish well inside one worker invocation. */
-export const RECIPIENTS_PER_BATCH = 50;
+export const RECIPIENTS_PER_BATCH = DEFAULTS.recipientsPerBatch;
 /** Customers read per fan-out step (one step per fan-out message). */
-export const FANOUT_PAGE_SIZE = 500;
+export const FANOUT_PAGE_SIZE = DEFAULTS.fanoutPageSize;
 
 const version = intIn(1, 9_999_999_999);
 

@@ -1,6 +1,7 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
 
-import { metricsFromEnv } from '../adapters/observability';
+import { acknowledgmentsFromEnv } from '../composition/acknowledgments';
+import { lazyHandler } from '../composition/lambda';
 import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
@@ -13,7 +14,6 @@ import {
   checkStatus,
   listAcknowledgments,
 } from '../usecases/acknowledgments';
-import { ackStoreFromEnv, lazyHandler, policyDepsFromEnv } from './wiring';
 
 const EVIDENCE_MAX_BYTES = 8 * 1024;
 
@@ -67,10 +67,4 @@ export const acknowledgmentOperations: Operations<AcknowledgmentHandlerDeps> = {
 
 export const createAcknowledgmentsHandler = (deps: AcknowledgmentHandlerDeps) =>
   createApiHandler('acknowledgments', acknowledgmentOperations, deps);
-export const handler = lazyHandler(() =>
-  createAcknowledgmentsHandler({
-    ...policyDepsFromEnv(),
-    acks: ackStoreFromEnv(),
-    metrics: metricsFromEnv(),
-  }),
-);
+export const handler = lazyHandler(() => createAcknowledgmentsHandler(acknowledgmentsFromEnv()));

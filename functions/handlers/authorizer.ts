@@ -8,20 +8,23 @@
  * token — so the API function answers API.md's 401 UNAUTHENTICATED / 403 FORBIDDEN JSON itself rather
  * than API Gateway answering `{"message":"Forbidden"}`.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { traced } from '../adapters/observability';
+import { authorizerFromEnv } from '../composition/authorizer';
+import { lazyHandler } from '../composition/lambda';
+import { DEFAULTS } from '../domain/defaults';
+import type { AuthorizerContext } from '../http/api';
 import { resolveRole, type TokenSet } from '../http/auth';
 import { createLogger, describeError } from '../http/log';
 
 export const NO_ROLE = 'none';
-export const DEFAULT_TOKEN_CACHE_TTL_MS = 60_000;
+export const DEFAULT_TOKEN_CACHE_TTL_MS = DEFAULTS.tokenCacheTtlMs;
 
-export type AuthorizerContext = { role: string };
-export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+/** The context the API function reads (functions/http/api.ts); the authorizer always sets the role. */
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Required<AuthorizerContext>>;
 
 const logger = createLogger('authorizer');
 
@@ -145,18 +148,6 @@ export function createAuthorizer(
   };
 }
 
-const secrets = traced(new SecretsManagerClient({}));
-let authorize: ((event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>) | undefined;
-
-export const handler = (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
-  if (!authorize) {
-    const secretId = process.env.API_TOKENS_SECRET_ARN;
-    if (!secretId) throw new Error('environment variable API_TOKENS_SECRET_ARN is required');
-    const rawTtl = process.env.TOKEN_CACHE_TTL_MS;
-    const ttlMs = rawTtl ? Number(rawTtl) : DEFAULT_TOKEN_CACHE_TTL_MS;
-    if (!Number.isInteger(ttlMs) || ttlMs < 0)
-      throw new Error('environment variable TOKEN_CACHE_TTL_MS must be a whole number');
-    authorize = createAuthorizer(cachedTokens(secretsManagerTokens(secrets, secretId), ttlMs));
-  }
-  return authorize(event);
-};
+export const handler = lazyHandler<APIGatewayRequestAuthorizerEventV2, AuthorizerResult>(() =>
+  authorizerFromEnv(),
+);

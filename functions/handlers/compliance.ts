@@ -2,8 +2,8 @@
  * Compliance reads: acknowledgment export and counts (publisher), a user's timeline and receipts (app).
  * Read-only on Policies, Acknowledgments (which also holds the counters) and Notifications.
  */
-import { DynamoNoticeReader } from '../adapters/dynamodb/notice-reader';
-import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { complianceFromEnv } from '../composition/compliance';
+import { lazyHandler } from '../composition/lambda';
 import { assertPolicyId, assertUserId, parseVersion } from '../domain/ids';
 import * as z from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
@@ -17,7 +17,6 @@ import {
 } from '../usecases/compliance';
 import { pageHeaders } from '../views/html';
 import { renderReceipt } from '../views/receipt';
-import { ackStoreFromEnv, countStoreFromEnv, documentClient, lazyHandler, policyDepsFromEnv } from './wiring';
 
 export const exportLimit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100);
 export const receiptFormat = z._default(z.enum(['html', 'json']), 'html');
@@ -61,11 +60,4 @@ export const complianceOperations: Operations<ComplianceDeps> = {
 
 export const createComplianceHandler = (deps: ComplianceDeps) =>
   createApiHandler('compliance', complianceOperations, deps);
-export const handler = lazyHandler(() =>
-  createComplianceHandler({
-    ...policyDepsFromEnv(),
-    acks: ackStoreFromEnv(),
-    counts: countStoreFromEnv(),
-    notices: new DynamoNoticeReader(documentClient(), tableNameFromEnv('notifications')),
-  }),
-);
+export const handler = lazyHandler(() => createComplianceHandler(complianceFromEnv()));

@@ -1,17 +1,13 @@
 /** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
-import { systemClock } from '../adapters/system';
-import { canonicalTimeZone, isTimeZone } from '../domain/email';
+import { customersFromEnv } from '../composition/customers';
+import { lazyHandler } from '../composition/lambda';
+import { canonicalTimeZone, EMAIL_ADDRESS, isTimeZone } from '../domain/email';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';
 import { matching } from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import { type CustomerDeps, eraseCustomer, getCustomer, registerCustomer } from '../usecases/customers';
-import { countingCustomerStoreFromEnv, lazyHandler } from './wiring';
-
-/** Deliberately plain: one @, no spaces or control characters, a dotted domain. SES has the last word. */
-const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export const customerSchema = z.strictObject({
   email: z
@@ -19,7 +15,7 @@ export const customerSchema = z.strictObject({
     .check(
       z.maxLength(254),
       z.regex(SINGLE_LINE, 'must not contain CR, LF or NUL'),
-      z.regex(EMAIL, 'not a valid email address'),
+      z.regex(EMAIL_ADDRESS, 'not a valid email address'),
     ),
   locale: z.optional(z.pipe(matching(LOCALE, 'must be a BCP 47 language tag'), z.transform(canonicalLocale))),
   name: z.optional(
@@ -58,6 +54,4 @@ export const customerOperations: Operations<CustomerDeps> = {
 
 export const createCustomersHandler = (deps: CustomerDeps) =>
   createApiHandler('customers', customerOperations, deps);
-export const handler = lazyHandler(() =>
-  createCustomersHandler({ customers: countingCustomerStoreFromEnv(), clock: systemClock }),
-);
+export const handler = lazyHandler(() => createCustomersHandler(customersFromEnv()));

@@ -1,13 +1,13 @@
 /**
  * Fan-out (SQS event source on the fan-out queue): each message advances one campaign by one page of
- * customers. Env: CUSTOMERS_TABLE, NOTIFICATIONS_TABLE, POLICIES_TABLE, SEND_QUEUE_URL, FANOUT_QUEUE_URL.
+ * customers. Built by functions/composition/notify-fanout.ts.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { systemClock } from '../adapters/system';
+import { lazyHandler } from '../composition/lambda';
+import { notifyFanoutFromEnv } from '../composition/notify-fanout';
 import { fanoutMessageSchema } from '../domain/notification';
-import { createLogger, describeError } from '../http/log';
+import { describeError } from '../http/log';
 import { type FanoutDeps, fanoutStep } from '../usecases/notifications';
-import { customerStoreFromEnv, lazyHandler, notificationStoreFromEnv, queueFromEnv } from './wiring';
 
 /** Steps run one after another: they usually belong to one campaign and only one of them can win. */
 export function createNotifyFanoutHandler(deps: FanoutDeps) {
@@ -34,13 +34,4 @@ export function createNotifyFanoutHandler(deps: FanoutDeps) {
   };
 }
 
-export const handler = lazyHandler(() =>
-  createNotifyFanoutHandler({
-    notifications: notificationStoreFromEnv(),
-    customers: customerStoreFromEnv(),
-    sendQueue: queueFromEnv('SEND_QUEUE_URL'),
-    fanoutQueue: queueFromEnv('FANOUT_QUEUE_URL'),
-    clock: systemClock,
-    logger: createLogger('notify-fanout'),
-  }),
-);
+export const handler = lazyHandler(() => createNotifyFanoutHandler(notifyFanoutFromEnv()));

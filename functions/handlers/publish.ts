@@ -6,9 +6,8 @@
  * counters (read on Acknowledgments) and composes the emails (PUBLIC_BASE_URL, ORG_*); its `testRecipient`
  * sends one email through SES (SES_FROM_ADDRESS, SES_CONFIGURATION_SET; ses:SendEmail from the sender only).
  */
-import { metricsFromEnv } from '../adapters/observability';
-import { createSesClient, SesMailer } from '../adapters/ses';
-import { senderHeader } from '../domain/email';
+import { lazyHandler } from '../composition/lambda';
+import { publishFromEnv } from '../composition/publish';
 import { DomainError, notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
 import { DOCUMENT_FORMATS, MAX_TITLE_CHARS } from '../domain/revision';
@@ -16,12 +15,11 @@ import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
 import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
-import { createLogger } from '../http/log';
 import { parseWith, SINGLE_LINE } from '../http/validate';
 import type { CountStore, NotificationStore, Queue, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
 import { type ChangedSections, changedSectionsOf, type NoticeConfig } from '../usecases/notification-content';
-import { campaignStarter, notificationStatus, retryFailed } from '../usecases/notifications';
+import { notificationStatus, retryFailed } from '../usecases/notifications';
 import {
   MAX_NOTICE_PERIOD_DAYS,
   type PublishDeps,
@@ -29,17 +27,13 @@ import {
   readPolicySettings,
   updatePolicySettings,
 } from '../usecases/policies';
-import { type Preview, previewPublish, sendTestEmail, type TestSend } from '../usecases/preview';
-import { fromAddressFromEnv, orgContactFromEnv, orgTimeZoneFromEnv } from './notify-worker';
 import {
-  countStoreFromEnv,
-  lazyHandler,
-  notificationStoreFromEnv,
-  policyDepsFromEnv,
-  queueFromEnv,
-  requiredEnv,
-  suppressionStoreFromEnv,
-} from './wiring';
+  type Preview,
+  previewPublish,
+  sendTestEmail,
+  type TestSend,
+  type TestSendLimiter,
+} from '../usecases/preview';
 
 /**
  * The notification store serves the progress and retry routes, the suppression store the suppression
@@ -58,21 +52,6 @@ export type PublishHandlerDeps = PublishDeps & {
   notice?: () => NoticeConfig;
   testSend?: TestSend & { limiter: TestSendLimiter };
 };
-
-/** At most `max` test emails per `windowMs` per function instance: a preview is not a mailing tool. */
-export class TestSendLimiter {
-  private sent: number[] = [];
-  constructor(
-    private readonly max = 5,
-    private readonly windowMs = 60_000,
-  ) {}
-  take(nowMs: number): boolean {
-    this.sent = this.sent.filter((t) => t > nowMs - this.windowMs);
-    if (this.sent.length >= this.max) return false;
-    this.sent.push(nowMs);
-    return true;
-  }
-}
 
 async function dryRunPreview(
   deps: PublishHandlerDeps,
@@ -272,37 +251,4 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
 
 export const createPublishHandler = (deps: PublishHandlerDeps) =>
   createApiHandler('publish', publishOperations, deps);
-export const handler = lazyHandler(() => {
-  const base = policyDepsFromEnv();
-  const notifications = notificationStoreFromEnv();
-  const onPublished = campaignStarter({
-    notifications,
-    fanoutQueue: queueFromEnv('FANOUT_QUEUE_URL'),
-    clock: base.clock,
-    logger: createLogger('publish'),
-  });
-  const metrics = metricsFromEnv();
-  const org = orgContactFromEnv();
-  const notice = { publicBaseUrl: requiredEnv('PUBLIC_BASE_URL'), org, timeZone: orgTimeZoneFromEnv() };
-  const ses = createSesClient({
-    endpoint: process.env.SES_ENDPOINT || undefined,
-    region: process.env.AWS_REGION,
-  });
-  return createPublishHandler({
-    ...base,
-    notifications,
-    suppressions: suppressionStoreFromEnv(),
-    sendQueue: queueFromEnv('SEND_QUEUE_URL'),
-    counts: countStoreFromEnv(),
-    notice: () => notice,
-    testSend: {
-      mailer: new SesMailer(ses, { configurationSet: process.env.SES_CONFIGURATION_SET || undefined }),
-      from: senderHeader(org.name, fromAddressFromEnv()),
-      limiter: new TestSendLimiter(),
-    },
-    onPublished: async (revision) => {
-      metrics.count('PublishedRevisions');
-      await onPublished(revision);
-    },
-  });
-});
+export const handler = lazyHandler(() => createPublishHandler(publishFromEnv()));

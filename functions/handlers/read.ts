@@ -1,12 +1,14 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
 import { readFileSync } from 'node:fs';
+import { lazyHandler } from '../composition/lambda';
+import { readFromEnv } from '../composition/read';
 import { diffPolicyTexts, splitSections, unifiedDiff } from '../domain/diff';
 import { type BoundedDiff, boundDiff, boundUnified, DIFF_LIMITS, escapedCost } from '../domain/diff/bound';
 import { notFound } from '../domain/errors';
 import { assertPolicyId, parseLocale, parseVersion } from '../domain/ids';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
-import { currentRevision, policyView } from '../domain/timeline';
+import { currentRevision, policyView } from '../domain/status-rules';
 import { type ApiRequest, createApiHandler, type Operation, type Operations, PageFailure } from '../http/api';
 import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';
@@ -22,7 +24,6 @@ import {
 import { CONSOLE_ASSET, CONSOLE_CSP, renderConsole } from '../views/console';
 import { pageHeaders } from '../views/html';
 import { changesPath, renderAtomFeed, renderChangesPage, renderTextPage, versionPath } from '../views/pages';
-import { lazyHandler, policyDepsFromEnv, requiredEnv } from './wiring';
 
 export interface ReadDeps extends PolicyDeps {
   /**
@@ -379,31 +380,10 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
   return { status: 200, contentType: 'text/html; charset=utf-8', headers: pageHeaders, body };
 }
 
-/**
- * PUBLIC_BASE_URL, required in AWS: without it links would have to come from request headers. Checked
- * when the function starts, so a misconfigured deployment fails at once with the variable's name.
- */
-export function publicBaseUrlFromEnv(): string {
-  const value = requiredEnv('PUBLIC_BASE_URL');
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new Error(`environment variable PUBLIC_BASE_URL must be an absolute http(s) URL, got "${value}"`);
-  let base = value;
-  while (base.endsWith('/')) base = base.slice(0, -1);
-  return base;
-}
-
 export const createReadHandler = (deps: ReadDeps) => createApiHandler('read', readOperations, deps);
 export const handler = lazyHandler(() =>
   createReadHandler({
-    ...policyDepsFromEnv(),
-    publicBaseUrl: publicBaseUrlFromEnv(),
-    orgName: requiredEnv('ORG_NAME'),
+    ...readFromEnv(),
     // Written there by the read function's asset build (lib/policy-function.ts, lib/console-bundle.ts).
     consoleScript: fileBesideHandler(CONSOLE_ASSET),
   }),

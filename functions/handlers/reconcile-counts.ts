@@ -4,27 +4,14 @@
  * Acknowledgments (byPolicy index) with Query only; writes counter corrections to Acknowledgments.
  */
 
-import { DynamoAcknowledgmentStore } from '../adapters/dynamodb/acknowledgment-store';
-import { tableNameFromEnv } from '../adapters/dynamodb/tables';
+import { lazyHandler } from '../composition/lambda';
+import { reconcileCountsFromEnv } from '../composition/reconcile-counts';
 import { createLogger } from '../http/log';
 import { reconcileCounts } from '../usecases/counts';
-import {
-  countStoreFromEnv,
-  customerStoreFromEnv,
-  documentClient,
-  lazyHandler,
-  policyStoreFromEnv,
-} from './wiring';
 
 export const handler = lazyHandler<unknown, { corrected: number; busy: number }>(() => {
   const logger = createLogger('reconcile-counts');
-  const deps = {
-    policies: policyStoreFromEnv(),
-    customers: customerStoreFromEnv(),
-    // Reads only: no counter hook, which would count nothing here anyway.
-    acks: new DynamoAcknowledgmentStore(documentClient(), tableNameFromEnv('acknowledgments')),
-    counts: countStoreFromEnv(),
-  };
+  const deps = reconcileCountsFromEnv();
   return async () => {
     const report = await reconcileCounts(deps);
     const corrected = report.corrections.filter((c) => c.status === 'corrected');

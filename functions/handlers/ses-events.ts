@@ -1,18 +1,12 @@
 /**
  * SES bounce and complaint notifications delivered through SNS: the Message of each record is the SES
  * event JSON. Permanent bounces and complaints put the address's hash on the suppression list and
- * suppress every customer with that address. Env: CUSTOMERS_TABLE, NOTIFICATIONS_TABLE.
+ * suppress every customer with that address. Built by functions/composition/ses-events.ts.
  */
 import type { SNSEvent } from 'aws-lambda';
-import { systemClock } from '../adapters/system';
-import { createLogger } from '../http/log';
+import { lazyHandler } from '../composition/lambda';
+import { sesEventsFromEnv } from '../composition/ses-events';
 import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
-import {
-  countingCustomerStoreFromEnv,
-  lazyHandler,
-  notificationStoreFromEnv,
-  suppressionStoreFromEnv,
-} from './wiring';
 
 export type SesEventsDeps = SesEventDeps;
 
@@ -40,12 +34,4 @@ export function createSesEventsHandler(deps: SesEventsDeps) {
   };
 }
 
-export const handler = lazyHandler(() =>
-  createSesEventsHandler({
-    customers: countingCustomerStoreFromEnv(),
-    suppressions: suppressionStoreFromEnv(),
-    notifications: notificationStoreFromEnv(),
-    clock: systemClock,
-    logger: createLogger('ses-events'),
-  }),
-);
+export const handler = lazyHandler(() => createSesEventsHandler(sesEventsFromEnv()));

@@ -24,6 +24,7 @@ import {
   routes,
 } from './routes';
 
+/** What the Lambda authorizer (functions/handlers/authorizer.ts) passes on: the caller's role. */
 export type AuthorizerContext = { role?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 export type ApiResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
@@ -189,8 +190,8 @@ export function createApiHandler<D>(
       const result = await operation(
         {
           route,
-          params: lowerKeysPreserve(event.pathParameters),
-          query: lowerKeysPreserve(event.queryStringParameters),
+          params: definedValues(event.pathParameters),
+          query: definedValues(event.queryStringParameters),
           headers,
           body,
           role,
@@ -210,7 +211,7 @@ export function createApiHandler<D>(
       else logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
       if (!route.page) return withRequestId(failure, requestId);
       const page = caught instanceof PageFailure ? caught.page : {};
-      const query = lowerKeysPreserve(event.queryStringParameters);
+      const query = definedValues(event.queryStringParameters);
       // The page's language: the one asked for, else the policy's, else the reader's browser's.
       const locale = pickUiLanguage([
         query.locale,
@@ -257,7 +258,8 @@ function asErrorPage(failure: ApiResponse, locale: string, policyId: string | un
   };
 }
 
-const lowerKeysPreserve = (h: Record<string, string | undefined> | undefined) =>
+/** The entries whose value is set (API Gateway gives parameters as optional strings). */
+const definedValues = (h: Record<string, string | undefined> | undefined) =>
   Object.fromEntries(Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 
 function encode(result: ApiResult): ApiResponse {

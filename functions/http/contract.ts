@@ -19,7 +19,7 @@ import type { NotificationProgress } from '../domain/notification';
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { matching } from '../domain/schema';
-import type { AcknowledgmentStatus, PolicyView } from '../domain/timeline';
+import type { AcknowledgmentStatus, PolicyView } from '../domain/status-rules';
 import { acknowledgeSchema } from '../handlers/acknowledgments';
 import { exportLimit, receiptFormat } from '../handlers/compliance';
 import { customerSchema } from '../handlers/customers';

@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors';
 import { resolveLocale } from '../domain/revision';
-import { type AcknowledgmentStatus, acknowledgmentStatus } from '../domain/timeline';
+import { type AcknowledgmentStatus, acknowledgmentStatus } from '../domain/status-rules';
 import type { Acknowledgment, AcknowledgmentStore, Clock, IdGenerator } from '../ports';
 import { findRevision, type PolicyDeps } from './policies';
 

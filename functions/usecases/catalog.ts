@@ -1,8 +1,9 @@
+import { DEFAULTS } from '../domain/defaults';
 import type { Revision } from '../domain/revision';
 import type { PolicyStore } from '../ports';
 
 /** How long a function instance trusts its in-memory copy of a policy's revision list. */
-export const DEFAULT_REVISION_CACHE_TTL_MS = 5_000;
+export const DEFAULT_REVISION_CACHE_TTL_MS = DEFAULTS.revisionCacheTtlMs;
 
 /**
  * Per-instance cache of each policy's revision metadata (DESIGN.md decision 6): it keeps the status

@@ -2,10 +2,12 @@
  * What a data-protection officer needs to prove, for any user, which text they were shown, when they
  * agreed, and that they were told: exports, the per-user timeline, receipts that re-verify hashes.
  */
+
+import type { ReceiptCheck } from '../domain/entities';
 import { IntegrityError, notFound } from '../domain/errors';
 import { type Revision, verifyChain } from '../domain/revision';
+import { requiredRevision } from '../domain/status-rules';
 import { contentHash } from '../domain/text';
-import { requiredRevision } from '../domain/timeline';
 import type { Acknowledgment, AcknowledgmentStore, CountStore, Notice, NoticeReader, Page } from '../ports';
 import type { PolicyDeps } from './policies';
 
@@ -108,11 +110,7 @@ export async function userTimeline(deps: ComplianceDeps, userId: string, now: Da
   };
 }
 
-export interface ReceiptCheck {
-  name: 'stored_text_matches_revision' | 'acknowledged_hash_matches_revision' | 'revision_chain_intact';
-  ok: boolean;
-  detail: string;
-}
+export type { ReceiptCheck } from '../domain/entities';
 
 /**
  * An acknowledgment with the exact text it covers, re-verified now: the stored text hashes to the

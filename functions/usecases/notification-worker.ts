@@ -1,13 +1,11 @@
 /**
  * The send worker (docs/NOTIFICATIONS.md): one batch of recipients per queue message, each recipient
- * through the ledger as claim → send → mark, so redelivered or duplicated batches never email anyone
+ * through the ledger as claim → send → record, so redelivered or duplicated batches never email anyone
  * twice and nobody is skipped. Counting happens once per batch, into its page's tally (idempotent by
  * batch id), and complete pages are rolled up into the campaign (idempotent by page).
  */
 
-import { randomUUID } from 'node:crypto';
-import type { QuotaGovernor } from '../adapters/send-quota';
-import type { Pacer } from '../adapters/token-bucket';
+import { DEFAULTS } from '../domain/defaults';
 import { isSafeAddress, isWellFormed, personalize, type RenderedEmail } from '../domain/email';
 import { hasWording } from '../domain/email-templates';
 import {
@@ -22,18 +20,22 @@ import {
   type SendMessage,
   uniqueIds,
 } from '../domain/notification';
+import { redactAddresses } from '../domain/redact';
 import type { Revision } from '../domain/revision';
 import { addressHash, normaliseAddress } from '../domain/suppression';
-import { type Logger, redactAddresses } from '../http/log';
 import type {
   Clock,
   Customer,
   CustomerStore,
   FinalRecipientState,
+  IdGenerator,
   LedgerEntry,
+  Logger,
   Mailer,
   MetricsSink,
   NotificationStore,
+  Pacer,
+  SendQuotaGate,
   SuppressionStore,
 } from '../ports';
 import { recordEmailOutcomes } from './email-metrics';
@@ -55,12 +57,12 @@ export interface WorkerConfig {
 }
 
 export const DEFAULT_WORKER_CONFIG: Omit<WorkerConfig, 'from'> = {
-  leaseMs: 5 * 60 * 1000,
-  concurrency: 8,
-  sendAttempts: 8,
-  retryBaseMs: 200,
-  retryMaxMs: 5_000,
-  markAttempts: 6,
+  leaseMs: DEFAULTS.claimLeaseMs,
+  concurrency: DEFAULTS.sendConcurrency,
+  sendAttempts: DEFAULTS.sendAttempts,
+  retryBaseMs: DEFAULTS.retryBaseMs,
+  retryMaxMs: DEFAULTS.retryMaxMs,
+  markAttempts: DEFAULTS.markAttempts,
 };
 
 export interface WorkerDeps {
@@ -72,10 +74,12 @@ export interface WorkerDeps {
   pacer: Pacer;
   content: NoticeCache;
   clock: Clock;
+  /** Claim tokens. */
+  ids: IdGenerator;
   logger: Logger;
   config: WorkerConfig;
   /** SES's limits (GetSendQuota, cached): the pace's ceiling and the 24-hour quota. */
-  quota?: QuotaGovernor;
+  quota?: SendQuotaGate;
   /** Bounds concurrent sends across all the messages of an invocation. */
   limiter: Limiter;
   /**
@@ -119,11 +123,11 @@ export async function processSendBatch(
   const finals = new Map<string, LedgerEntry>();
   const todo: string[] = [];
   let unfinished = 0;
-  const nowMs = deps.clock.now().getTime();
+  const now = nowMs(deps);
   for (const userId of userIds) {
     const entry = state.entries.get(userId);
     if (isFinal(entry)) finals.set(userId, entry);
-    else if (isClaimable(entry, nowMs)) todo.push(userId);
+    else if (isClaimable(entry, now)) todo.push(userId);
     else unfinished++; // another delivery holds a live claim: this batch waits for it
   }
 
@@ -143,13 +147,8 @@ export async function processSendBatch(
     todo.map((userId) =>
       deps.limiter.run(async () => {
         const entry = await deliver(
-          deps,
-          revision,
-          message,
-          userId,
+          { deps, revision, message, userId, suppressed, deadlineMs },
           customers.get(userId) ?? null,
-          suppressed,
-          deadlineMs,
         );
         if (entry) {
           finals.set(userId, entry);
@@ -192,125 +191,124 @@ function unsendable(
   return null;
 }
 
+/** One recipient's delivery within a batch: what every phase needs. */
+interface Delivery {
+  deps: WorkerDeps;
+  revision: Revision;
+  message: SendMessage;
+  userId: string;
+  /** Suppressed address hashes of the batch (a changed address's hash is added when found). */
+  suppressed: Set<string>;
+  deadlineMs: number;
+}
+
+/** A claim this delivery holds: its token, and the epoch ms its lease lapses. */
+interface Claim {
+  token: string;
+  leaseUntil: number;
+}
+
 /**
- * One recipient: deleted/suppressed/unaddressable → final without sending; otherwise claim, wait for
- * the pacer, read the customer again (a DELETE that returned before this read wins), send (throttling
- * and transient errors retried with back-off), mark. Returns the final entry, or null when the
- * recipient must wait for a later delivery.
+ * What sending to a claimed recipient came to: `sent` (SES accepted it: record it), `final` (no email
+ * will ever go: make the entry final under the claim), or `later` (give the claim back; a later delivery
+ * of the batch retries).
  */
-async function deliver(
-  deps: WorkerDeps,
-  revision: Revision,
-  message: SendMessage,
-  userId: string,
-  listed: Customer | null,
-  suppressed: Set<string>,
-  deadlineMs: number,
-): Promise<LedgerEntry | null> {
-  const { policyId, version, batchId } = message;
-  const at = () => deps.clock.now().toISOString();
-  const token = randomUUID();
-  /** Makes the entry final: with our claim when we hold one, else only while nobody holds it. */
-  const finish = async (state: FinalRecipientState, reason: string, claimedByUs: boolean) => {
-    const outcome = {
-      state,
-      batchId,
-      at: at(),
-      reason,
-      ...(claimedByUs ? { token } : { now: deps.clock.now().getTime() }),
-    };
-    try {
-      if (await deps.notifications.finish(policyId, version, userId, outcome)) return entry(userId, outcome);
-    } catch (e) {
-      logFault(deps, 'ledger write failed', message, e);
+type SendOutcome =
+  | { kind: 'sent'; messageId: string; at: string }
+  | { kind: 'final'; state: 'failed' | 'suppressed'; reason: string }
+  | { kind: 'later' };
+
+const LATER: SendOutcome = { kind: 'later' };
+const nowMs = (deps: WorkerDeps) => deps.clock.now().getTime();
+const nowIso = (deps: WorkerDeps) => deps.clock.now().toISOString();
+
+/**
+ * One recipient: deleted/suppressed/unaddressable → final without sending; otherwise claim, send
+ * (re-reading the customer right before), record. Returns the final entry, or null when the recipient
+ * must wait for a later delivery.
+ */
+async function deliver(d: Delivery, listed: Customer | null): Promise<LedgerEntry | null> {
+  const before = unsendable(listed, d.suppressed);
+  if (before || !listed) return finish(d, before?.state ?? 'suppressed', before?.reason ?? 'deleted', null);
+  if (nowMs(d.deps) >= d.deadlineMs) return null;
+
+  const claim = await claimRecipient(d);
+  if (!claim) return null;
+  if ('settled' in claim) return claim.settled;
+  // This instance sent to the recipient before and could not record it: record it now, never resend.
+  const remembered = d.deps.unrecorded.get(ledgerKey(d.message, d.userId));
+  if (remembered) return record(d, claim.token, remembered.messageId, remembered.at);
+
+  const outcome = await send(d, claim, listed);
+  switch (outcome.kind) {
+    case 'sent':
+      return record(d, claim.token, outcome.messageId, outcome.at);
+    case 'final':
+      return finish(d, outcome.state, outcome.reason, claim.token);
+    case 'later':
+      await release(d, claim.token);
       return null;
-    }
-    return settled(deps, message, userId);
-  };
+  }
+}
 
-  const before = unsendable(listed, suppressed);
-  if (before || !listed) return finish(before?.state ?? 'suppressed', before?.reason ?? 'deleted', false);
+/**
+ * Takes the recipient's ledger entry for this delivery. Null after a storage fault; `settled` when
+ * another delivery holds or finished it (its final entry, or null while it is still open).
+ */
+async function claimRecipient(d: Delivery): Promise<Claim | { settled: LedgerEntry | null } | null> {
+  const { deps, message, userId } = d;
+  const token = deps.ids.next();
+  const now = nowMs(deps);
+  const leaseUntil = now + deps.config.leaseMs;
+  try {
+    const claimed = await deps.notifications.claim(message.policyId, message.version, userId, {
+      token,
+      now,
+      leaseUntil,
+      at: nowIso(deps),
+    });
+    return claimed ? { token, leaseUntil } : { settled: await settled(d) };
+  } catch (e) {
+    logFault(deps, 'claim failed', message, e);
+    return null;
+  }
+}
 
+/**
+ * Sends to a claimed recipient: waits for the pacer, reads the customer again (a DELETE that returned
+ * before this read wins), renders and sends, retrying throttled and transient failures with back-off
+ * while the claim and the invocation have time left.
+ */
+async function send(d: Delivery, claim: Claim, listed: Customer): Promise<SendOutcome> {
+  const { deps, message, userId } = d;
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;
-  let leaseUntil = 0;
-  let claimed = false;
-  const release = async () => {
-    if (!claimed) return;
-    await deps.notifications
-      .release(policyId, version, userId, token)
-      .catch((e) => logFault(deps, 'release failed', message, e));
-  };
-
-  for (let attempt = 0; ; attempt++) {
-    if (Date.now() >= deadlineMs) {
-      await release();
-      return null;
-    }
-    if (!claimed) {
-      const now = deps.clock.now().getTime();
-      leaseUntil = now + deps.config.leaseMs;
-      try {
-        claimed = await deps.notifications.claim(policyId, version, userId, {
-          token,
-          now,
-          leaseUntil,
-          at: at(),
-        });
-      } catch (e) {
-        logFault(deps, 'claim failed', message, e);
-        return null;
-      }
-      if (!claimed) return settled(deps, message, userId);
-      const remembered = deps.unrecorded.get(ledgerKey(message, userId));
-      if (remembered) return mark(deps, message, userId, token, remembered.messageId, remembered.at);
-    }
+  for (let attempt = 0; attempt < deps.config.sendAttempts; attempt++) {
+    if (nowMs(deps) >= d.deadlineMs) return LATER;
     // The token is taken right before the call, so what SES sees is paced, not what the ledger sees.
     await deps.pacer.take();
     // Never send on a claim about to lapse (another delivery could take it and send too), nor so late
     // that the invocation may be cut off between SES accepting and the ledger recording.
-    if (
-      Date.now() >= deadlineMs ||
-      deps.clock.now().getTime() > leaseUntil - Math.min(deps.config.leaseMs / 4, 30_000)
-    ) {
-      await release();
-      return null;
-    }
-    // Erasure wins: one consistent read right before the send. A DELETE that returned before it is
-    // seen, however long this recipient waited for the pacer; an address changed since the batch's
-    // read is checked against the suppression list on its own.
-    let customer: Customer | null;
-    try {
-      customer = await deps.customers.get(userId, { consistent: true });
-      if (customer && normaliseAddress(customer.email) !== normaliseAddress(listed.email)) {
-        const hash = addressHash(customer.email);
-        if (await deps.suppressions.get(hash)) suppressed.add(hash);
-      }
-    } catch (e) {
-      logFault(deps, 'customer read failed', message, e);
-      await release();
-      return null;
-    }
-    const now = unsendable(customer, suppressed);
-    if (now || !customer) return finish(now?.state ?? 'suppressed', now?.reason ?? 'deleted', true);
+    const now = nowMs(deps);
+    if (now >= d.deadlineMs || now > claim.leaseUntil - Math.min(deps.config.leaseMs / 4, 30_000))
+      return LATER;
 
-    let email: RenderedEmail;
-    try {
-      const contentLocale = recipientLocale(revision, customer.locale);
-      // The frame speaks the reader's language whenever a template exists for it, even when the policy
-      // itself has no text in that language.
-      const frameLocale = customer.locale && hasWording(customer.locale) ? customer.locale : contentLocale;
-      const notice = await deps.content.notice(revision, contentLocale, frameLocale, customer.timeZone);
-      email = personalize(notice, customer.name);
-    } catch (e) {
-      logFault(deps, 'email content failed', message, e);
-      await release();
-      return null;
-    }
+    const customer = await currentCustomer(d, listed);
+    if (customer === undefined) return LATER;
+    const reason = unsendable(customer, d.suppressed);
+    if (reason || !customer)
+      return { kind: 'final', state: reason?.state ?? 'suppressed', reason: reason?.reason ?? 'deleted' };
+
+    const email = await render(d, customer);
+    if (!email) return LATER;
     // No retry can send text that is not valid Unicode (a record planted around the API's checks):
     // that recipient fails, everyone else goes on.
     if (!isWellFormed(email.subject, email.text, email.html))
-      return finish('failed', 'InvalidContent: the email would hold text that is not valid Unicode', true);
+      return {
+        kind: 'final',
+        state: 'failed',
+        reason: 'InvalidContent: the email would hold text that is not valid Unicode',
+      };
 
     let failure: MailSendError;
     try {
@@ -320,40 +318,100 @@ async function deliver(
         subject: email.subject,
         text: email.text,
         html: email.html,
-        tags: { [LEDGER_TAG]: ledgerTag(policyId, version, userId) },
+        tags: { [LEDGER_TAG]: ledgerTag(message.policyId, message.version, userId) },
       });
       deps.quota?.sent();
-      return mark(deps, message, userId, token, messageId, at());
+      return { kind: 'sent', messageId, at: nowIso(deps) };
     } catch (e) {
       failure =
         e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
     }
     if (failure.kind === 'rejected')
-      return finish('failed', `${failure.code}: ${redactAddresses(failure.message)}`, true);
+      return {
+        kind: 'final',
+        state: 'failed',
+        reason: `${failure.code}: ${redactAddresses(failure.message)}`,
+      };
+    const fields = { ...batchFields(message), userId, errorName: failure.code };
     if (attempt + 1 >= deps.config.sendAttempts) {
-      deps.logger.warn('send retries exhausted; the batch goes back to the queue', {
-        policyId,
-        version,
-        batchId,
-        userId,
-        errorName: failure.code,
-      });
-      await release();
-      return null;
+      deps.logger.warn('send retries exhausted; the batch goes back to the queue', fields);
+      return LATER;
     }
-    const delay = backoffMs(attempt, deps.config.retryBaseMs, deps.config.retryMaxMs, random());
     // Throttling is about the whole instance's pace, so every sender here slows down, not just this one.
     if (failure.kind === 'throttled') deps.pacer.throttled();
-    else
-      deps.logger.warn('transient send failure; retrying', {
-        policyId,
-        version,
-        batchId,
-        userId,
-        errorName: failure.code,
-      });
-    await sleep(delay);
+    else deps.logger.warn('transient send failure; retrying', fields);
+    await sleep(backoffMs(attempt, deps.config.retryBaseMs, deps.config.retryMaxMs, random()));
   }
+  return LATER;
+}
+
+/**
+ * Erasure wins: one consistent read right before the send. A DELETE that returned before it is seen,
+ * however long this recipient waited for the pacer; an address changed since the batch's read is
+ * checked against the suppression list on its own. Undefined after a storage fault.
+ */
+async function currentCustomer(d: Delivery, listed: Customer): Promise<Customer | null | undefined> {
+  try {
+    const customer = await d.deps.customers.get(d.userId, { consistent: true });
+    if (customer && normaliseAddress(customer.email) !== normaliseAddress(listed.email)) {
+      const hash = addressHash(customer.email);
+      if (await d.deps.suppressions.get(hash)) d.suppressed.add(hash);
+    }
+    return customer;
+  } catch (e) {
+    logFault(d.deps, 'customer read failed', d.message, e);
+    return undefined;
+  }
+}
+
+/** The recipient's email; null after a fault reading its content. */
+async function render(d: Delivery, customer: Customer): Promise<RenderedEmail | null> {
+  try {
+    const contentLocale = recipientLocale(d.revision, customer.locale);
+    // The frame speaks the reader's language whenever a template exists for it, even when the policy
+    // itself has no text in that language.
+    const frameLocale = customer.locale && hasWording(customer.locale) ? customer.locale : contentLocale;
+    const notice = await d.deps.content.notice(d.revision, contentLocale, frameLocale, customer.timeZone);
+    return personalize(notice, customer.name);
+  } catch (e) {
+    logFault(d.deps, 'email content failed', d.message, e);
+    return null;
+  }
+}
+
+/**
+ * Makes the entry final without a send: under our claim (`token`), or with none only while nobody
+ * holds the recipient. When the condition fails, the entry as another delivery left it.
+ */
+async function finish(
+  d: Delivery,
+  state: FinalRecipientState,
+  reason: string,
+  token: string | null,
+): Promise<LedgerEntry | null> {
+  const { deps, message, userId } = d;
+  const outcome = {
+    state,
+    batchId: message.batchId,
+    at: nowIso(deps),
+    reason,
+    ...(token !== null ? { token } : { now: nowMs(deps) }),
+  };
+  try {
+    if (await deps.notifications.finish(message.policyId, message.version, userId, outcome))
+      return entry(userId, outcome);
+  } catch (e) {
+    logFault(deps, 'ledger write failed', message, e);
+    return null;
+  }
+  return settled(d);
+}
+
+/** Gives a claim back (nothing was sent), so the next delivery can take the recipient at once. */
+async function release(d: Delivery, token: string): Promise<void> {
+  await d.deps.notifications
+    .release(d.message.policyId, d.message.version, d.userId, token)
+    .catch((e) => logFault(d.deps, 'release failed', d.message, e));
 }
 
 /**
@@ -361,35 +419,31 @@ async function deliver(
  * the one window that cannot be closed (docs/NOTIFICATIONS.md). If every attempt fails the claim is
  * left to expire and the message id stays in this instance's memory.
  */
-async function mark(
-  deps: WorkerDeps,
-  message: SendMessage,
-  userId: string,
+async function record(
+  d: Delivery,
   token: string,
   messageId: string,
   sentAt: string,
 ): Promise<LedgerEntry | null> {
-  const { policyId, version, batchId } = message;
+  const { deps, message, userId } = d;
   const key = ledgerKey(message, userId);
-  const outcome = { state: 'sent' as const, batchId, at: sentAt, token, messageId };
+  const outcome = { state: 'sent' as const, batchId: message.batchId, at: sentAt, token, messageId };
   const sleep = deps.sleep ?? defaultSleep;
   for (let attempt = 0; attempt < deps.config.markAttempts; attempt++) {
     if (attempt > 0) await sleep(Math.min(2_000, 50 * 2 ** attempt));
     try {
-      const ok = await deps.notifications.finish(policyId, version, userId, outcome);
+      const ok = await deps.notifications.finish(message.policyId, message.version, userId, outcome);
       deps.unrecorded.delete(key);
       if (ok) return entry(userId, outcome);
       // Our claim lapsed and another delivery took the recipient: it will send and record.
-      deps.logger.warn('claim lost before the send was recorded', { policyId, version, batchId, userId });
-      return settled(deps, message, userId);
+      deps.logger.warn('claim lost before the send was recorded', { ...batchFields(message), userId });
+      return settled(d);
     } catch (e) {
       if (attempt + 1 >= deps.config.markAttempts) {
         if (deps.unrecorded.size >= 10_000) deps.unrecorded.delete(deps.unrecorded.keys().next().value!);
         deps.unrecorded.set(key, { messageId, at: sentAt });
         deps.logger.error('sent but not recorded: the recipient may get this email again after the lease', {
-          policyId,
-          version,
-          batchId,
+          ...batchFields(message),
           userId,
           messageId,
           errorName: e instanceof Error ? e.name : 'unknown',
@@ -401,15 +455,17 @@ async function mark(
 }
 
 /** After a lost conditional write: the entry as another delivery left it, if that one is final. */
-async function settled(deps: WorkerDeps, message: SendMessage, userId: string): Promise<LedgerEntry | null> {
+async function settled(d: Delivery): Promise<LedgerEntry | null> {
   try {
-    const current = await deps.notifications.getEntry(message.policyId, message.version, userId);
+    const current = await d.deps.notifications.getEntry(d.message.policyId, d.message.version, d.userId);
     return isFinal(current ?? undefined) ? current : null;
   } catch (e) {
-    logFault(deps, 'ledger read failed', message, e);
+    logFault(d.deps, 'ledger read failed', d.message, e);
     return null;
   }
 }
+
+const batchFields = (m: SendMessage) => ({ policyId: m.policyId, version: m.version, batchId: m.batchId });
 
 const entry = (
   userId: string,

@@ -4,6 +4,7 @@
  * suppression from SES bounce/complaint events. The worker that sends is in notification-worker.ts.
  */
 
+import { DEFAULTS } from '../domain/defaults';
 import { DomainError, notFound } from '../domain/errors';
 import {
   FANOUT_PAGE_SIZE,
@@ -24,11 +25,11 @@ import {
 import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { addressHash } from '../domain/suppression';
-import type { Logger } from '../http/log';
 import type {
   Campaign,
   Clock,
   CustomerStore,
+  Logger,
   NotificationStore,
   Page,
   PageTally,
@@ -39,7 +40,7 @@ import type {
 import { findRevision, type PolicyDeps } from './policies';
 
 /** How long a fan-out may show no progress before the sweeper re-enqueues its next step. */
-export const DEFAULT_FANOUT_LEASE_MS = 2 * 60 * 1000;
+export const DEFAULT_FANOUT_LEASE_MS = DEFAULTS.fanoutLeaseMs;
 /** Frozen fan-out pages are only needed while a campaign runs. */
 export const PAGE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -348,7 +349,7 @@ async function sweepCampaign(
   const signature = `${latest.fanout.page}:${handled}`;
   const stalled =
     queuesLost ||
-    (latest.sweep?.signature === signature && nowMs - latest.sweep.at >= (deps.stallMs ?? 30 * 60 * 1000));
+    (latest.sweep?.signature === signature && nowMs - latest.sweep.at >= (deps.stallMs ?? DEFAULTS.stallMs));
   if (!stalled) {
     if (latest.sweep?.signature !== signature)
       await deps.notifications.recordSweep(policyId, version, { signature, at: nowMs }, latest.sweep);

@@ -6,7 +6,7 @@ import {
   type Revision,
   resolveLocale,
 } from '../domain/revision';
-import { type PolicyView, policyView } from '../domain/timeline';
+import { type PolicyView, policyView } from '../domain/status-rules';
 import type { Clock, Page, PolicySettings, PolicyStore } from '../ports';
 import type { RevisionCatalog } from './catalog';
 

@@ -118,3 +118,18 @@ export async function sendTestEmail(
   });
   return { to, locale: used, messageId };
 }
+
+/** At most `max` test emails per `windowMs` per function instance: a preview is not a mailing tool. */
+export class TestSendLimiter {
+  private sent: number[] = [];
+  constructor(
+    private readonly max = 5,
+    private readonly windowMs = 60_000,
+  ) {}
+  take(nowMs: number): boolean {
+    this.sent = this.sent.filter((t) => t > nowMs - this.windowMs);
+    if (this.sent.length >= this.max) return false;
+    this.sent.push(nowMs);
+    return true;
+  }
+}

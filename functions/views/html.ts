@@ -2,15 +2,9 @@
  * HTML building blocks for the public pages. Everything that is not a literal of this file goes
  * through `escapeHtml` (text) or `escapeAttr` (attribute values): policy text, titles, summaries, ids.
  */
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '../domain/escape';
 
-export const escapeHtml = (value: string | number) => String(value).replace(/[&<>"']/g, (c) => entities[c]!);
+export { escapeHtml };
 export const escapeAttr = escapeHtml;
 
 /** Pages run no script at all; styles are inline. A policy text cannot smuggle anything past this. */

@@ -13,7 +13,7 @@ import {
   plainText,
 } from '../domain/document';
 import { type Revision, revisionTitle } from '../domain/revision';
-import type { PolicyView } from '../domain/timeline';
+import type { PolicyView } from '../domain/status-rules';
 import { escapeAttr, escapeHtml, layout } from './html';
 import {
   type ChangeLabels,

@@ -1,6 +1,5 @@
+import type { Acknowledgment, Notice, ReceiptCheck } from '../domain/entities';
 import type { Revision } from '../domain/revision';
-import type { Acknowledgment, Notice } from '../ports';
-import type { ReceiptCheck } from '../usecases/compliance';
 import { escapeAttr, escapeHtml, layout } from './html';
 import { formatDate } from './strings';
 

@@ -224,24 +224,38 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
   });
 
   it('retries the failed emails of a version from its history row', async () => {
-    const requests: { method: string; url: string }[] = [];
+    const requests: { method: string; url: string; body: string | null; type: string | undefined }[] = [];
     // The retry route is the notification work's (POST …/notification/retry, answering with counts):
     // answered here so the console's side is shown on its own.
     await page.route('**/policies/privacy/revisions/2/notification/retry', async (route) => {
-      requests.push({ method: route.request().method(), url: route.request().url() });
+      const request = route.request();
+      requests.push({
+        method: request.method(),
+        url: request.url(),
+        body: request.postData(),
+        type: request.headers()['content-type'],
+      });
       await route.fulfill({
         status: 200,
         contentType: 'application/json',
-        body: JSON.stringify({ requeued: 3, skipped: 1 }),
+        body: JSON.stringify({ requeued: 3, skipped: { permanent: 1, inProgress: 0 }, status: 'sending' }),
       });
     });
     await page.focus('#history tr[data-version="2"] button[data-retry]');
     await page.keyboard.press('Enter');
     await page
-      .locator('#history-status', { hasText: 'Retry of version 2 started (requeued: 3, skipped: 1).' })
+      .locator('#history-status', {
+        hasText:
+          'Retry of version 2 started: 3 email(s) queued again, 1 not retried (permanent failures or still in progress).',
+      })
       .waitFor();
     expect(requests).toEqual([
-      { method: 'POST', url: `${service.url}/policies/privacy/revisions/2/notification/retry` },
+      {
+        method: 'POST',
+        url: `${service.url}/policies/privacy/revisions/2/notification/retry`,
+        body: '{}',
+        type: 'application/json',
+      },
     ]);
     await page.unroute('**/policies/privacy/revisions/2/notification/retry');
   });

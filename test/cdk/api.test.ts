@@ -111,7 +111,7 @@ describe('HTTP API built from the route table', () => {
       },
     ];
     expect(() => testApp(testConfig, { nag: false, routes: withConsole })).toThrow(
-      /route table names function "console" \(GET \/console\/campaigns\).*add "console" to apiFunctionGrants/,
+      /route table names function "console" \(GET \/console\/campaigns\).*add "console" to functionNeeds \(functions\/composition\/needs.ts\)/,
     );
   });
 });

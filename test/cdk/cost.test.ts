@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { notificationFunctionSpecs } from '../../lib/catalog';
 import { fixedCostRows, PRICES_AS_OF, runsPerMonth } from '../../lib/cost-model';
+import { notificationFunctionSpecs } from '../../lib/function-specs';
 import { type Cfn, logicalId, resourcesOf, testApp } from './support';
 
 const { stateless, statelessTemplate, statefulTemplate } = testApp();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type TableKey, tableDefs } from '../../functions/adapters/dynamodb/tables';
 import { routes } from '../../functions/http/routes';
 import { SOURCE_MAPS_NODE_OPTIONS } from '../../lib/bundling';
-import { allFunctionSpecs, type FunctionSpec, grantedEnvVars } from '../../lib/catalog';
+import { allFunctionSpecs, type FunctionSpec, grantedEnvVars } from '../../lib/function-specs';
 import { type Cfn, logicalId, resourcesOf, testApp, testConfig } from './support';
 
 const { stateless, stateful, statelessTemplate: template } = testApp();
@@ -32,7 +32,7 @@ function tableOfArn(resource: Cfn): TableKey | undefined {
 }
 
 describe('IAM: least privilege per function', () => {
-  it('deploys one function per catalog entry, each with its own role', () => {
+  it('deploys one function per spec, each with its own role', () => {
     expect([...stateless.functions.keys()].sort()).toEqual(specs.map((s) => s.name).sort());
     expect(resourcesOf(template, 'AWS::Lambda::Function')).toHaveLength(specs.length);
   });
@@ -82,7 +82,7 @@ describe('IAM: least privilege per function', () => {
   });
 
   it.each(specs.map((s) => [s.name, s] as [string, FunctionSpec]))(
-    '%s gets exactly the table access its catalog entry lists, on the table and its own indexes',
+    '%s gets exactly the table access its declared needs list, on the table and its own indexes',
     (name, spec) => {
       const dynamo = statementsOf(name).filter((s) =>
         asList<string>(s.Action).some((a) => a.startsWith('dynamodb:')),
@@ -219,6 +219,102 @@ describe('IAM: least privilege per function', () => {
         'Fn::GetAtt': [logicalId(stateless.functions.get(spec.name)!.logGroup), 'Arn'],
       });
     }
+  });
+});
+
+/**
+ * The grants each function must have, written out here rather than read from lib/function-specs.ts or
+ * functions/composition/needs.ts (the stack's own input): a grant added there without changing this
+ * table fails, and so does one removed. Keys: the table (DynamoDB), `queue:<name>` (SQS), `ses:send`
+ * (the sender identity and configuration set), `ses:quota` (resource "*"), `secret:apiTokens`,
+ * `consume:<queue>` (an SQS event source). Logs,
+ * X-Ray and a function's own asynchronous-invocation DLQ are checked by the tests above.
+ */
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const READ_WRITE = [
+  ...READ,
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+].sort();
+const COUNTERS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const SEND = ['sqs:SendMessage'];
+/** The event source mapping's: receive, delete, extend the visibility of the queue's messages. */
+const CONSUME = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+];
+
+const expectedGrants: Record<string, Record<string, string[]>> = {
+  read: { Policies: READ },
+  publish: { Policies: READ_WRITE, Notifications: READ_WRITE, 'queue:fanout': SEND },
+  customers: { Customers: READ_WRITE, Acknowledgments: COUNTERS },
+  acknowledgments: { Policies: READ, Acknowledgments: READ_WRITE },
+  compliance: { Policies: READ, Acknowledgments: READ, Notifications: READ },
+  'notify-fanout': {
+    Customers: READ,
+    Notifications: READ_WRITE,
+    'queue:send': SEND,
+    'queue:fanout': SEND,
+    'consume:fanout': CONSUME,
+  },
+  'notify-worker': {
+    Customers: READ,
+    Policies: READ,
+    Notifications: READ_WRITE,
+    'queue:send': SEND,
+    'consume:send': CONSUME,
+    'ses:send': ['ses:SendEmail'],
+    'ses:quota': ['ses:GetSendQuota'],
+  },
+  'notify-sweeper': { Policies: READ, Notifications: READ_WRITE, 'queue:fanout': SEND, 'queue:send': SEND },
+  'ses-events': { Customers: READ_WRITE, Notifications: READ_WRITE, Acknowledgments: COUNTERS },
+  'reconcile-counts': { Policies: READ, Customers: READ, Acknowledgments: READ_WRITE },
+  authorizer: { 'secret:apiTokens': ['secretsmanager:GetSecretValue'] },
+};
+
+/** A function's grants as the table above writes them, read from the synthesized template. */
+function grantsOf(name: string): Record<string, string[]> {
+  const asyncDlq = functionProps(name).DeadLetterConfig?.TargetArn['Fn::GetAtt'][0];
+  const queueNames = new Map(
+    (Object.keys(stateless.queues) as (keyof typeof stateless.queues)[]).map((q) => [
+      logicalId(stateless.queues[q]),
+      q,
+    ]),
+  );
+  const grants: Record<string, string[]> = {};
+  for (const statement of statementsOf(name)) {
+    const actions = asList<string>(statement.Action);
+    if (actions.every((a) => a.startsWith('logs:') || a.startsWith('xray:'))) continue;
+    const [resource] = asList<Cfn>(statement.Resource);
+    let key: string;
+    if (actions.some((a) => a.startsWith('dynamodb:'))) key = tableDefs[tableOfArn(resource)!].id;
+    else if (actions.includes('sqs:ReceiveMessage'))
+      key = `consume:${queueNames.get(resource['Fn::GetAtt'][0]) ?? JSON.stringify(resource)}`;
+    else if (actions.includes('sqs:SendMessage')) {
+      const queueId = resource['Fn::GetAtt'][0];
+      if (queueId === asyncDlq) continue;
+      key = `queue:${queueNames.get(queueId) ?? queueId}`;
+    } else if (actions.includes('ses:SendEmail')) key = 'ses:send';
+    else if (actions.includes('ses:GetSendQuota')) key = 'ses:quota';
+    else if (actions.some((a) => a.startsWith('secretsmanager:'))) key = 'secret:apiTokens';
+    else key = JSON.stringify(resource);
+    grants[key] = [...(grants[key] ?? []), ...actions].sort();
+  }
+  return grants;
+}
+
+describe('IAM: the grants of each function, written out', () => {
+  it('covers every deployed function', () => {
+    expect(Object.keys(expectedGrants).sort()).toEqual(specs.map((s) => s.name).sort());
+  });
+
+  it.each(Object.entries(expectedGrants))('%s has exactly these grants', (name, expected) => {
+    expect(grantsOf(name)).toEqual(expected);
   });
 });
 

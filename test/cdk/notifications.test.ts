@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RECIPIENTS_PER_BATCH } from '../../functions/domain/notification';
-import { notificationFunctionSpecs } from '../../lib/catalog';
+import { notificationFunctionSpecs } from '../../lib/function-specs';
 import {
   MAX_RECEIVE_COUNT,
   perInstanceSendRate,

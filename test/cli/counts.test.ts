@@ -2,12 +2,13 @@
  * `policyctl counts`: the summary over the API, and `--reconcile` against the local service's embedded
  * DynamoDB (main() in-process: the command's own code, without a spawn per case).
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io, OutStream } from '../../bin/cli/context';
 import { main } from '../../bin/cli/main';
 import type { LocalService } from '../../bin/local/runtime';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
+import { countStore } from '../../functions/composition/stores';
 import { call, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
@@ -76,12 +77,9 @@ describe('policyctl counts', () => {
     expect(exact.stdout).toBe('3 active customers\ncustomers: exact\npolicy terms: exact\n');
 
     const client = createDynamoClient({ endpoint: service.dynamodbEndpoint });
-    await new DynamoCountStore(createDocumentClient(client), service.tables.acknowledgments).correct(
-      'customers',
-      {
-        active: 4,
-      },
-    );
+    await countStore({ doc: createDocumentClient(client), tables: service.tables }).correct('customers', {
+      active: 4,
+    });
     client.destroy();
     expect((await run(['counts', 'terms', '--json'])).stdout).toContain('"activeCustomers": 7');
 

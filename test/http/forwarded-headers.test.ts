@@ -1,7 +1,7 @@
 /** Issue 12 finding 7: feed links came from request headers and were cached publicly for 300 s. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
-import { publicBaseUrlFromEnv } from '../../functions/handlers/read';
+import { parseSettings } from '../../functions/composition/env';
 import { call, startTestService, TOKENS } from '../support/service';
 
 let service: LocalService;
@@ -36,8 +36,8 @@ describe('links never come from forwarded headers (issue 12 finding 7)', () => {
   });
 
   it('uses PUBLIC_BASE_URL (trailing slashes dropped) when it is set', () => {
-    vi.stubEnv('PUBLIC_BASE_URL', 'https://policies.example.com//');
-    expect(publicBaseUrlFromEnv()).toBe('https://policies.example.com');
+    const env = { PUBLIC_BASE_URL: 'https://policies.example.com//', ORG_NAME: 'Example' };
+    expect(parseSettings('read', env).publicBaseUrl).toBe('https://policies.example.com');
   });
 
   it.each([

@@ -3,15 +3,19 @@
  * acknowledgments (with duplicates), erasures and suppressions, the summary read from the counters
  * equals a full recount of the tables; reconciliation repairs drift and leaves busy counters alone.
  */
+
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynalite, tableNames } from '../../bin/local/stores';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { COUNTER_SHARDS, DynamoCountStore } from '../../functions/adapters/dynamodb/count-store';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
-import { requiredRevision } from '../../functions/domain/timeline';
+import { COUNTER_SHARDS } from '../../functions/adapters/dynamodb/count-store';
+import {
+  acknowledgmentStore,
+  countStore,
+  customerStore,
+  policyStore,
+} from '../../functions/composition/stores';
+import { requiredRevision } from '../../functions/domain/status-rules';
 import type { CountReconciler } from '../../functions/ports';
 import { acknowledge } from '../../functions/usecases/acknowledgments';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
@@ -34,8 +38,9 @@ async function build() {
   const tables = tableNames('counts-');
   await ensureTables(client, tables);
   const doc = createDocumentClient(client);
-  const counts = new DynamoCountStore(doc, tables.acknowledgments);
-  const policies = new DynamoPolicyStore(doc, tables.policies);
+  const db = { doc, tables };
+  const counts = countStore(db);
+  const policies = policyStore(db);
   const deps = {
     doc,
     tables,
@@ -44,8 +49,8 @@ async function build() {
     catalog: new RevisionCatalog(policies, 0),
     clock,
     ids,
-    customers: new DynamoCustomerStore(doc, tables.customers, counts),
-    acks: new DynamoAcknowledgmentStore(doc, tables.acknowledgments, counts),
+    customers: customerStore(db, { counting: true }),
+    acks: acknowledgmentStore(db, { counting: true }),
     notices: { noticesForUser: async () => [] },
   };
   return deps;

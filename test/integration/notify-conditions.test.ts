@@ -3,15 +3,15 @@
  * emulator or a recording mailer, in-process queues, the real handlers): erasure mid-campaign, records
  * no retry can send, suppression by address.
  */
+
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import type { Pacer } from '../../functions/adapters/token-bucket';
+import { customerStore, notificationStore } from '../../functions/composition/stores';
 import { addressHash } from '../../functions/domain/suppression';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
 import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
@@ -56,8 +56,8 @@ async function start(opts: Parameters<typeof startTestService>[0] = {}) {
   running.push(service);
   const doc = createDocumentClient(createDynamoClient({ endpoint: service.dynamodbEndpoint }));
   const stores = {
-    customers: new DynamoCustomerStore(doc, service.tables.customers),
-    notifications: new DynamoNotificationStore(doc, service.tables.notifications),
+    customers: customerStore({ doc, tables: service.tables }, { counting: false }),
+    notifications: notificationStore({ doc, tables: service.tables }),
   };
   return { service, stores };
 }

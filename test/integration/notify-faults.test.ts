@@ -4,6 +4,7 @@
  * dying adapters. Every scenario ends with every active customer emailed exactly once and counts that
  * add up. The one window that cannot be closed is in notify-window.test.ts.
  */
+
 import {
   SESClient,
   SESServiceException,
@@ -15,11 +16,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
+import type { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
+import type { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
 import { SesMailer } from '../../functions/adapters/ses';
 import { systemClock } from '../../functions/adapters/system';
+import { customerStore, notificationStore, policyStore } from '../../functions/composition/stores';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import type { Mailer, NotificationStore } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
@@ -116,9 +118,9 @@ async function scenario(args: {
   });
   const doc = createDocumentClient(createDynamoClient({ endpoint: service.dynamodbEndpoint }));
   const stores = {
-    customers: new DynamoCustomerStore(doc, service.tables.customers),
-    notifications: new DynamoNotificationStore(doc, service.tables.notifications),
-    policies: new DynamoPolicyStore(doc, service.tables.policies),
+    customers: customerStore({ doc, tables: service.tables }, { counting: false }),
+    notifications: notificationStore({ doc, tables: service.tables }),
+    policies: policyStore({ doc, tables: service.tables }),
   };
   const emails = Array.from(
     { length: args.customers },

@@ -3,18 +3,18 @@
  * pipeline relies on, one at a time.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
+import type { NotificationStore } from '../../functions/ports';
 import { freshStoresPerTest, type Stores } from '../support/stores';
 
 describe('DynamoNotificationStore', () => {
   const currentStores = freshStoresPerTest();
   let stores: Stores;
-  let store: DynamoNotificationStore;
+  let store: NotificationStore;
   const at = '2026-01-01T00:00:00.000Z';
 
   beforeEach(async () => {
     stores = currentStores();
-    store = new DynamoNotificationStore(stores.doc, stores.tables.notifications);
+    store = stores.notifications;
     expect(await store.createCampaign({ policyId: 'p', version: 2, createdAt: at, leaseUntil: 1000 })).toBe(
       true,
     );

@@ -6,9 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerDeps } from '../../bin/local/notifications';
-import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store';
-import { systemClock } from '../../functions/adapters/system';
+import { uuidIds } from '../../functions/adapters/system';
 import { unpaced } from '../../functions/adapters/token-bucket';
 import { type SendMessage, sendMessageSchema } from '../../functions/domain/notification';
 import type { Revision } from '../../functions/domain/revision';
@@ -21,12 +19,15 @@ import { publishRevision } from '../../functions/usecases/policies';
 import { freshStoresPerTest, type Stores } from '../support/stores';
 
 const LEASE_MS = 1_000;
+/** The workers' clock: moved by hand past a lease. */
+let nowMs = 0;
+const clock = { now: () => new Date(nowMs) };
 const logger = createLogger('test', 'error', () => {});
 
 describe('the window between SES accepting a message and the ledger recording it', () => {
   const currentStores = freshStoresPerTest();
   let stores: Stores;
-  let notifications: DynamoNotificationStore;
+  let notifications: NotificationStore;
   let revision: Revision;
   let batch: SendMessage;
   /** Every accepted send: [instance, address, message id]. */
@@ -34,7 +35,8 @@ describe('the window between SES accepting a message and the ledger recording it
 
   beforeEach(async () => {
     stores = currentStores();
-    notifications = new DynamoNotificationStore(stores.doc, stores.tables.notifications);
+    nowMs = Date.parse('2026-03-01T09:00:00.000Z');
+    notifications = stores.notifications;
     const now = new Date().toISOString();
     for (const id of ['u1', 'u2', 'u3'])
       await stores.customers.put({
@@ -50,7 +52,7 @@ describe('the window between SES accepting a message and the ledger recording it
     const deps = {
       policies: stores.policies,
       catalog: new RevisionCatalog(stores.policies),
-      clock: systemClock,
+      clock: clock,
     };
     ({ revision } = await publishRevision(
       deps,
@@ -60,13 +62,13 @@ describe('the window between SES accepting a message and the ledger recording it
     ));
     const enqueued: QueueMessage[] = [];
     const queue = { sendBatch: async (m: QueueMessage[]) => void enqueued.push(...m) };
-    await startCampaign({ notifications, fanoutQueue: queue, clock: systemClock }, revision);
+    await startCampaign({ notifications, fanoutQueue: queue, clock: clock }, revision);
     const fanout = {
       notifications,
       customers: stores.customers,
       sendQueue: queue,
       fanoutQueue: queue,
-      clock: systemClock,
+      clock: clock,
       logger,
     };
     expect(await fanoutStep(fanout, { kind: 'fanout', policyId: 'privacy', version: 1 })).toBe('done');
@@ -100,12 +102,11 @@ describe('the window between SES accepting a message and the ledger recording it
       });
     return createWorkerDeps(
       {
-        notifications,
-        customers: stores.customers,
-        policies: stores.policies,
-        suppressions: new DynamoSuppressionStore(stores.doc, stores.tables.notifications),
+        db: { doc: stores.doc, tables: stores.tables },
+        clock,
+        ids: uuidIds,
+        queues: { send: { sendBatch: async () => {} } },
       },
-      systemClock,
       {
         from: 'privacy@window.example',
         publicBaseUrl: 'https://p.example',
@@ -123,7 +124,10 @@ describe('the window between SES accepting a message and the ledger recording it
   }
 
   const emailsTo = (address: string) => sent.filter(([, to]) => to === address);
-  const leaseEnds = () => new Promise((r) => setTimeout(r, LEASE_MS + 50));
+  /** The lease passes on the injected clock: no real time is raced. */
+  const leaseEnds = () => {
+    nowMs += LEASE_MS + 50;
+  };
 
   it('another instance sends again only after the lease: one duplicate, still counted once', async () => {
     const a = instance('A', Number.POSITIVE_INFINITY);
@@ -141,7 +145,7 @@ describe('the window between SES accepting a message and the ledger recording it
     });
     expect(emailsTo('u1@window.example')).toHaveLength(1);
 
-    await leaseEnds();
+    leaseEnds();
     expect(await processSendBatch(b, batch, Number.POSITIVE_INFINITY)).toMatchObject({ done: true, sent: 1 });
     expect(emailsTo('u1@window.example').map(([who]) => who)).toEqual(['A', 'B']);
     expect(emailsTo('u2@window.example')).toHaveLength(1);
@@ -162,7 +166,7 @@ describe('the window between SES accepting a message and the ledger recording it
   it('the instance that sent records the remembered message id instead of sending again', async () => {
     const a = instance('A', 2); // both attempts of the first ledger write fail, later ones succeed
     expect(await processSendBatch(a, batch, Number.POSITIVE_INFINITY)).toMatchObject({ done: false });
-    await leaseEnds();
+    leaseEnds();
     expect(await processSendBatch(a, batch, Number.POSITIVE_INFINITY)).toMatchObject({ done: true, sent: 1 });
     expect(sent.map(([, to]) => to).sort()).toEqual([
       'u1@window.example',

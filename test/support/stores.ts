@@ -1,24 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ensureTables, startDynalite, tableNames } from '../../bin/local/stores';
-import { DynamoAcknowledgmentStore } from '../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamodb/customer-store';
-import { DynamoPolicyStore } from '../../functions/adapters/dynamodb/policy-store';
+import {
+  acknowledgmentStore,
+  customerStore,
+  notificationStore,
+  policyStore,
+  suppressionStore,
+} from '../../functions/composition/stores';
 
-/** Fresh tables (random prefix) on a DynamoDB endpoint, with every store built on them. */
+/** Fresh tables (random prefix) on a DynamoDB endpoint, with every store built on them (functions/composition/stores.ts). */
 export async function storesOn(endpoint: string) {
   const client = createDynamoClient({ endpoint });
   const tables = tableNames(`t${randomBytes(4).toString('hex')}-`);
   await ensureTables(client, tables);
   const doc = createDocumentClient(client);
+  const db = { doc, tables };
   return {
     client,
     doc,
     tables,
-    policies: new DynamoPolicyStore(doc, tables.policies),
-    customers: new DynamoCustomerStore(doc, tables.customers),
-    acks: new DynamoAcknowledgmentStore(doc, tables.acknowledgments),
+    policies: policyStore(db),
+    customers: customerStore(db, { counting: false }),
+    acks: acknowledgmentStore(db, { counting: false }),
+    notifications: notificationStore(db),
+    suppressions: suppressionStore(db),
   };
 }
 export type Stores = Awaited<ReturnType<typeof storesOn>>;

@@ -228,7 +228,9 @@ describe('authorizer', () => {
     it('fails fast naming the missing environment variable', async () => {
       vi.stubEnv('API_TOKENS_SECRET_ARN', '');
       const { handler } = await import('../../functions/handlers/authorizer');
-      expect(() => handler(event())).toThrow('environment variable API_TOKENS_SECRET_ARN is required');
+      await expect(handler(event())).rejects.toThrow(
+        'environment variable API_TOKENS_SECRET_ARN is required',
+      );
     });
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
 import { canonicalLocale } from '../../functions/domain/ids';
 import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
+import { acknowledgmentStatus, policyView } from '../../functions/domain/status-rules';
 import { contentHash, isNfc, normalizeText } from '../../functions/domain/text';
-import { acknowledgmentStatus, policyView } from '../../functions/domain/timeline';
 import { fixtureVi } from '../support/fixtures';
 
 const fixture = fixtureVi;

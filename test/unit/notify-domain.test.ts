@@ -133,8 +133,13 @@ describe('ledger and campaign rules', () => {
   });
 
   it('backs off exponentially up to a cap', () => {
+    // Between half the ceiling and the ceiling (min(max, base × 2^attempt)), by the random draw.
     expect(backoffMs(0, 100, 5000, 0)).toBe(50);
-    expect(backoffMs(3, 100, 5000, 0.999)).toBeLessThanOrEqual(800);
+    expect(backoffMs(0, 100, 5000, 1)).toBe(100);
+    expect(backoffMs(3, 100, 5000, 0)).toBe(400);
+    expect(backoffMs(3, 100, 5000, 0.5)).toBe(600);
+    expect(backoffMs(3, 100, 5000, 0.999)).toBe(800);
+    expect(backoffMs(20, 100, 5000, 0)).toBe(2500);
     expect(backoffMs(20, 100, 5000, 1)).toBe(5000);
   });
 
@@ -181,6 +186,7 @@ describe('notify-worker handler', () => {
       { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
     ),
     clock: { now: () => new Date() },
+    ids: { next: () => 'claim-token' },
     logger: quiet,
     config: { ...DEFAULT_WORKER_CONFIG, from: 'a@b.example' },
     limiter: new Limiter(2),

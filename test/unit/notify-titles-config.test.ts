@@ -2,10 +2,10 @@
  * Issue 11: revision titles (derived, given, shown), the organisation's contact values and time zone
  * from the environment and from CDK context, and which failures a retry may cure.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { parseSettings } from '../../functions/composition/env';
 import { isRetryableFailure } from '../../functions/domain/notification';
 import { cleanTitle, deriveTitle, revisionTitle, revisionTitles } from '../../functions/domain/revision';
-import { orgContactFromEnv, orgTimeZoneFromEnv } from '../../functions/handlers/notify-worker';
 import { parseConfig } from '../../lib/config';
 import { testConfig } from '../cdk/support';
 
@@ -64,36 +64,46 @@ describe('retryable failures', () => {
 });
 
 describe('organisation settings', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  });
+  // What both functions that compose emails (the worker, and publish for a dry run's preview) require.
+  const base = {
+    SES_FROM_ADDRESS: 'privacy@example.com',
+    PUBLIC_BASE_URL: 'https://policies.example.com',
+    ORG_NAME: 'Example Co.',
+  };
 
   it('reads every ORG_* contact value that is set, and none that is not', () => {
-    process.env.ORG_NAME = 'Example Co.';
-    process.env.ORG_PHONE = '+84 28 0000 0000';
-    process.env.ORG_EMAIL = '';
-    process.env.ORG_ADDRESS = '12 Lê Lợi\r\nQuận 1';
-    process.env.ORG_WEBSITE = 'https://www.example.com/';
-    expect(orgContactFromEnv()).toEqual({
+    const env = {
+      ...base,
+      ORG_PHONE: '+84 28 0000 0000',
+      ORG_EMAIL: '',
+      ORG_ADDRESS: '12 Lê Lợi\r\nQuận 1',
+      ORG_WEBSITE: 'https://www.example.com/',
+    };
+    const expected = {
       name: 'Example Co.',
       phone: '+84 28 0000 0000',
       email: null,
       address: '12 Lê Lợi Quận 1',
       website: 'https://www.example.com/',
-    });
-    process.env.ORG_WEBSITE = 'javascript:alert(1)';
-    expect(() => orgContactFromEnv()).toThrow(/ORG_WEBSITE must be an http\(s\) URL/);
+    };
+    expect(parseSettings('notify-worker', env).org).toEqual(expected);
+    expect(parseSettings('publish', env).org).toEqual(expected);
+    expect(() => parseSettings('notify-worker', { ...env, ORG_WEBSITE: 'javascript:alert(1)' })).toThrow(
+      /ORG_WEBSITE must be an http\(s\) URL/,
+    );
   });
 
-  it('reads ORG_TIME_ZONE (default UTC) and refuses a name that is no time zone', () => {
-    delete process.env.ORG_TIME_ZONE;
-    expect(orgTimeZoneFromEnv()).toBe('UTC');
-    process.env.ORG_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-    expect(orgTimeZoneFromEnv()).toBe('Asia/Ho_Chi_Minh');
-    process.env.ORG_TIME_ZONE = 'Asia/Atlantis';
-    expect(() => orgTimeZoneFromEnv()).toThrow(/ORG_TIME_ZONE must be an IANA time zone name/);
+  it('reads ORG_TIME_ZONE (default UTC, canonical spelling) and refuses a name that is no time zone', () => {
+    expect(parseSettings('notify-worker', base).timeZone).toBe('UTC');
+    expect(parseSettings('notify-worker', { ...base, ORG_TIME_ZONE: 'Asia/Tokyo' }).timeZone).toBe(
+      'Asia/Tokyo',
+    );
+    expect(parseSettings('publish', { ...base, ORG_TIME_ZONE: 'europe/paris' }).timeZone).toBe(
+      'Europe/Paris',
+    );
+    expect(() => parseSettings('notify-worker', { ...base, ORG_TIME_ZONE: 'Asia/Atlantis' })).toThrow(
+      /ORG_TIME_ZONE must be an IANA time zone name/,
+    );
   });
 
   it('takes orgTimeZone, orgAddress and orgWebsite from CDK context, checked', () => {

@@ -53,4 +53,20 @@ describe('summary reporter', () => {
     expect(run.lines.at(-1)).toBe('2 passed, 0 failed');
     expect(run.stdout).not.toContain('failed outside');
   });
+
+  it('names skipped suites and counts their tests just above the last line, never a silent pass', {
+    timeout: 120_000,
+  }, () => {
+    const run = vitest({
+      'skipped.test.ts':
+        "describe.skipIf(true)('needs a tool (skipped: not installed)', () => { it('a', () => {}); it('b', () => {}); });\n",
+    });
+    expect(run.code).toBe(0);
+    // The last line keeps the form CI reads; the skipped ones are listed right above it.
+    expect(run.lines.slice(-3)).toEqual([
+      '2 test(s) skipped:',
+      '  skipped.test.ts > needs a tool (skipped: not installed)',
+      '2 passed, 0 failed',
+    ]);
+  });
 });

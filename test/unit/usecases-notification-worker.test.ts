@@ -142,6 +142,7 @@ function setup(customers: Customer[], opts: { suppressedEmails?: string[] } = {}
   const metrics = { count: vi.fn() };
   const sleeps: number[] = [];
   const warnings: string[] = [];
+  let idCount = 0;
   const deps: WorkerDeps = {
     notifications: ledger as unknown as NotificationStore,
     customers: {
@@ -165,6 +166,7 @@ function setup(customers: Customer[], opts: { suppressedEmails?: string[] } = {}
       },
     ),
     clock: { now: () => NOW },
+    ids: { next: () => `id-${++idCount}` },
     logger: createLogger('test', 'warn', (line) => warnings.push(JSON.parse(line).message)),
     config: { ...DEFAULT_WORKER_CONFIG, from: 'Example Co. <privacy@example.com>' },
     limiter: new Limiter(2),

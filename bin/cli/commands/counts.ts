@@ -4,12 +4,9 @@
  * function runs), straight against a DynamoDB endpoint: the embedded one of `npm start`, DynamoDB Local,
  * or AWS with table names.
  */
-import { DynamoAcknowledgmentStore } from '../../../functions/adapters/dynamodb/acknowledgment-store';
 import { createDocumentClient, createDynamoClient } from '../../../functions/adapters/dynamodb/client';
-import { DynamoCountStore } from '../../../functions/adapters/dynamodb/count-store';
-import { DynamoCustomerStore } from '../../../functions/adapters/dynamodb/customer-store';
-import { DynamoPolicyStore } from '../../../functions/adapters/dynamodb/policy-store';
 import { tableDefs } from '../../../functions/adapters/dynamodb/tables';
+import { buildReconcileCounts } from '../../../functions/composition/reconcile-counts';
 import { reconcileCounts } from '../../../functions/usecases/counts';
 import { flag, positionalsExactly, stringOption } from '../args';
 import type { Command } from '../context';
@@ -80,12 +77,13 @@ Counts need a publisher token (--token, POLICY_TOKEN or POLICY_PUBLISHER_TOKEN);
     const client = createDynamoClient({ endpoint, region: ctx.io.env.AWS_REGION });
     try {
       const doc = createDocumentClient(client);
-      const report = await reconcileCounts({
-        policies: new DynamoPolicyStore(doc, `${prefix}${tableDefs.policies.id}`),
-        customers: new DynamoCustomerStore(doc, `${prefix}${tableDefs.customers.id}`),
-        acks: new DynamoAcknowledgmentStore(doc, `${prefix}${tableDefs.acknowledgments.id}`),
-        counts: new DynamoCountStore(doc, `${prefix}${tableDefs.acknowledgments.id}`),
-      });
+      const tables = {
+        policies: `${prefix}${tableDefs.policies.id}`,
+        customers: `${prefix}${tableDefs.customers.id}`,
+        acknowledgments: `${prefix}${tableDefs.acknowledgments.id}`,
+      };
+      // The scheduled reconcile-counts function's own builder, on these tables.
+      const report = await reconcileCounts(buildReconcileCounts({ db: { doc, tables } }, {}));
       if (ctx.json) await ctx.printJson(report);
       else {
         const lines = report.corrections.map((c) =>

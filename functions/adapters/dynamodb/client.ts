@@ -7,29 +7,11 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { validationFailed } from '../../domain/errors';
-import { traced } from '../observability';
+import { type AwsEndpoint, createAwsClient } from '../aws-client';
 
-export interface DynamoEndpoint {
-  /** Set for the embedded store or DynamoDB Local; unset in AWS. */
-  endpoint?: string;
-  region?: string;
-}
-
-/**
- * One client per process, reused across warm invocations. Against a local endpoint it gets explicit
- * region and dummy credentials so the SDK never goes looking for instance metadata.
- */
-export function createDynamoClient(opts: DynamoEndpoint = {}): DynamoDBClient {
-  const config: DynamoDBClientConfig = { maxAttempts: 5 };
-  if (opts.endpoint) {
-    config.endpoint = opts.endpoint;
-    config.region = opts.region ?? 'local';
-    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  } else if (opts.region) {
-    config.region = opts.region;
-  }
-  return traced(new DynamoDBClient(config));
-}
+/** A DynamoDB client (functions/adapters/aws-client.ts); the SDK retries throttled requests. */
+export const createDynamoClient = (where: AwsEndpoint = {}): DynamoDBClient =>
+  createAwsClient(DynamoDBClient, where, { maxAttempts: 5 } satisfies DynamoDBClientConfig, 'local');
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {

@@ -107,11 +107,3 @@ export function createTableInput(def: TableDef, tableName: string): CreateTableC
       : {}),
   };
 }
-
-/** Physical table names from the environment (Lambda) — fails fast naming the missing variable. */
-export function tableNameFromEnv(key: TableKey): string {
-  const envVar = tableDefs[key].envVar;
-  const value = process.env[envVar];
-  if (!value) throw new Error(`environment variable ${envVar} is required`);
-  return value;
-}

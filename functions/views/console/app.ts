@@ -434,18 +434,28 @@ async function loadProgressColumn(policyId: string) {
   );
 }
 
+/** POST …/notification/retry's answer (docs/API.md). */
+interface RetryResult {
+  requeued: number;
+  skipped: { permanent: number; inProgress: number };
+  status: string;
+}
+
 async function retryFailed(policyId: string, version: number) {
   setStatus('history-status', `Retrying the failed emails of version ${version}…`);
   try {
-    const res = await api<Record<string, unknown>>(
+    // The route takes an empty JSON object (every POST body is JSON) and answers with counts.
+    const res = await api<RetryResult>(
       'POST',
       `${policyPath(policyId)}/revisions/${version}/notification/retry`,
+      {},
     );
-    const counts = Object.entries(res ?? {})
-      .filter(([, v]) => typeof v === 'number')
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ');
-    setStatus('history-status', `Retry of version ${version} started${counts ? ` (${counts})` : ''}.`);
+    const notRetried = res.skipped.permanent + res.skipped.inProgress;
+    setStatus(
+      'history-status',
+      `Retry of version ${version} started: ${res.requeued} email(s) queued again` +
+        (notRetried > 0 ? `, ${notRetried} not retried (permanent failures or still in progress).` : '.'),
+    );
     watchProgress(policyId, version);
   } catch (e) {
     setStatus('history-status', message(e), true);
