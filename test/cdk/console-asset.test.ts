@@ -4,7 +4,7 @@
  * code reads the file beside itself, as it does in Lambda.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +40,9 @@ describe('the console script in the read function asset', () => {
       outfile: join(work, 'index.mjs'),
       logLevel: 'error',
     });
+    // Powertools comes from its Lambda layer (/opt/nodejs/node_modules), not the bundle: here the
+    // project's packages stand in for the layer, beside the asset.
+    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
     const script = 'const m = await import(process.argv[1]); process.stdout.write(m.probe());';
     const run = spawnSync(
       process.execPath,

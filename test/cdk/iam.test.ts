@@ -251,7 +251,16 @@ const CONSUME = [
 
 const expectedGrants: Record<string, Record<string, string[]>> = {
   read: { Policies: READ },
-  publish: { Policies: READ_WRITE, Notifications: READ_WRITE, 'queue:fanout': SEND },
+  // The retry route re-queues failed recipients (send queue); a dry run reads the counters
+  // (Acknowledgments) for its recipients and sends its test email (ses:SendEmail, no quota read).
+  publish: {
+    Policies: READ_WRITE,
+    Notifications: READ_WRITE,
+    Acknowledgments: READ,
+    'queue:fanout': SEND,
+    'queue:send': SEND,
+    'ses:send': ['ses:SendEmail'],
+  },
   customers: { Customers: READ_WRITE, Acknowledgments: COUNTERS },
   acknowledgments: { Policies: READ, Acknowledgments: READ_WRITE },
   compliance: { Policies: READ, Acknowledgments: READ, Notifications: READ },

@@ -80,9 +80,13 @@ describe('each builder uses exactly what its function is granted', () => {
     });
   });
 
-  it('gives the send worker, and only it, email (ses:SendEmail)', () => {
+  it('gives email (ses:SendEmail) to the send worker and to publish (for a dry run test email) only', () => {
     expect(
       (Object.keys(functionNeeds) as FunctionName[]).filter((fn) => 'sendsEmail' in functionNeeds[fn]),
+    ).toEqual(['publish', 'notify-worker']);
+    // Only the worker reads SES's quota (ses:GetSendQuota); a test email is one send.
+    expect(
+      (Object.keys(functionNeeds) as FunctionName[]).filter((fn) => 'readsSendQuota' in functionNeeds[fn]),
     ).toEqual(['notify-worker']);
     const a = {
       db: { doc, tables: { policies: 'P', customers: 'C', notifications: 'N' } },
@@ -120,6 +124,8 @@ describe('each Lambda entry builds from exactly the environment the stack sets',
       SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/send',
       API_TOKENS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:tokens',
       SES_MAX_SEND_RATE: '7',
+      ORG_WEBSITE: 'https://www.example.com',
+      ORG_TIME_ZONE: 'Asia/Tokyo',
     };
     const stackEnv = [...grantedEnvVars(spec), ...(spec.readsApiTokens ? ['API_TOKENS_SECRET_ARN'] : [])];
     for (const variable of stackEnv)

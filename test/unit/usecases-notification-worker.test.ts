@@ -325,7 +325,7 @@ describe('processSendBatch', () => {
 
   it('does not send past the deadline, and releases its claim', async () => {
     const t = setup([customer('u1')]);
-    expect(await processSendBatch(t.deps, message(['u1']), Date.now() - 1)).toEqual({
+    expect(await processSendBatch(t.deps, message(['u1']), NOW.getTime() - 1)).toEqual({
       done: false,
       sent: 0,
       unfinished: 1,
