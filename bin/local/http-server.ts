@@ -120,7 +120,13 @@ export async function dispatch(
 ): Promise<ApiResponse> {
   const url = new URL(req.url, 'http://localhost');
   const match = matchRoute(req.method, url.pathname);
-  if (match.kind !== 'found') return unmatchedResponse(match);
+  if (match.kind !== 'found')
+    return unmatchedResponse(match, {
+      method: req.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { 'accept-language': [req.headers['accept-language'] ?? ''].flat().join(',') },
+    });
   if (body.length > MAX_BODY_BYTES)
     return errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const authorization = req.headers.authorization;

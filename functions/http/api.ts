@@ -15,6 +15,7 @@ import { acceptedLanguages, pickUiLanguage } from '../views/strings';
 import { createLogger, describeError, type Logger } from './log';
 import {
   type FunctionName,
+  isPageAddress,
   matchRoute,
   type OperationName,
   type Role,
@@ -155,13 +156,33 @@ const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
     Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
   );
 
+/** What the answer to an unmatched request looks at: a page address gets a page. */
+export interface UnmatchedRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | undefined> | undefined;
+  headers?: Record<string, string | undefined> | undefined;
+}
+
 /**
  * The answer to a request no route of the table takes: 405 with an `Allow` header when the path is
  * known under other methods, else 404. The local server answers with it before calling a handler; in
  * AWS, API Gateway sends such requests to the `$default` route, whose handler answers the same way.
  */
-export function unmatchedResponse(match: Exclude<RouteMatch, { kind: 'found' }>): ApiResponse {
-  if (match.kind === 'not-found') return errorResponse('NOT_FOUND', 'no such route');
+export function unmatchedResponse(
+  match: Exclude<RouteMatch, { kind: 'found' }>,
+  request?: UnmatchedRequest,
+): ApiResponse {
+  if (match.kind === 'not-found') {
+    const failure = errorResponse('NOT_FOUND', 'no such route');
+    if (!request || !isPageAddress(request.method, request.path)) return failure;
+    // A mistyped link to a public page gets the 404 page, in the language asked for or the browser's.
+    const locale = pickUiLanguage([
+      request.query?.locale,
+      ...acceptedLanguages(lowerKeys(request.headers)['accept-language']),
+    ]);
+    return asErrorPage(failure, locale, undefined);
+  }
   const allow = match.allowed.join(', ');
   const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${allow}`);
   return { ...response, headers: { ...response.headers, allow } };
@@ -179,9 +200,15 @@ export function createApiHandler<D>(
     const route = byKey.get(event.routeKey);
     const operation = route ? operations[route.op as OperationName] : undefined;
     if (!route || !operation) {
-      const match = matchRoute(event.requestContext?.http?.method ?? '', event.rawPath ?? '');
+      const method = event.requestContext?.http?.method ?? '';
+      const match = matchRoute(method, event.rawPath ?? '');
       // A route of another function (or a path with an undecodable parameter) is not this one's to serve.
-      return unmatchedResponse(match.kind === 'method-not-allowed' ? match : { kind: 'not-found' });
+      return unmatchedResponse(match.kind === 'method-not-allowed' ? match : { kind: 'not-found' }, {
+        method,
+        path: event.rawPath ?? '',
+        query: event.queryStringParameters,
+        headers: event.headers,
+      });
     }
     try {
       const role = authorize(route, event.requestContext?.authorizer?.lambda);

@@ -161,6 +161,12 @@ const compiled = routes.map((route) => {
   return { route: route as Route, regex: new RegExp(`^${pattern}$`), names };
 });
 
+/**
+ * A GET under the public pages' prefix: a person following a link. Such a request that no route takes
+ * is answered with the 404 page (in the reader's language), not the JSON error (http/api.ts).
+ */
+export const isPageAddress = (method: string, path: string) => method === 'GET' && path.startsWith('/p/');
+
 export type RouteMatch =
   | { kind: 'found'; route: Route; pathParameters: Record<string, string> }
   | { kind: 'method-not-allowed'; allowed: Method[] }

@@ -23,7 +23,7 @@ import type { InProcessRequest, LocalService } from '../../bin/local/runtime';
 import { drainQueues } from '../../functions/adapters/in-process-queue';
 import type { ErrorCode } from '../../functions/domain/errors';
 import type { ApiResponse } from '../../functions/http/api';
-import { routes } from '../../functions/http/routes';
+import { isPageAddress, routes } from '../../functions/http/routes';
 import { dumpTables, startTestService, TOKENS } from '../support/service';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2100);
@@ -664,8 +664,11 @@ function expectDocumentedError(req: InProcessRequest, res: ApiResponse) {
   const route = routes.find((r) =>
     new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(req.path.split('?')[0]!),
   );
-  if (route && 'page' in route && route.page && type.startsWith('text/html')) {
-    // The pages' error page (views/error-page.ts), in their layout, saying its status.
+  const pageAddress = !route && isPageAddress(req.method, req.path.split('?')[0]!);
+  if (((route && 'page' in route && route.page) || pageAddress) && type.startsWith('text/html')) {
+    // The pages' error page (views/error-page.ts), in their layout, saying its status; a page address
+    // no route takes (an empty policy id, say) gets it too, as a 404.
+    if (pageAddress) expect(res.statusCode).toBe(404);
     expect(res.body).toContain(`<div class="error" data-status="${res.statusCode}">`);
     expect(res.headers?.['cache-control']).toBe('no-store');
     return;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
+import { unmatchedResponse } from '../../functions/http/api';
 import { formatDate } from '../../functions/views/strings';
 import { edit, fixtureEn, fixtureEnV2, fixtureVi, fixtureViV2 } from '../support/fixtures';
 import { decode, idsOf, innerHtmlOf, startTags, textOf } from '../support/html';
@@ -185,6 +186,34 @@ describe('error pages', () => {
     // The policy's language wins over the browser's: the page would have been Vietnamese.
     const vi = await get('/p/vionly/v/5', { 'accept-language': 'en-US,en;q=0.9' });
     expect(vi.text).toContain('<html lang="vi">');
+  });
+
+  it('answer a mistyped page link that no route takes with the 404 page; other unmatched requests stay JSON', async () => {
+    for (const path of ['/p/privacy/versions/2', '/p/privacy/v/2/extra', '/p/']) {
+      const res = await get(path, { 'accept-language': 'vi-VN,vi;q=0.9' });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+      expect(res.text, path).toContain('<html lang="vi">');
+      expect(decode(res.text), path).toContain('<h1>Không tìm thấy trang');
+    }
+    const asked = await get('/p/privacy/versions?locale=ja');
+    expect(asked.text).toContain('<html lang="ja">');
+    // In AWS the $default route's function answers the same way (the same function, unmatchedResponse).
+    const lambda = unmatchedResponse(
+      { kind: 'not-found' },
+      { method: 'GET', path: '/p/x/y/z', headers: { 'Accept-Language': 'en' } },
+    );
+    expect(lambda.statusCode).toBe(404);
+    expect(lambda.headers?.['content-type']).toMatch(/^text\/html/);
+    expect(lambda.body).toContain('Page not found');
+    // Machines get the JSON error: another method, or a path outside the pages.
+    const post = await call(service, 'POST', '/p/privacy', { body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('content-type')).toMatch(/^application\/json/);
+    const api = await get('/nothing/here');
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.text).error.code).toBe('NOT_FOUND');
   });
 
   it('answer a malformed address with 400 in the same language and style', async () => {

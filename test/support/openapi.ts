@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll } from 'vitest';
-import { matchRoute } from '../../functions/http/routes';
+import { isPageAddress, matchRoute } from '../../functions/http/routes';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is plain JSON
 export type OpenApiDocument = any;
@@ -77,8 +77,14 @@ export function responseValidator(document: OpenApiDocument) {
           );
       }
     } else {
-      // No operation takes the request: the shared error shape (404 unknown path, 405 other method).
+      // No operation takes the request: the shared error shape (404 unknown path, 405 other method),
+      // except a GET under /p/, a person's mistyped link, which gets the 404 page (docs/API.md).
       operationId = match.kind;
+      if (match.kind === 'not-found' && isPageAddress(res.method, path)) {
+        if (res.status !== 404 || type !== 'text/html')
+          throw new Error(`${where}: expected the 404 page (text/html), got ${res.status} '${type}'`);
+        return operationId;
+      }
       if (type !== 'application/json') throw new Error(`${where}: expected a JSON error, got '${type}'`);
       schemaRef = errorRef;
     }
