@@ -4,7 +4,7 @@
  * against it by a test. Nothing about a route is written anywhere else.
  *
  * `fn` names the Lambda function that serves the route: routes are grouped by the privileges they need,
- * so each function is granted only the tables its routes touch (lib/catalog.ts).
+ * so each function is granted only the tables its routes touch (functions/composition/needs.ts).
  */
 export type Role = 'public' | 'app' | 'publisher';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
