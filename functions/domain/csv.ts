@@ -26,3 +26,16 @@ export function csvField(value: string | number | boolean | null | undefined): s
     /\s/.test(last);
   return quote ? `"${text.split('"').join('""')}"` : text;
 }
+
+/** The columns of an acknowledgment export, in order: the CLI's `export` and the console's export. */
+export const ACKNOWLEDGMENT_CSV_COLUMNS = [
+  'userId',
+  'policyId',
+  'version',
+  'locale',
+  'contentHash',
+  'acknowledgedAt',
+  'channel',
+  'receiptId',
+  'evidence',
+] as const;

@@ -20,6 +20,7 @@ import {
   parseLedgerTag,
   planBatches,
   RECIPIENTS_PER_BATCH,
+  type SendMessage,
   uniqueIds,
 } from '../domain/notification';
 import type { Revision } from '../domain/revision';
@@ -43,6 +44,21 @@ import { findRevision, type PolicyDeps } from './policies';
 export const DEFAULT_FANOUT_LEASE_MS = DEFAULTS.fanoutLeaseMs;
 /** Frozen fan-out pages are only needed while a campaign runs. */
 export const PAGE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** A page's send batches, split as the fan-out splits them (`batchSize` recipients each). */
+const pageBatches = (
+  deps: { batchSize?: number },
+  policyId: string,
+  version: number,
+  pageNo: number,
+  userIds: string[],
+) => planBatches(policyId, version, pageNo, userIds, deps.batchSize ?? RECIPIENTS_PER_BATCH);
+
+/** Puts send batches on the send queue, each message named by its batch id (the queue's dedupe key). */
+async function enqueueBatches(queue: Queue, batches: readonly SendMessage[]): Promise<void> {
+  if (batches.length > 0)
+    await queue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+}
 
 export interface CampaignDeps {
   notifications: NotificationStore;
@@ -141,15 +157,8 @@ export async function fanoutStep(deps: FanoutDeps, message: FanoutMessage): Prom
   if (page.cursorIn !== cursor)
     throw new Error(`page ${pageNo} of ${policyId} v${version} was read from another cursor`);
 
-  const batches = planBatches(
-    policyId,
-    version,
-    pageNo,
-    page.userIds,
-    deps.batchSize ?? RECIPIENTS_PER_BATCH,
-  );
-  if (batches.length > 0)
-    await deps.sendQueue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+  const batches = pageBatches(deps, policyId, version, pageNo, page.userIds);
+  await enqueueBatches(deps.sendQueue, batches);
 
   const now = deps.clock.now();
   const updated = await deps.notifications.checkpointFanout(policyId, version, {
@@ -363,15 +372,11 @@ async function sweepCampaign(
     const frozen = await deps.notifications.getPage(policyId, version, pageNo);
     if (!frozen) continue;
     const done = counted.get(pageNo) ?? new Set<string>();
-    const lost = planBatches(
-      policyId,
-      version,
-      pageNo,
-      frozen.userIds,
-      deps.batchSize ?? RECIPIENTS_PER_BATCH,
-    ).filter((b) => !done.has(b.batchId));
+    const lost = pageBatches(deps, policyId, version, pageNo, frozen.userIds).filter(
+      (b) => !done.has(b.batchId),
+    );
     if (lost.length === 0) continue;
-    await deps.sendQueue.sendBatch(lost.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+    await enqueueBatches(deps.sendQueue, lost);
     report.requeued += lost.length;
   }
   if (report.requeued > 0)
@@ -575,15 +580,8 @@ export async function retryFailed(deps: RetryDeps, policyId: string, version: nu
       result.skipped.inProgress += page.userIds.filter((id) => retryable.includes(id)).length;
       break;
     }
-    const batches = planBatches(
-      policyId,
-      version,
-      pageNo,
-      page.userIds,
-      deps.batchSize ?? RECIPIENTS_PER_BATCH,
-    );
-    if (batches.length > 0)
-      await deps.sendQueue.sendBatch(batches.map((b) => ({ id: b.batchId, body: JSON.stringify(b) })));
+    const batches = pageBatches(deps, policyId, version, pageNo, page.userIds);
+    await enqueueBatches(deps.sendQueue, batches);
     result.requeued += page.userIds.length;
     deps.logger?.info('failed recipients put back on the send queue', {
       policyId,

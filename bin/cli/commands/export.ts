@@ -3,23 +3,14 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ACKNOWLEDGMENT_CSV_COLUMNS } from '../../../functions/domain/csv';
 import type { Acknowledgment } from '../../../functions/ports';
 import { intOption, positionalsExactly, stringOption } from '../args';
 import type { Command, Context } from '../context';
 import { csvRow } from '../csv';
 import { CliError, EXIT, usageError } from '../errors';
 
-export const CSV_COLUMNS = [
-  'userId',
-  'policyId',
-  'version',
-  'locale',
-  'contentHash',
-  'acknowledgedAt',
-  'channel',
-  'receiptId',
-  'evidence',
-] as const;
+export const CSV_COLUMNS = ACKNOWLEDGMENT_CSV_COLUMNS;
 
 export const exportAcknowledgments: Command = {
   name: 'export acknowledgments',

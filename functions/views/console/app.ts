@@ -7,7 +7,7 @@
  * Markdown renderer) goes into `<iframe sandbox srcdoc>`: no script runs there, and it cannot reach
  * this page. Nothing is published without a confirmation dialog that says what will happen.
  */
-import { csvField } from '../../domain/csv';
+import { ACKNOWLEDGMENT_CSV_COLUMNS, csvField } from '../../domain/csv';
 import { documentModel } from '../../domain/document';
 import type { DocumentFormat } from '../../domain/document/types';
 import { renderMarkdown } from '../markdown';
@@ -22,6 +22,8 @@ interface Revision {
   defaultLocale: string;
   locales: string[];
   summary: Record<string, string>;
+  /** The policy's human title per locale (given, or from the text's first heading). */
+  titles: Record<string, string>;
   notify: boolean;
   hash: string;
 }
@@ -717,7 +719,8 @@ async function openConfirmation(event: Event) {
   }
   showPreview(body, dry);
   const { lines, block } = confirmation(body, dry);
-  $('confirm-h').textContent = `Publish version ${dry.version} of ${dry.policyId}?`;
+  const title = dry.titles[dry.defaultLocale] ?? dry.policyId;
+  $('confirm-h').textContent = `Publish version ${dry.version} of “${title}”?`;
   $('confirm-body').replaceChildren(
     ...lines.map((line) => (typeof line === 'string' ? el('p', { textContent: line }) : line)),
   );
@@ -814,17 +817,7 @@ async function countPending() {
 const csvCell = (v: unknown) => csvField(typeof v === 'string' ? v : JSON.stringify(v));
 async function exportCsv() {
   const policyId = input('policy-id').value;
-  const columns = [
-    'userId',
-    'policyId',
-    'version',
-    'locale',
-    'contentHash',
-    'acknowledgedAt',
-    'channel',
-    'receiptId',
-    'evidence',
-  ];
+  const columns = ACKNOWLEDGMENT_CSV_COLUMNS;
   const lines = [columns.join(',')];
   let cursor: string | null = null;
   try {
