@@ -64,7 +64,8 @@ describe('csvField (issue 12 finding 6: CSV formula injection)', () => {
     // functions/views/console/app.ts imports it (esbuild bundles it into /console/app.js) and writes every
     // exported cell through it; test/browser/console.test.ts downloads the console's export.
     const app = readFileSync(new URL('../../functions/views/console/app.ts', import.meta.url), 'utf8');
-    expect(app).toContain(`import { csvField } from '../../domain/csv';`);
+    expect(app).toMatch(/^import \{ [^}]*\bcsvField\b[^}]* \} from '\.\.\/\.\.\/domain\/csv';$/m);
+    expect(app).toContain('const columns = ACKNOWLEDGMENT_CSV_COLUMNS;');
     expect(app).toMatch(/const csvCell = \(v: unknown\) => csvField\(/);
     expect(app).toMatch(/lines\.push\(columns\.map\(\(c\) => csvCell\(/);
   });
