@@ -15,6 +15,7 @@ export const mutationTests = [
   'test/unit/notify-adapters.test.ts',
   'test/unit/notify-domain.test.ts',
   'test/unit/notify-quota.test.ts',
+  'test/unit/notify-titles-config.test.ts',
   'test/unit/notify-ses-serialisation.test.ts',
   'test/unit/observability.test.ts',
   'test/unit/revision-format.test.ts',
