@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { axeViolations } from '../support/a11y';
 import { ARTIFACTS, hasChromium, launchBrowser } from '../support/browser';
-import { edit, fixtureEn, fixtureEnV2, fixtureVi, fixtureViV2 } from '../support/fixtures';
+import { publishPrivacyHistory } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
 
 // Issue #14: every public page, in a real browser, passes axe-core with 0 violations, and the navigation
@@ -44,18 +44,7 @@ We keep usage data for 15.5 days.
       });
       expect(res.status, res.text).toBe(201);
     };
-    await publish('privacy', { texts: { vi: fixtureVi, en: fixtureEn }, change: 'material' });
-    await publish('privacy', {
-      texts: { vi: fixtureViV2, en: fixtureEnV2 },
-      change: 'material',
-      summary: { vi: 'Thêm mục 7 về dữ liệu của trẻ em', en: "New section 7 on children's data" },
-    });
-    await publish('privacy', {
-      texts: { vi: edit(fixtureViV2, '18 tháng sau', '24 tháng sau'), en: fixtureEnV2 },
-      change: 'minor',
-      summary: { vi: 'Sửa thời hạn lưu trữ', en: 'Retention corrected' },
-    });
-    await publish('vionly', { texts: { vi: fixtureVi }, change: 'material' });
+    await publishPrivacyHistory(publish);
     await publish('terms', { texts: { en: markdown }, change: 'material', format: 'markdown' });
     await publish('terms', {
       texts: {

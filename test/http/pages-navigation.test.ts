@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { unmatchedResponse } from '../../functions/http/api';
 import { formatDate } from '../../functions/views/strings';
-import { edit, fixtureEn, fixtureEnV2, fixtureVi, fixtureViV2 } from '../support/fixtures';
+import { publishPrivacyHistory } from '../support/fixtures';
 import { decode, idsOf, innerHtmlOf, startTags, textOf } from '../support/html';
 import { call, startTestService, TOKENS } from '../support/service';
 
@@ -40,18 +40,7 @@ A heading whose key is \`a-2\`.
 
 beforeAll(async () => {
   service = await startTestService();
-  await publish('privacy', { texts: { vi: fixtureVi, en: fixtureEn }, change: 'material' });
-  await publish('privacy', {
-    texts: { vi: fixtureViV2, en: fixtureEnV2 },
-    change: 'material',
-    summary: { vi: 'Thêm mục 7 về dữ liệu của trẻ em', en: "New section 7 on children's data" },
-  });
-  await publish('privacy', {
-    texts: { vi: edit(fixtureViV2, '18 tháng sau', '24 tháng sau'), en: fixtureEnV2 },
-    change: 'minor',
-    summary: { vi: 'Sửa thời hạn lưu trữ', en: 'Retention corrected' },
-  });
-  await publish('vionly', { texts: { vi: fixtureVi }, change: 'material' });
+  await publishPrivacyHistory(publish);
   await publish('terms', { texts: { en: markdown }, change: 'material', format: 'markdown' });
 });
 afterAll(async () => service?.stop());

@@ -14,9 +14,9 @@ import type { Pacer } from '../../functions/adapters/token-bucket';
 import { customerStore, notificationStore } from '../../functions/composition/stores';
 import { addressHash } from '../../functions/domain/suppression';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
-import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
+import { TEXTS_V2 } from '../support/fixtures';
 import { outputOf } from '../support/process';
-import { call, startTestService, TOKENS } from '../support/service';
+import { call, publishNotifiedV2, startTestService, TOKENS } from '../support/service';
 
 const QUICK: Partial<NotificationOptions> = {
   sweepIntervalMs: 0,
@@ -70,18 +70,7 @@ async function register(service: LocalService, userId: string, email: string, lo
   expect([200, 201]).toContain(res.status);
 }
 
-async function publish(service: LocalService) {
-  const v1 = await call(service, 'POST', '/policies/privacy/revisions', {
-    token: TOKENS.publisher,
-    body: { texts: TEXTS_V1, change: 'material', notify: false },
-  });
-  expect(v1.status).toBe(201);
-  const v2 = await call(service, 'POST', '/policies/privacy/revisions', {
-    token: TOKENS.publisher,
-    body: { texts: TEXTS_V2, change: 'material', notify: true },
-  });
-  expect(v2.status).toBe(201);
-}
+const publish = publishNotifiedV2;
 
 /** Mail the SES emulator accepted, by recipient (as written), with the stored message. */
 async function emulatorMail(service: LocalService) {

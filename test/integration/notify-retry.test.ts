@@ -12,9 +12,8 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { MailSendError } from '../../functions/domain/notification';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
-import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
 import { outputOf } from '../support/process';
-import { call, startTestService, TOKENS } from '../support/service';
+import { call, publishNotifiedV2, startTestService, TOKENS } from '../support/service';
 
 const QUICK: Partial<NotificationOptions> = {
   sweepIntervalMs: 0,
@@ -67,16 +66,7 @@ async function campaign(users: string[], batchSize = 3) {
     });
     expect(res.status).toBe(201);
   }
-  const v1 = await call(service, 'POST', '/policies/privacy/revisions', {
-    token: TOKENS.publisher,
-    body: { texts: TEXTS_V1, change: 'material', notify: false },
-  });
-  expect(v1.status).toBe(201);
-  const v2 = await call(service, 'POST', '/policies/privacy/revisions', {
-    token: TOKENS.publisher,
-    body: { texts: TEXTS_V2, change: 'material', notify: true },
-  });
-  expect(v2.status).toBe(201);
+  await publishNotifiedV2(service);
   await service.notifications.drain(30_000);
   const doc = createDocumentClient(createDynamoClient({ endpoint: service.dynamodbEndpoint }));
   return { service, ...flaky, ledger: new DynamoNotificationStore(doc, service.tables.notifications) };

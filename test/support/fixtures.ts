@@ -30,3 +30,23 @@ export const fixtureViRevised = edit(fixtureVi, 'có nghĩa vụ bảo mật.', 
 /** A two-section English policy and its revision (one sentence extended): the notification tests' campaign. */
 export const TEXTS_V1 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email.\n' };
 export const TEXTS_V2 = { en: '1. Scope\n\nAll services.\n\n2. Data\n\nWe keep your email and name.\n' };
+
+/**
+ * The public pages' history: privacy v1 (material) → v2 (material, new section 7, summaries in both
+ * languages) → v3 (minor, one retention edit), and a Vietnamese-only policy `vionly`. `publish`
+ * stores one revision (and checks it was stored).
+ */
+export async function publishPrivacyHistory(publish: (policyId: string, body: unknown) => Promise<void>) {
+  await publish('privacy', { texts: { vi: fixtureVi, en: fixtureEn }, change: 'material' });
+  await publish('privacy', {
+    texts: { vi: fixtureViV2, en: fixtureEnV2 },
+    change: 'material',
+    summary: { vi: 'Thêm mục 7 về dữ liệu của trẻ em', en: "New section 7 on children's data" },
+  });
+  await publish('privacy', {
+    texts: { vi: edit(fixtureViV2, '18 tháng sau', '24 tháng sau'), en: fixtureEnV2 },
+    change: 'minor',
+    summary: { vi: 'Sửa thời hạn lưu trữ', en: 'Retention corrected' },
+  });
+  await publish('vionly', { texts: { vi: fixtureVi }, change: 'material' });
+}

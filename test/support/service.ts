@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type LocalOptions, type LocalService, startLocalService } from '../../bin/local/runtime';
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { TEXTS_V1, TEXTS_V2 } from './fixtures';
 import { checkAgainstDocument } from './openapi';
 
 export const TOKENS = { app: 'test-app-token', publisher: 'test-publisher-token' };
@@ -74,4 +75,21 @@ export async function dumpTables(service: LocalService): Promise<Record<string, 
   }
   client.destroy();
   return out;
+}
+
+/**
+ * Publishes `privacy` v1 (not notified) then v2 (material, notified): one campaign, for v2, to every
+ * registered customer. Throws unless both are stored.
+ */
+export async function publishNotifiedV2(service: LocalService): Promise<void> {
+  for (const [texts, notify] of [
+    [TEXTS_V1, false],
+    [TEXTS_V2, true],
+  ] as const) {
+    const res = await call(service, 'POST', '/policies/privacy/revisions', {
+      token: TOKENS.publisher,
+      body: { texts, change: 'material', notify },
+    });
+    if (res.status !== 201) throw new Error(`publishing privacy failed: ${res.status} ${res.text}`);
+  }
 }
