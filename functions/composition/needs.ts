@@ -47,6 +47,19 @@ export interface Needs {
   readsApiTokens?: boolean;
 }
 
+/** What composing and sending a change email reads: links, the organisation, the sender. */
+const EMAIL_SETTINGS = [
+  'PUBLIC_BASE_URL',
+  'ORG_NAME',
+  'ORG_PHONE',
+  'ORG_EMAIL',
+  'ORG_ADDRESS',
+  'ORG_WEBSITE',
+  'ORG_TIME_ZONE',
+  'SES_FROM_ADDRESS',
+  'SES_CONFIGURATION_SET',
+] as const satisfies readonly ConfigEnvVar[];
+
 export const queueEnvVar: Record<QueueKey, string> = { fanout: 'FANOUT_QUEUE_URL', send: 'SEND_QUEUE_URL' };
 
 export const functionNeeds = {
@@ -60,17 +73,7 @@ export const functionNeeds = {
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite', acknowledgments: 'read' },
     sendsTo: ['fanout', 'send'],
-    configEnv: [
-      'PUBLIC_BASE_URL',
-      'ORG_NAME',
-      'ORG_PHONE',
-      'ORG_EMAIL',
-      'ORG_ADDRESS',
-      'ORG_WEBSITE',
-      'ORG_TIME_ZONE',
-      'SES_FROM_ADDRESS',
-      'SES_CONFIGURATION_SET',
-    ],
+    configEnv: [...EMAIL_SETTINGS],
     sendsEmail: true,
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
@@ -85,18 +88,7 @@ export const functionNeeds = {
     readsSendQuota: true,
     // Batches go back to the send queue, delayed, while SES's 24-hour quota is used up.
     sendsTo: ['send'],
-    configEnv: [
-      'SES_FROM_ADDRESS',
-      'SES_CONFIGURATION_SET',
-      'SES_MAX_SEND_RATE',
-      'PUBLIC_BASE_URL',
-      'ORG_NAME',
-      'ORG_PHONE',
-      'ORG_EMAIL',
-      'ORG_ADDRESS',
-      'ORG_WEBSITE',
-      'ORG_TIME_ZONE',
-    ],
+    configEnv: [...EMAIL_SETTINGS, 'SES_MAX_SEND_RATE'],
   },
   /** The send queue too: batches of a campaign without progress are put on it again. */
   'notify-sweeper': { tables: { policies: 'read', notifications: 'readWrite' }, sendsTo: ['fanout', 'send'] },

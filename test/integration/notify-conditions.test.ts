@@ -4,8 +4,6 @@
  * no retry can send, suppression by address.
  */
 
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
@@ -15,7 +13,7 @@ import { customerStore, notificationStore } from '../../functions/composition/st
 import { addressHash } from '../../functions/domain/suppression';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
 import { TEXTS_V2 } from '../support/fixtures';
-import { outputOf } from '../support/process';
+import { policyctlAgainst } from '../support/process';
 import { call, publishNotifiedV2, startTestService, TOKENS } from '../support/service';
 
 const QUICK: Partial<NotificationOptions> = {
@@ -80,16 +78,8 @@ async function emulatorMail(service: LocalService) {
   return store.emails;
 }
 
-const BIN = fileURLToPath(new URL('../../bin/policyctl.mjs', import.meta.url));
-function policyctl(service: LocalService, args: string[]) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('POLICY_')) delete env[key];
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...env, POLICY_API_URL: service.url, POLICY_PUBLISHER_TOKEN: TOKENS.publisher },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return outputOf(child);
-}
+const policyctl = (service: LocalService, args: string[]) =>
+  policyctlAgainst(service, TOKENS.publisher, args);
 
 const progress = async (service: LocalService) =>
   (await call(service, 'GET', '/policies/privacy/revisions/2/notification', { token: TOKENS.publisher }))

@@ -1,10 +1,3 @@
-/**
- * `POST /policies/{id}/revisions/{v}/notification/retry` (issue 11): only recipients whose ledger state
- * is `failed` with a retryable reason are sent the email again; `sent` ones never, permanent failures
- * never; concurrent calls send nobody twice; publisher role only; 404 for an unknown revision.
- */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationOptions } from '../../bin/local/notifications';
 import type { LocalService } from '../../bin/local/runtime';
@@ -12,7 +5,7 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { DynamoNotificationStore } from '../../functions/adapters/dynamodb/notification-store';
 import { MailSendError } from '../../functions/domain/notification';
 import type { Mailer, OutgoingEmail } from '../../functions/ports';
-import { outputOf } from '../support/process';
+import { policyctlAgainst } from '../support/process';
 import { call, publishNotifiedV2, startTestService, TOKENS } from '../support/service';
 
 const QUICK: Partial<NotificationOptions> = {
@@ -217,13 +210,5 @@ describe('retrying failed recipients', () => {
   });
 });
 
-const BIN = fileURLToPath(new URL('../../bin/policyctl.mjs', import.meta.url));
-function policyctl(service: LocalService, args: string[]) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('POLICY_')) delete env[key];
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...env, POLICY_API_URL: service.url, POLICY_PUBLISHER_TOKEN: TOKENS.publisher },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return outputOf(child);
-}
+const policyctl = (service: LocalService, args: string[]) =>
+  policyctlAgainst(service, TOKENS.publisher, args);
