@@ -27,29 +27,8 @@ import type {
 } from './domain/entities';
 import type { Revision } from './domain/revision';
 
-export type {
-  Acknowledgment,
-  AudienceCounts,
-  BusinessMetric,
-  Campaign,
-  CampaignStatus,
-  CountedCustomer,
-  CounterTotals,
-  Customer,
-  FanoutPage,
-  FinalRecipientState,
-  LedgerEntry,
-  Notice,
-  OutgoingEmail,
-  Page,
-  PageTally,
-  PolicyCounts,
-  QueueMessage,
-  RecipientOutcome,
-  RecipientState,
-  SendQuota,
-  Suppression,
-} from './domain/entities';
+// Every entity, for the code that reaches them through the ports.
+export type * from './domain/entities';
 
 export interface PolicyStore {
   /** Every policy id, registered when its first revision is published. */

@@ -91,10 +91,6 @@ export async function policySettings(
   return { noticePeriodDays: stored?.noticePeriodDays ?? 0, updatedAt: stored?.updatedAt ?? null };
 }
 
-async function noticePeriodDays(deps: Pick<PolicyDeps, 'policies'>, policyId: string): Promise<number> {
-  return (await policySettings(deps, policyId)).noticePeriodDays;
-}
-
 /** Stores the settings of an existing policy (404 for one never published). */
 export async function updatePolicySettings(
   deps: PolicyDeps,
@@ -131,7 +127,7 @@ export async function publishRevision(
   // Read once: a material, notified revision without effectiveAt waits out the policy's notice period.
   const notice =
     input.effectiveAt === undefined && input.change === 'material' && (input.notify ?? true)
-      ? await noticePeriodDays(deps, policyId)
+      ? (await policySettings(deps, policyId)).noticePeriodDays
       : 0;
   for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
     const latest = await deps.policies.latestRevision(policyId);
