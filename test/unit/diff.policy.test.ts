@@ -5,7 +5,9 @@ import {
   diffPolicyTexts,
   type PolicyDiff,
   splitSections,
+  unifiedDiff,
 } from '../../functions/domain/diff/index';
+import { internLines, lineStarts, spanHashes } from '../../functions/domain/diff/lines';
 import { normalizeText } from '../../functions/domain/text';
 import { newOf, oldOf } from '../support/diff-ops';
 import { edit, fixtureVi, fixtureViV2 } from '../support/fixtures';
@@ -459,6 +461,37 @@ describe('diffPolicyTexts: determinism', () => {
     );
     const first = JSON.stringify(diffPolicyTexts(fixture, revised));
     for (let k = 0; k < 3; k++) expect(JSON.stringify(diffPolicyTexts(fixture, revised))).toBe(first);
+  });
+});
+
+describe('diffPolicyTexts: warm and cold', () => {
+  it('gives the same diff and unified diff whether the texts come from the parse cache (with their line hashes) or not', () => {
+    const revised = edit(
+      renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
+      'sự cố rò rỉ',
+      'sự cố lộ lọt',
+    );
+    // Ten other texts push both out of the parse cache (8 entries): the first diff below is cold.
+    for (let k = 0; k < 10; k++) splitSections(`${fixture}\nPhụ lục ${k}\n`);
+    const cold = JSON.stringify(diffPolicyTexts(fixture, revised));
+    const coldUnified = unifiedDiff(fixture, revised, { oldLabel: 'v1', newLabel: 'v2' });
+    expect(JSON.stringify(diffPolicyTexts(fixture, revised))).toBe(cold);
+    expect(unifiedDiff(fixture, revised, { oldLabel: 'v1', newLabel: 'v2' })).toBe(coldUnified);
+    expect(coldUnified).toContain('+5. Quyền khiếu nại');
+  });
+
+  it('interns lines to the same ids with hashes kept from before as with hashes computed now', () => {
+    const revised = edit(fixture, 'sự cố rò rỉ', 'sự cố lộ lọt');
+    const a = lineStarts(fixture);
+    const b = lineStarts(revised);
+    const fresh = internLines(fixture, revised, a, b);
+    const kept = internLines(fixture, revised, a, b, spanHashes(fixture, a), spanHashes(revised, b));
+    expect([...kept.a]).toEqual([...fresh.a]);
+    expect([...kept.b]).toEqual([...fresh.b]);
+    expect(kept.idCount).toBe(fresh.idCount);
+    // Equal lines share an id, different lines do not.
+    expect(fresh.a[0]).toBe(fresh.b[0]);
+    expect(new Set(fresh.a).size).toBeLessThan(fresh.idCount);
   });
 });
 

@@ -26,7 +26,16 @@ import { cachedDocumentModel, type DocumentFormat, type DocumentModel, documentM
 import { isNfc, normalizeText } from '../text';
 import { type AlignedSection, alignSections } from './align';
 import { TOTAL_WORK, WorkBudget } from './budget';
-import { diffInterned, internLines, lineStarts, localIds, relativeStarts, scanLines } from './lines';
+import {
+  diffInterned,
+  type InternedLines,
+  internLines,
+  lineStarts,
+  localIds,
+  relativeStarts,
+  scanLines,
+  spanHashes,
+} from './lines';
 import { type SectionInfo, sectionInfos } from './sections';
 import type { DiffOp, PolicyDiff, SectionDiff } from './types';
 import { formatUnified } from './unified';
@@ -68,10 +77,27 @@ function normalizedModel(raw: string, format: DocumentFormat): DocumentModel {
   return model;
 }
 
+/**
+ * The hashes the line interner keys each reader line of a model by (`spanHashes`), computed once per
+ * model: a text in the parse cache is not hashed again by its next diff (nor by the unified diff of the
+ * same pair).
+ */
+const lineHashesOf = new WeakMap<DocumentModel, Int32Array>();
+
+function readerLineHashes(model: DocumentModel): Int32Array {
+  let hashes = lineHashesOf.get(model);
+  if (hashes === undefined) {
+    hashes = spanHashes(model.reader, model.readerStarts);
+    lineHashesOf.set(model, hashes);
+  }
+  return hashes;
+}
+
 /** `prepare`, skipped for a text this module already parsed as normalised (see `normalizedModel`). */
-function preparedOnce(raw: string): { text: string; starts: Int32Array } {
+function preparedOnce(raw: string): { text: string; starts: Int32Array; hashes?: Int32Array } {
   const asText = cachedDocumentModel(raw, 'text');
-  if (asText !== undefined && normalizedModels.has(asText)) return { text: raw, starts: asText.readerStarts };
+  if (asText !== undefined && normalizedModels.has(asText))
+    return { text: raw, starts: asText.readerStarts, hashes: readerLineHashes(asText) };
   const asMarkdown = cachedDocumentModel(raw, 'markdown');
   if (asMarkdown !== undefined && normalizedModels.has(asMarkdown))
     return { text: raw, starts: lineStarts(raw) };
@@ -101,7 +127,14 @@ export function diffPolicyTexts(
   const b = newDoc.reader;
   const budget = new WorkBudget(TOTAL_WORK);
 
-  const lines = internLines(a, b, oldDoc.readerStarts, newDoc.readerStarts);
+  const lines = internLines(
+    a,
+    b,
+    oldDoc.readerStarts,
+    newDoc.readerStarts,
+    readerLineHashes(oldDoc),
+    readerLineHashes(newDoc),
+  );
   let linesAdded = 0;
   let linesRemoved = 0;
   if (a !== b) {
@@ -114,16 +147,8 @@ export function diffPolicyTexts(
   const oldSecs = sectionInfos(oldDoc);
   const newSecs = sectionInfos(newDoc);
   const remap = new Int32Array(lines.idCount).fill(-1);
-  const sectionChanges = (o: SectionInfo, n: SectionInfo): DiffOp[] => {
-    const ids = localIds(
-      lines.a.subarray(o.fromLine, o.toLine),
-      lines.b.subarray(n.fromLine, n.toLine),
-      remap,
-    );
-    const oldStarts = relativeStarts(lines.oldStarts, o.fromLine, o.toLine);
-    const newStarts = relativeStarts(lines.newStarts, n.fromLine, n.toLine);
-    return diffTextLines(o.text, oldStarts, ids.a, n.text, newStarts, ids.b, ids.idCount, budget);
-  };
+  const sectionChanges = (o: SectionInfo, n: SectionInfo): DiffOp[] =>
+    diffStretch([o], [n], lines, remap, budget);
   // Markup of a section changed while its reader text did not (source compared without edge blank lines).
   const markupChanged = (o: SectionInfo, n: SectionInfo) =>
     oldDoc.source.slice(o.srcFrom, o.srcTo).trim() !== newDoc.source.slice(n.srcFrom, n.srcTo).trim();
@@ -132,7 +157,7 @@ export function diffPolicyTexts(
   for (let e = 0; e < aligned.length; ) {
     const group = changedGroup(aligned, e, oldSecs, newSecs);
     if (group > e + 1) {
-      sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, budget));
+      sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, lines, remap, budget));
       e = group;
       continue;
     }
@@ -222,11 +247,13 @@ function diffGroup(
   group: readonly AlignedSection[],
   oldSecs: readonly SectionInfo[],
   newSecs: readonly SectionInfo[],
+  lines: InternedLines,
+  remap: Int32Array,
   budget: WorkBudget,
 ): SectionDiff[] {
   const olds = group.flatMap((a) => (a.old === undefined ? [] : [oldSecs[a.old]!]));
   const news = group.flatMap((a) => (a.new === undefined ? [] : [newSecs[a.new]!]));
-  const ops = diffText(olds.map((s) => s.text).join(''), news.map((s) => s.text).join(''), budget);
+  const ops = diffStretch(olds, news, lines, remap, budget);
   const ends = (secs: readonly SectionInfo[]) => {
     let total = 0;
     return secs.map((s) => (total += s.text.length));
@@ -240,24 +267,25 @@ function diffGroup(
   let oldPos = 0;
   let newPos = 0;
   for (const op of ops) {
-    let rest = op.text;
-    while (rest !== '') {
+    const text = op.text;
+    for (let at = 0; at < text.length; ) {
       while (oi < olds.length - 1 && oldPos >= oldEnds[oi]!) oi++;
       while (ni < news.length - 1 && newPos >= newEnds[ni]!) ni++;
-      let len = rest.length;
+      let len = text.length - at;
       if (op.op !== 'insert') len = Math.min(len, (oldEnds[oi] ?? oldPos + len) - oldPos);
       if (op.op !== 'delete') len = Math.min(len, (newEnds[ni] ?? newPos + len) - newPos);
       len = Math.max(1, len);
       pieces.push({
         op: op.op,
-        text: rest.slice(0, len),
+        // The whole op when it is not cut (the usual case): no copy.
+        text: at === 0 && len === text.length ? text : text.slice(at, at + len),
         old: oi,
         new: ni,
         atEnd: newPos >= (newEnds[news.length - 1] ?? 0),
       });
       if (op.op !== 'insert') oldPos += len;
       if (op.op !== 'delete') newPos += len;
-      rest = rest.slice(len);
+      at += len;
     }
   }
   const oldKept = new Uint8Array(olds.length);
@@ -327,6 +355,37 @@ function diffGroup(
   return out;
 }
 
+/** Sections that follow each other without a gap of reader lines: their texts join to one slice. */
+function adjacentLines(secs: readonly SectionInfo[]): boolean {
+  for (let k = 1; k < secs.length; k++) if (secs[k]!.fromLine !== secs[k - 1]!.toLine) return false;
+  return true;
+}
+
+/**
+ * Word-level diff of the joined texts of two runs of sections. When each run is one stretch of its
+ * document's lines (the usual case), the lines keep the ids the whole texts were interned with, as for a
+ * single section, instead of hashing the stretch again: the same ids in the same order, the same ops.
+ */
+function diffStretch(
+  olds: readonly SectionInfo[],
+  news: readonly SectionInfo[],
+  lines: InternedLines,
+  remap: Int32Array,
+  budget: WorkBudget,
+): DiffOp[] {
+  if (olds.length === 0 || news.length === 0 || !adjacentLines(olds) || !adjacentLines(news))
+    return diffText(olds.map((s) => s.text).join(''), news.map((s) => s.text).join(''), budget);
+  const o = { from: olds[0]!.fromLine, to: olds.at(-1)!.toLine };
+  const n = { from: news[0]!.fromLine, to: news.at(-1)!.toLine };
+  // The joined texts, as one slice of each reader text (no copy).
+  const oldText = lines.oldText.slice(lines.oldStarts[o.from], lines.oldStarts[o.to]);
+  const newText = lines.newText.slice(lines.newStarts[n.from], lines.newStarts[n.to]);
+  const ids = localIds(lines.a.subarray(o.from, o.to), lines.b.subarray(n.from, n.to), remap);
+  const oldStarts = relativeStarts(lines.oldStarts, o.from, o.to);
+  const newStarts = relativeStarts(lines.newStarts, n.from, n.to);
+  return diffTextLines(oldText, oldStarts, ids.a, newText, newStarts, ids.b, ids.idCount, budget);
+}
+
 /** No insert or delete carries anything but whitespace. */
 function onlyWhitespace(ops: readonly DiffOp[]): boolean {
   return ops.every((op) => op.op === 'equal' || op.text.trim() === '');
@@ -338,10 +397,10 @@ export function unifiedDiff(
   newText: string,
   opts: { oldLabel: string; newLabel: string },
 ): string {
-  const { text: a, starts: oldStarts } = preparedOnce(oldText);
-  const { text: b, starts: newStarts } = preparedOnce(newText);
+  const { text: a, starts: oldStarts, hashes: oldHashes } = preparedOnce(oldText);
+  const { text: b, starts: newStarts, hashes: newHashes } = preparedOnce(newText);
   if (a === b) return '';
-  const lines = internLines(a, b, oldStarts, newStarts);
+  const lines = internLines(a, b, oldStarts, newStarts, oldHashes, newHashes);
   return formatUnified(diffInterned(lines, new WorkBudget(TOTAL_WORK)), opts.oldLabel, opts.newLabel);
 }
 

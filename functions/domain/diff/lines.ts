@@ -109,23 +109,15 @@ export class SpanInterner {
     return this.count;
   }
 
-  /** Ids of the spans `text[starts[k] .. starts[k + 1])`. */
-  intern(text: string, starts: Int32Array): Int32Array {
+  /**
+   * Ids of the spans `text[starts[k] .. starts[k + 1])`; `hashes`, when the caller has them, are their
+   * `spanHashes` (so a text interned again is not hashed again).
+   */
+  intern(text: string, starts: Int32Array, hashes = spanHashes(text, starts)): Int32Array {
     const count = starts.length - 1;
     const ids = new Int32Array(count);
     const side = this.addText(text);
-    for (let k = 0; k < count; k++) {
-      const start = starts[k]!;
-      const end = starts[k + 1]!;
-      // FNV-1a over pairs of UTF-16 units (half the multiplications of one unit a step).
-      let h = 0x811c9dc5 | 0;
-      let i = start;
-      for (; i + 1 < end; i += 2) {
-        h = Math.imul(h ^ (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)), 0x01000193);
-      }
-      if (i < end) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-      ids[k] = this.add(side, text, start, end, h);
-    }
+    for (let k = 0; k < count; k++) ids[k] = this.add(side, text, starts[k]!, starts[k + 1]!, hashes[k]!);
     return ids;
   }
 
@@ -164,6 +156,27 @@ export class SpanInterner {
   }
 }
 
+/**
+ * The hash `SpanInterner.intern` keys each span `text[starts[k] .. starts[k + 1])` by: FNV-1a over pairs
+ * of UTF-16 units (half the multiplications of one unit a step). A pure function of the span's
+ * characters, so it can be kept with a text and reused for every diff the text takes part in.
+ */
+export function spanHashes(text: string, starts: Int32Array): Int32Array {
+  const count = starts.length - 1;
+  const hashes = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const end = starts[k + 1]!;
+    let h = 0x811c9dc5 | 0;
+    let i = starts[k]!;
+    for (; i + 1 < end; i += 2) {
+      h = Math.imul(h ^ (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)), 0x01000193);
+    }
+    if (i < end) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    hashes[k] = h;
+  }
+  return hashes;
+}
+
 /** Equal spans? Short ones by a char loop (no allocation), long ones by native comparison of slices. */
 function sameSpan(a: string, aStart: number, b: string, bStart: number, len: number): boolean {
   if (len > 24) return a.slice(aStart, aStart + len) === b.slice(bStart, bStart + len);
@@ -190,10 +203,13 @@ export function internLines(
   newText: string,
   oldStarts = lineStarts(oldText),
   newStarts = lineStarts(newText),
+  /** The lines' `spanHashes` when the caller keeps them with the texts. */
+  oldHashes?: Int32Array,
+  newHashes?: Int32Array,
 ): InternedLines {
   const interner = lineInterner.reset(oldStarts.length + newStarts.length - 2);
-  const a = interner.intern(oldText, oldStarts);
-  const b = interner.intern(newText, newStarts);
+  const a = interner.intern(oldText, oldStarts, oldHashes);
+  const b = interner.intern(newText, newStarts, newHashes);
   return { oldText, newText, oldStarts, newStarts, a, b, idCount: interner.size };
 }
 
