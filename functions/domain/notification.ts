@@ -49,8 +49,8 @@ export const sendMessageSchema = z
  */
 export const testEmailMessageSchema = z.strictObject({
   kind: z.literal('test'),
-  /** The test send's id (the API's `testEmail.messageId`), also a tag on the SES message. */
-  id: matching(/^[A-Za-z0-9-]{1,64}$/),
+  /** The test send's id (the API's `testEmail.messageId`), also a tag on the SES message (SES's tag charset). */
+  id: matching(/^[A-Za-z0-9_.-]{1,64}$/),
   to: z.string().check(z.minLength(3), z.maxLength(254)),
   subject: z.string().check(z.minLength(1), z.maxLength(1_000)),
   text: z.string().check(z.maxLength(40_000)),
