@@ -155,7 +155,6 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
           ...orgEnv(org, orgTimeZone),
           // Replaced by the listening address (the hook below) unless PUBLIC_BASE_URL is set.
           PUBLIC_BASE_URL: opts.publicBaseUrl ?? 'http://127.0.0.1',
-          SES_FROM_ADDRESS: from,
         }),
         // The pipeline's fan-out lease and batch size (tests shorten them) are the ones campaigns use.
         fanoutLeaseMs: opts.notifications?.fanoutLeaseMs ?? DEFAULTS.fanoutLeaseMs,
@@ -169,7 +168,6 @@ export async function startLocalService(opts: LocalOptions = {}): Promise<LocalS
         },
         publicBaseUrl: () => opts.publicBaseUrl ?? url,
       },
-      { ses: sesClient, ...(opts.notifications?.mailer ? { mailer: opts.notifications.mailer } : {}) },
     );
 
     let readHandler: ReturnType<typeof createReadHandler> | undefined;

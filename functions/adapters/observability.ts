@@ -8,8 +8,8 @@
  * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
  * the process runs in Lambda (AWS_EXECUTION_ENV) and POWERTOOLS_TRACE_ENABLED is not `false`, so `npm
  * start`, the tests and the CLI never load it, never look for an X-Ray daemon and get their clients
- * untouched. In Lambda the import happens during init (top-level await), where `npm run bench --
- * bundles` measures it.
+ * untouched. In Lambda it is imported at the first SDK call of the first sampled invocation, not during
+ * init (`traced`); `npm run bench -- bundles` measures both the init and that deferred load.
  *
  * Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME (set by
  * the stack); outside Lambda nothing here is used and logs stay plain JSON lines.
@@ -44,17 +44,54 @@ export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.AWS_EXECUTION_ENV) && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
 }
 
-/**
- * The process's Tracer, in Lambda only. HTTP(S) requests are not captured globally: the only outbound
- * calls are SDK calls, which `traced` records once each (global capture would record them twice).
- */
-const tracer: Tracer | undefined = tracingWanted()
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ captureHTTPsRequests: false })
-  : undefined;
+/** Whether this invocation is sampled by X-Ray (the trace header Lambda sets: `Sampled=1`). */
+function invocationSampled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const store = (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId(): string | undefined } } })
+    .awslambda?.InvokeStore;
+  return /(?:^|;)\s*Sampled=1(?:;|$)/.test(store?.getXRayTraceId() ?? env._X_AMZN_TRACE_ID ?? '');
+}
 
-/** An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the same client. */
-export function traced<T>(client: T): T {
-  return tracer ? tracer.captureAWSv3Client(client) : client;
+/**
+ * The process's Tracer, loaded on first need. HTTP(S) requests are not captured globally: the only
+ * outbound calls are SDK calls, which `traced` records once each (global capture would record them twice).
+ */
+let tracer: Promise<Tracer> | undefined;
+const loadTracer = () =>
+  (tracer ??= import('@aws-lambda-powertools/tracer').then(
+    ({ Tracer }) => new Tracer({ captureHTTPsRequests: false }),
+  ));
+
+/**
+ * An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the same client.
+ *
+ * Tracer, and aws-xray-sdk-core under it (60 to 90 ms of loading, README "Tracing and the import
+ * budget"), load at the client's first call in a sampled invocation, not during init: a cold start
+ * whose first invocation is not sampled never pays it, and one whose first invocation is sampled pays
+ * it before that invocation's first SDK call instead of during init. The client is instrumented
+ * (`captureAWSv3Client`) before that call is sent, so every call of a sampled invocation is recorded.
+ * A failed load fails that call and is tried again on the next.
+ */
+export function traced<T>(client: T, env: NodeJS.ProcessEnv = process.env): T {
+  if (!tracingWanted(env)) return client;
+  const c = client as unknown as { send: (...args: unknown[]) => Promise<unknown> };
+  const send = c.send.bind(client);
+  let captured: Promise<void> | undefined;
+  c.send = async (...args) => {
+    if (!captured && invocationSampled(env))
+      captured = loadTracer().then(
+        (t) => {
+          t.captureAWSv3Client(client);
+        },
+        (e: unknown) => {
+          tracer = undefined;
+          captured = undefined;
+          throw e;
+        },
+      );
+    if (captured) await captured;
+    return send(...args);
+  };
+  return client;
 }
 
 export const noMetrics: MetricsSink = { count: () => {} };

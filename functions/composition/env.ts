@@ -110,10 +110,10 @@ export const readSettings = () =>
     })),
   );
 
-/** Publishing, plus what a dry run's emails and test email need (the worker's email settings). */
+/** Publishing, plus what a dry run's emails need (the worker's links and organisation; the worker sends). */
 export const publishSettings = () =>
   z.pipe(
-    z.looseObject({ ...apiCache, PUBLIC_BASE_URL: baseUrl, ...orgVars, ...sender }),
+    z.looseObject({ ...apiCache, PUBLIC_BASE_URL: baseUrl, ...orgVars }),
     z.transform((e) => ({
       revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
       fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
@@ -121,8 +121,6 @@ export const publishSettings = () =>
       publicBaseUrl: e.PUBLIC_BASE_URL,
       org: orgOf(e),
       timeZone: e.ORG_TIME_ZONE,
-      fromAddress: e.SES_FROM_ADDRESS,
-      configurationSet: e.SES_CONFIGURATION_SET,
     })),
   );
 

@@ -1,6 +1,6 @@
 /**
- * The only place the SES mailer is constructed: the send worker's emails and the publish function's
- * test emails go through the same adapter, with the same configuration set (delivery events).
+ * The only place the SES mailer is constructed: the send worker's, for notifications and the publish
+ * function's queued test emails alike, with the configuration set (delivery events).
  */
 import type { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../adapters/ses';

@@ -47,8 +47,8 @@ export interface Needs {
   readsApiTokens?: boolean;
 }
 
-/** What composing and sending a change email reads: links, the organisation, the sender. */
-const EMAIL_SETTINGS = [
+/** What composing a change email reads: links, the organisation. */
+const EMAIL_CONTENT_SETTINGS = [
   'PUBLIC_BASE_URL',
   'ORG_NAME',
   'ORG_PHONE',
@@ -56,6 +56,11 @@ const EMAIL_SETTINGS = [
   'ORG_ADDRESS',
   'ORG_WEBSITE',
   'ORG_TIME_ZONE',
+] as const satisfies readonly ConfigEnvVar[];
+
+/** And what sending it reads: the sender and the configuration set (delivery events). */
+const EMAIL_SETTINGS = [
+  ...EMAIL_CONTENT_SETTINGS,
   'SES_FROM_ADDRESS',
   'SES_CONFIGURATION_SET',
 ] as const satisfies readonly ConfigEnvVar[];
@@ -68,13 +73,13 @@ export const functionNeeds = {
   /**
    * Publishing starts the campaign of a notified revision; the suppression routes use Notifications; the
    * retry route puts failed recipients' batches on the send queue again. A dry run reads the counters
-   * (recipients per language, in Acknowledgments) and composes the emails; its test email goes by SES.
+   * (recipients per language, in Acknowledgments) and composes the emails; its test email goes on the
+   * send queue too, and the worker sends it: publish has no SES grant.
    */
   publish: {
     tables: { policies: 'readWrite', notifications: 'readWrite', acknowledgments: 'read' },
     sendsTo: ['fanout', 'send'],
-    configEnv: [...EMAIL_SETTINGS],
-    sendsEmail: true,
+    configEnv: [...EMAIL_CONTENT_SETTINGS],
   },
   customers: { tables: { customers: 'readWrite', acknowledgments: 'counters' } },
   acknowledgments: { tables: { policies: 'read', acknowledgments: 'readWrite' } },

@@ -15,7 +15,7 @@ import { notifyWorkerSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
 import { sesMailer } from './mail';
 import { lambdaQueues } from './sqs';
-import { customerStore, notificationStore, policyStore, suppressionStore } from './stores';
+import { customerReader, notificationStore, policyStore, suppressionStore } from './stores';
 
 /** How the worker reaches SES; locally the emulator's client or a stand-in mailer. */
 export interface MailAdapters {
@@ -52,7 +52,7 @@ export function buildNotifyWorker(
   const quotaSource = mail.quotaSource ?? (mail.ses ? new SesSendQuota(mail.ses) : null);
   return {
     notifications: notificationStore(a.db),
-    customers: customerStore(a.db, { counting: false }),
+    customers: customerReader(a.db),
     suppressions: suppressionStore(a.db),
     mailer,
     pacer: mail.pacer ?? bucket!,

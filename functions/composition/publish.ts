@@ -1,15 +1,11 @@
 /**
  * The publish function: revisions, their campaigns' start, progress and retry, the suppression list,
  * and a dry run's preview (the emails each reader language would get, recipients from the counters, a
- * test email by SES).
+ * test email put on the send queue for the worker, which alone talks to SES).
  */
-import type { SESClient } from '@aws-sdk/client-ses';
 import { metricsFromEnv } from '../adapters/observability';
-import { createSesClient } from '../adapters/ses';
-import { senderHeader } from '../domain/email';
 import type { Revision } from '../domain/revision';
 import type { PublishHandlerDeps } from '../handlers/publish';
-import type { Mailer } from '../ports';
 import { RevisionCatalog } from '../usecases/catalog';
 import { campaignStarter } from '../usecases/notifications';
 import { TestSendLimiter } from '../usecases/preview';
@@ -17,7 +13,6 @@ import { type Adapters, loggerFor, queue } from './adapters';
 import { lambdaDb } from './dynamo';
 import { publishSettings, type Settings } from './env';
 import { environmentOf, system } from './lambda';
-import { sesMailer } from './mail';
 import { lambdaQueues } from './sqs';
 import { countStore, notificationStore, policyStore, suppressionStore } from './stores';
 
@@ -28,17 +23,10 @@ export interface PublishHooks {
   publicBaseUrl?: () => string;
 }
 
-/** How a dry run's test email reaches SES: the SES client, or a stand-in mailer (tests). */
-export interface PublishMail {
-  ses?: SESClient;
-  mailer?: Mailer;
-}
-
 export function buildPublish(
   a: Adapters,
   s: Settings<'publish'>,
   hooks: PublishHooks = {},
-  mail: PublishMail = {},
 ): PublishHandlerDeps & { catalog: RevisionCatalog } {
   const policies = policyStore(a.db);
   const notifications = notificationStore(a.db);
@@ -49,14 +37,14 @@ export function buildPublish(
     logger: loggerFor(a, 'publish'),
     fanoutLeaseMs: s.fanoutLeaseMs,
   });
-  const mailer = mail.mailer ?? (mail.ses ? sesMailer(mail.ses, s.configurationSet) : undefined);
+  const sendQueue = queue(a, 'send');
   return {
     policies,
     catalog: new RevisionCatalog(policies, s.revisionCacheTtlMs),
     clock: a.clock,
     notifications,
     suppressions: suppressionStore(a.db),
-    sendQueue: queue(a, 'send'),
+    sendQueue,
     batchSize: s.batchSize,
     counts: countStore(a.db),
     notice: () => ({
@@ -64,11 +52,7 @@ export function buildPublish(
       org: s.org,
       timeZone: s.timeZone,
     }),
-    ...(mailer
-      ? {
-          testSend: { mailer, from: senderHeader(s.org.name, s.fromAddress), limiter: new TestSendLimiter() },
-        }
-      : {}),
+    testSend: { sendQueue, ids: a.ids, limiter: new TestSendLimiter() },
     onPublished: async (revision) => {
       a.metrics?.count('PublishedRevisions');
       await hooks.published?.(revision);
@@ -82,7 +66,5 @@ export function publishFromEnv(): PublishHandlerDeps {
   return buildPublish(
     { ...system, db: lambdaDb(locations), queues: lambdaQueues(locations), metrics: metricsFromEnv() },
     settings,
-    {},
-    { ses: createSesClient({ endpoint: locations.sesEndpoint, region: locations.region }) },
   );
 }

@@ -13,6 +13,7 @@ import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store
 import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store';
 import { DynamoSuppressionStore } from '../adapters/dynamodb/suppression-store';
 import { type TableKey, type TableNames, tableDefs } from '../adapters/dynamodb/tables';
+import type { CustomerStore } from '../ports';
 
 /** A document client and the tables a function may use; `onTable` sees each table a store is built on. */
 export interface Db {
@@ -38,6 +39,12 @@ export const policyStore = (db: Db) => new DynamoPolicyStore(db.doc, table(db, '
 export const countStore = (db: Db) => new DynamoCountStore(db.doc, table(db, 'acknowledgments'));
 export const customerStore = (db: Db, { counting }: Counting) =>
   new DynamoCustomerStore(db.doc, table(db, 'customers'), counting ? countStore(db) : undefined);
+/**
+ * Reading customers only (the send worker): no counters to keep, and a bundle that never changes a
+ * customer carries no count store.
+ */
+export const customerReader = (db: Db): Pick<CustomerStore, 'get' | 'getMany'> =>
+  new DynamoCustomerStore(db.doc, table(db, 'customers'));
 export const acknowledgmentStore = (db: Db, { counting }: Counting) =>
   new DynamoAcknowledgmentStore(db.doc, table(db, 'acknowledgments'), counting ? countStore(db) : undefined);
 export const notificationStore = (db: Db) => new DynamoNotificationStore(db.doc, table(db, 'notifications'));

@@ -41,8 +41,25 @@ export const sendMessageSchema = z
   })
   .check(z.refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number'));
 
+/**
+ * A dry run's test email for the worker to send (usecases/preview.ts): already rendered, to one address
+ * the publisher typed. Not a notification: no campaign, ledger entry or count. The bounds are far above
+ * what `composeNotice` makes (at most 15 listed sections, a 2,000-character summary) and keep the
+ * message well inside SQS's 256 KiB.
+ */
+export const testEmailMessageSchema = z.strictObject({
+  kind: z.literal('test'),
+  /** The test send's id (the API's `testEmail.messageId`), also a tag on the SES message (SES's tag charset). */
+  id: matching(/^[A-Za-z0-9_.-]{1,64}$/),
+  to: z.string().check(z.minLength(3), z.maxLength(254)),
+  subject: z.string().check(z.minLength(1), z.maxLength(1_000)),
+  text: z.string().check(z.maxLength(40_000)),
+  html: z.string().check(z.maxLength(80_000)),
+});
+
 export type FanoutMessage = z.infer<typeof fanoutMessageSchema>;
 export type SendMessage = z.infer<typeof sendMessageSchema>;
+export type TestEmailMessage = z.infer<typeof testEmailMessageSchema>;
 
 export const fanoutMessage = (policyId: string, version: number): FanoutMessage => ({
   kind: 'fanout',

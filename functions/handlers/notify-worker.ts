@@ -1,17 +1,18 @@
 /**
  * The send worker (SQS event source on the send queue with ReportBatchItemFailures). Built by
  * functions/composition/notify-worker.ts, which also lists its environment (functions/composition/env.ts).
- * Batches go back to the send queue while SES's 24-hour quota is used up.
+ * Batches go back to the send queue while SES's 24-hour quota is used up. The same queue carries the
+ * publish function's dry-run test emails (`kind: 'test'`), sent without touching any campaign.
  */
 
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lazyHandler } from '../composition/lambda';
 import { notifyWorkerFromEnv } from '../composition/notify-worker';
 import { DEFAULTS } from '../domain/defaults';
-import { sendMessageSchema } from '../domain/notification';
+import { sendMessageSchema, testEmailMessageSchema } from '../domain/notification';
 import { describeError } from '../http/log';
 import type { Queue } from '../ports';
-import { processSendBatch, type WorkerDeps } from '../usecases/notification-worker';
+import { processSendBatch, sendTestEmail, type WorkerDeps } from '../usecases/notification-worker';
 
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
@@ -53,7 +54,16 @@ export function createNotifyWorkerHandler(deps: WorkerDeps & { sendQueue?: Queue
     await Promise.all(
       event.Records.map(async (record) => {
         try {
-          const parsed = sendMessageSchema.safeParse(JSON.parse(record.body));
+          const body: unknown = JSON.parse(record.body);
+          if ((body as { kind?: unknown } | null)?.kind === 'test') {
+            // A dry run's test email: one send, no ledger (usecases/preview.ts).
+            const test = testEmailMessageSchema.safeParse(body);
+            if (!test.success) throw new Error('malformed test email message');
+            if (!(await sendTestEmail(deps, test.data)))
+              batchItemFailures.push({ itemIdentifier: record.messageId });
+            return;
+          }
+          const parsed = sendMessageSchema.safeParse(body);
           if (!parsed.success) throw new Error('malformed send message');
           const result = await processSendBatch(deps, parsed.data, deadline);
           if (!result.done) {

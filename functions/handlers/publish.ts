@@ -4,7 +4,7 @@
  * (NOTIFICATIONS_TABLE, FANOUT_QUEUE_URL, SEND_QUEUE_URL): publishing a notified revision starts its
  * campaign, and retrying its failed recipients puts their batches on the send queue. A dry run reads the
  * counters (read on Acknowledgments) and composes the emails (PUBLIC_BASE_URL, ORG_*); its `testRecipient`
- * sends one email through SES (SES_FROM_ADDRESS, SES_CONFIGURATION_SET; ses:SendEmail from the sender only).
+ * puts one rendered email on the send queue, which the worker sends (this function has no SES grant).
  */
 import { lazyHandler } from '../composition/lambda';
 import { publishFromEnv } from '../composition/publish';
@@ -30,7 +30,8 @@ import {
 import {
   type Preview,
   previewPublish,
-  sendTestEmail,
+  type QueuedTestEmail,
+  queueTestEmail,
   type TestSend,
   type TestSendLimiter,
 } from '../usecases/preview';
@@ -50,6 +51,7 @@ export type PublishHandlerDeps = PublishDeps & {
   counts?: Pick<CountStore, 'audience'>;
   /** A function: locally the link base is known only once the server listens. */
   notice?: () => NoticeConfig;
+  /** How a dry run's test email is queued for the worker (the send queue, the test send's ids). */
   testSend?: TestSend & { limiter: TestSendLimiter };
 };
 
@@ -161,13 +163,13 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       changed[locale] = changedSectionsOf(whole);
     });
     const preview = await dryRunPreview(deps, revision, texts, changed);
-    let testEmail: Awaited<ReturnType<typeof sendTestEmail>> | undefined;
+    let testEmail: QueuedTestEmail | undefined;
     if (body.testRecipient !== undefined) {
       if (!deps.testSend) throw new Error('the publish function cannot send test emails');
       const to = body.testRecipient.trim();
       if (!deps.testSend.limiter.take(deps.clock.now().getTime()))
         throw new DomainError('RATE_LIMITED', 'too many test emails; wait a minute and try again');
-      testEmail = await sendTestEmail(
+      testEmail = await queueTestEmail(
         deps.testSend,
         preview,
         to,

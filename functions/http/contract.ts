@@ -418,7 +418,13 @@ export const contract = {
             suppressed: int().check(z.minimum(0)),
           }),
           testEmail: z.optional(
-            z.strictObject({ to: z.string(), locale: z.string(), messageId: z.string() }),
+            z.strictObject({
+              to: z.string(),
+              locale: z.string(),
+              /** The test send's id (the SES message's `testId` tag); the worker sends the email. */
+              messageId: z.string(),
+              status: z.literal('queued'),
+            }),
           ),
         }),
       ),

@@ -18,6 +18,7 @@ import {
   MailSendError,
   recipientLocale,
   type SendMessage,
+  type TestEmailMessage,
   uniqueIds,
 } from '../domain/notification';
 import { redactAddresses } from '../domain/redact';
@@ -176,6 +177,45 @@ export async function processSendBatch(
   if (applied && deps.metrics) recordEmailOutcomes(deps.metrics, counts);
   await rollUpIfComplete(deps, policyId, version, tally);
   return { done: true, sent, unfinished: 0 };
+}
+
+/**
+ * A dry run's test email (usecases/preview.ts queues it): sent with the worker's sender, paced and
+ * counted against SES's quota like every email, and nothing else. No campaign, ledger entry, tally or
+ * metric: it is not a notification. The address is checked again (the queue is not the API). Returns
+ * false when it should be tried again (a throttled or transient failure); a rejected one is dropped.
+ */
+export async function sendTestEmail(
+  deps: Pick<WorkerDeps, 'mailer' | 'pacer' | 'quota' | 'logger' | 'config'>,
+  message: TestEmailMessage,
+): Promise<boolean> {
+  if (!isSafeAddress(message.to) || !isWellFormed(message.subject, message.text, message.html)) {
+    deps.logger.warn('test email dropped: bad address or content', { testId: message.id });
+    return true;
+  }
+  await deps.pacer.take();
+  try {
+    await deps.mailer.send({
+      from: deps.config.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      tags: { kind: 'test', testId: message.id },
+    });
+    deps.quota?.sent();
+    return true;
+  } catch (e) {
+    const failure =
+      e instanceof MailSendError ? e : new MailSendError('transient', 'Unknown', String(e), { cause: e });
+    if (failure.kind === 'throttled') deps.pacer.throttled();
+    const rejected = failure.kind === 'rejected';
+    deps.logger.warn(rejected ? 'test email rejected' : 'test email failed; it will be retried', {
+      testId: message.id,
+      errorName: failure.code,
+    });
+    return rejected;
+  }
 }
 
 /** Why a customer gets no email (a final state and its reason), or null when they may be sent one. */

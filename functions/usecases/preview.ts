@@ -9,8 +9,9 @@
 import { groupRecipients, type Recipients, readerLanguage } from '../domain/audience';
 import { isSafeAddress, personalize, type RenderedEmail } from '../domain/email';
 import { validationFailed } from '../domain/errors';
+import { type TestEmailMessage, testEmailMessageSchema } from '../domain/notification';
 import type { Revision } from '../domain/revision';
-import type { CountStore, Mailer, PolicyStore } from '../ports';
+import type { CountStore, IdGenerator, PolicyStore, Queue } from '../ports';
 import { type ChangedSections, NoticeCache, type NoticeConfig } from './notification-content';
 
 export interface PreviewDeps {
@@ -87,36 +88,52 @@ export async function previewPublish(
 }
 
 export interface TestSend {
-  mailer: Mailer;
-  /** The sender header, as the worker's. */
-  from: string;
+  /** The send queue: the worker sends the email (it alone may use SES), as it sends notifications. */
+  sendQueue: Queue;
+  /** The test send's id. */
+  ids: IdGenerator;
 }
 
+/** What a queued test email reports: where it goes, in which language, and its id. */
+export interface QueuedTestEmail {
+  to: string;
+  locale: string;
+  /** The test send's id (tagged `testId` on the SES message); the email is sent once the worker takes it. */
+  messageId: string;
+  status: 'queued';
+}
+
+const testRecipientInvalid = (summary: string, message: string) =>
+  validationFailed(summary, [{ path: 'testRecipient', message }]);
+
 /**
- * Sends the preview's email in one language to one address the publisher typed. It is not a
- * notification: no campaign, no ledger entry, no count. The address is checked like a customer's.
+ * Puts the preview's email in one language, addressed to one address the publisher typed, on the send
+ * queue; the worker sends it with its sender and pace. It is not a notification: no campaign, no ledger
+ * entry, no count. The address is checked like a customer's.
  */
-export async function sendTestEmail(
+export async function queueTestEmail(
   send: TestSend,
   preview: Preview,
   to: string,
   locale: string,
-): Promise<{ to: string; locale: string; messageId: string }> {
+): Promise<QueuedTestEmail> {
   if (!isSafeAddress(to))
-    throw validationFailed('testRecipient must be an email address', [
-      { path: 'testRecipient', message: 'must be an email address' },
-    ]);
-  const email = preview.emails[locale] ?? Object.values(preview.emails)[0]!;
+    throw testRecipientInvalid('testRecipient must be an email address', 'must be an email address');
   const used = preview.emails[locale] ? locale : Object.keys(preview.emails)[0]!;
-  const { messageId } = await send.mailer.send({
-    from: send.from,
+  const email = preview.emails[used]!;
+  const message: TestEmailMessage = {
+    kind: 'test',
+    id: send.ids.next(),
     to,
     subject: email.subject,
     text: email.text,
     html: email.html,
-    tags: { kind: 'test' },
-  });
-  return { to, locale: used, messageId };
+  };
+  // The worker refuses what the schema refuses: say so now rather than let the message fail there.
+  if (!testEmailMessageSchema.safeParse(message).success)
+    throw testRecipientInvalid('the test email is too large to send', 'the email is too large to send');
+  await send.sendQueue.sendBatch([{ id: 'test', body: JSON.stringify(message) }]);
+  return { to, locale: used, messageId: message.id, status: 'queued' };
 }
 
 /** At most `max` test emails per `windowMs` per function instance: a preview is not a mailing tool. */

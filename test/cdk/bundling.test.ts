@@ -115,16 +115,37 @@ describe('Powertools Tracer on the SDK clients', () => {
     probe = await bundle(
       'tracing',
       `import { createRequire } from 'node:module';
+       import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+       import { GetSendQuotaCommand } from '@aws-sdk/client-ses';
+       import { SendMessageCommand } from '@aws-sdk/client-sqs';
        import { createDynamoClient } from './functions/adapters/dynamodb/client';
        import { createSesClient } from './functions/adapters/ses';
        import { createSqsClient } from './functions/adapters/sqs';
+       const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=';
        export async function probe() {
          const clients = [createDynamoClient(), createSesClient(), createSqsClient()];
-         const loaded = Object.keys(createRequire(import.meta.url).cache);
-         return {
+         const commands = [
+           new GetItemCommand({ TableName: 't', Key: { pk: { S: 'k' } } }),
+           new GetSendQuotaCommand({}),
+           new SendMessageCommand({ QueueUrl: 'https://sqs.ap-southeast-1.amazonaws.com/1/q', MessageBody: 'm' }),
+         ];
+         // Each call stops right before the network (no AWS here), after the client's middleware ran.
+         for (const c of clients)
+           c.middlewareStack.add(() => async () => { throw new Error('stopped before sending'); }, { step: 'finalizeRequest', name: 'probeStop' });
+         const state = () => ({
            traced: clients.map((c) => c.middlewareStack.identify().some((m) => m.startsWith('XRaySDKInstrumentation'))),
-           xraySdkLoaded: loaded.some((f) => f.includes('aws-xray-sdk-core')),
+           xraySdkLoaded: Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('aws-xray-sdk-core')),
+         });
+         const callAll = async () => {
+           for (const [i, c] of clients.entries()) await c.send(commands[i]).catch((e) => { if (e.message !== 'stopped before sending') throw e; });
          };
+         const init = state();
+         process.env._X_AMZN_TRACE_ID = TRACE + '0';
+         await callAll();
+         const unsampled = state();
+         process.env._X_AMZN_TRACE_ID = TRACE + '1';
+         await callAll();
+         return { init, unsampled, sampled: state() };
        }`,
     );
   });
@@ -136,21 +157,27 @@ describe('Powertools Tracer on the SDK clients', () => {
     expect(code).not.toContain('class Tracer');
   });
 
-  it('records every DynamoDB, SES and SQS call in Lambda with tracing on', () => {
+  const untouched = { traced: [false, false, false], xraySdkLoaded: false };
+
+  it('records every DynamoDB, SES and SQS call of a sampled invocation in Lambda with tracing on, loading Tracer at the first one, not during init', () => {
     const run = runProbe(probe, lambdaTracing);
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ traced: [true, true, true], xraySdkLoaded: true });
+    expect(JSON.parse(run.stdout)).toEqual({
+      init: untouched,
+      unsampled: untouched,
+      sampled: { traced: [true, true, true], xraySdkLoaded: true },
+    });
   });
 
   it('does not load Tracer nor touch the clients when POWERTOOLS_TRACE_ENABLED is false', () => {
     const run = runProbe(probe, { ...lambdaTracing, POWERTOOLS_TRACE_ENABLED: 'false' });
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ traced: [false, false, false], xraySdkLoaded: false });
+    expect(JSON.parse(run.stdout)).toEqual({ init: untouched, unsampled: untouched, sampled: untouched });
   });
 
   it('does not load Tracer nor touch the clients outside Lambda (npm start, tests, CLI)', () => {
     const run = runProbe(probe, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ traced: [false, false, false], xraySdkLoaded: false });
+    expect(JSON.parse(run.stdout)).toEqual({ init: untouched, unsampled: untouched, sampled: untouched });
   });
 });

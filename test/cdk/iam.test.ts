@@ -158,20 +158,18 @@ describe('IAM: least privilege per function', () => {
     }
   });
 
-  it("lets only the worker and publish (a dry run's test email) send email, as the sender identity and through the configuration set", () => {
+  it("lets only the worker send email (a dry run's test email too), as the sender identity and through the configuration set", () => {
     for (const spec of specs) {
       const ses = statementsOf(spec.name).filter((s) =>
         asList<string>(s.Action).some((a) => a.startsWith('ses:')),
       );
-      if (spec.name !== 'notify-worker' && spec.name !== 'publish') {
+      if (spec.name !== 'notify-worker') {
         expect(ses, spec.name).toEqual([]);
         continue;
       }
-      if (spec.name === 'notify-worker') {
-        expect(ses).toHaveLength(2);
-        // Reading the account's quota (pacing) cannot be scoped to a resource.
-        expect(ses[1]).toMatchObject({ Action: 'ses:GetSendQuota', Resource: '*', Effect: 'Allow' });
-      } else expect(ses, 'publish sends one test email at a time, without pacing').toHaveLength(1);
+      expect(ses).toHaveLength(2);
+      // Reading the account's quota (pacing) cannot be scoped to a resource.
+      expect(ses[1]).toMatchObject({ Action: 'ses:GetSendQuota', Resource: '*', Effect: 'Allow' });
       expect(ses[0].Action).toBe('ses:SendEmail');
       expect(ses[0].Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@example.com' } });
       const arns = asList(ses[0].Resource).map((r: Cfn) => JSON.stringify(r));
@@ -252,14 +250,13 @@ const CONSUME = [
 const expectedGrants: Record<string, Record<string, string[]>> = {
   read: { Policies: READ },
   // The retry route re-queues failed recipients (send queue); a dry run reads the counters
-  // (Acknowledgments) for its recipients and sends its test email (ses:SendEmail, no quota read).
+  // (Acknowledgments) for its recipients and puts its test email on the send queue (no SES grant).
   publish: {
     Policies: READ_WRITE,
     Notifications: READ_WRITE,
     Acknowledgments: READ,
     'queue:fanout': SEND,
     'queue:send': SEND,
-    'ses:send': ['ses:SendEmail'],
   },
   customers: { Customers: READ_WRITE, Acknowledgments: COUNTERS },
   acknowledgments: { Policies: READ, Acknowledgments: READ_WRITE },

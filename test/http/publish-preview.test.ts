@@ -1,6 +1,7 @@
 /**
  * A dry run shows what will happen (issue 14): the exact emails per reader language, recipients per
- * language from the counters, and a test email to one address that is never a notification. And the
+ * language from the counters, and a test email to one address that is never a notification (queued for
+ * the send worker, which sends it without touching any campaign). And the
  * per-policy notice period: a material, notified revision without effectiveAt waits it out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,11 @@ beforeAll(async () => {
   expect(await customers.suppressByEmail('bounce@example.vn', 'bounce', now.toISOString())).toBe(1);
   client.destroy();
 });
-afterAll(() => service?.stop());
+afterAll(async () => {
+  // The notice-period tests start campaigns: let them finish before the store closes.
+  await service?.notifications.drain();
+  await service?.stop();
+});
 
 describe('dry run: emails and recipients', () => {
   it('returns the exact email of every reader language and the recipients per language, storing nothing', async () => {
@@ -97,6 +102,7 @@ describe('dry run: emails and recipients', () => {
   });
 
   it('sends one test email to the given address in the asked language, and never records it', async () => {
+    const before = sent.length;
     const res = await publish('preview', {
       texts: { vi: '1. Phạm vi\n\nMọi dịch vụ và ứng dụng.\n', en: TEXTS_V2.en },
       change: 'minor',
@@ -105,12 +111,23 @@ describe('dry run: emails and recipients', () => {
       testLocale: 'en',
     });
     expect(res.status).toBe(200);
-    expect(res.json.testEmail).toMatchObject({ to: 'legal@example.org', locale: 'en' });
+    expect(res.json.testEmail).toEqual({
+      to: 'legal@example.org',
+      locale: 'en',
+      messageId: expect.any(String),
+      status: 'queued',
+    });
+    // The send worker sends it from the send queue, with the notifications' sender.
+    await service.notifications.drain();
+    expect(sent.length).toBe(before + 1);
     const email = sent.at(-1)!;
     expect(email.to).toBe('legal@example.org');
+    expect(email.from).toMatch(/<privacy@example\.com>$/);
     expect(email.subject).toBe(res.json.emails.en.subject);
+    expect(email.text).toBe(res.json.emails.en.text);
     expect(email.html).toBe(res.json.emails.en.html);
-    expect(email.tags).toEqual({ kind: 'test' });
+    expect(email.tags).toEqual({ kind: 'test', testId: res.json.testEmail.messageId });
+    expect(service.notifications.sendQueue.deadLetters).toEqual([]);
     expect((await call(service, 'GET', '/policies/preview')).json.latestVersion).toBe(1);
     // No campaign: version 2 does not exist, so there is no notification to report.
     expect(
@@ -139,6 +156,7 @@ describe('dry run: emails and recipients', () => {
       body: { ...body, dryRun: true, testRecipient: 'legal@example.org' },
     });
     expect(app.status).toBe(403);
+    await service.notifications.drain();
     expect(sent.length).toBe(before);
     expect((await call(service, 'GET', '/policies/preview')).json.latestVersion).toBe(1);
   });
@@ -156,6 +174,10 @@ describe('dry run: emails and recipients', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     now = new Date(now.getTime() + 61_000);
     expect((await publish('preview', { ...body, testRecipient: 'later@example.org' })).status).toBe(200);
+    await service.notifications.drain();
+    const tested = sent.filter((e) => e.tags?.kind === 'test').map((e) => e.to);
+    expect(tested).toEqual(expect.arrayContaining(['t4@example.org', 'later@example.org']));
+    expect(tested).not.toContain('t5@example.org');
   });
 });
 

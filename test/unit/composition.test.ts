@@ -80,11 +80,11 @@ describe('each builder uses exactly what its function is granted', () => {
     });
   });
 
-  it('gives email (ses:SendEmail) to the send worker and to publish (for a dry run test email) only', () => {
+  it("gives email (ses:SendEmail) to the send worker only (a dry run's test email goes through it)", () => {
     expect(
       (Object.keys(functionNeeds) as FunctionName[]).filter((fn) => 'sendsEmail' in functionNeeds[fn]),
-    ).toEqual(['publish', 'notify-worker']);
-    // Only the worker reads SES's quota (ses:GetSendQuota); a test email is one send.
+    ).toEqual(['notify-worker']);
+    // Only the worker reads SES's quota (ses:GetSendQuota).
     expect(
       (Object.keys(functionNeeds) as FunctionName[]).filter((fn) => 'readsSendQuota' in functionNeeds[fn]),
     ).toEqual(['notify-worker']);

@@ -5,6 +5,7 @@ import {
   backoffMs,
   isCampaignComplete,
   isClaimable,
+  MailSendError,
   notificationProgress,
   openPages,
   planBatches,
@@ -15,7 +16,7 @@ import { addressHash } from '../../functions/domain/suppression';
 import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worker';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events';
 import { createLogger } from '../../functions/http/log';
-import type { Campaign, NotificationStore, Suppression } from '../../functions/ports';
+import type { Campaign, NotificationStore, OutgoingEmail, Suppression } from '../../functions/ports';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -200,6 +201,98 @@ describe('notify-worker handler', () => {
     const out = await handler({ Records: [record('m1', 'not json'), record('m2', good)] });
     expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm2']);
     expect(store.getBatchState).toHaveBeenCalledTimes(1);
+  });
+
+  describe("a dry run's test email (kind 'test')", () => {
+    const testMessage = (over: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        kind: 'test',
+        id: 'test-1',
+        to: 'legal@example.org',
+        subject: 'Privacy policy updated',
+        text: 'What changed',
+        html: '<p>What changed</p>',
+        ...over,
+      });
+    const setup = (send: (email: OutgoingEmail) => Promise<{ messageId: string }>) => {
+      const sent: OutgoingEmail[] = [];
+      const notifications = new Proxy({} as NotificationStore, {
+        get: (_t, name) => {
+          throw new Error(`a test email touched the notification store (${String(name)})`);
+        },
+      });
+      const quotaSent = vi.fn();
+      const handler = createNotifyWorkerHandler({
+        notifications,
+        customers: { getMany: async () => [], get: async () => null },
+        suppressions: { suppressedAmong: async () => new Set<string>(), get: async () => null },
+        mailer: {
+          send: async (email) => {
+            sent.push(email);
+            return send(email);
+          },
+        },
+        pacer: unpaced,
+        quota: { sent: quotaSent, refresh: async () => ({ rate: 14, remaining: 100 }) },
+        content: new NoticeCache(
+          { getRevision: async () => null, getText: async () => null },
+          { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
+        ),
+        clock: { now: () => new Date() },
+        ids: { next: () => 'claim-token' },
+        logger: quiet,
+        config: { ...DEFAULT_WORKER_CONFIG, from: '"X" <privacy@x.example>' },
+        limiter: new Limiter(2),
+        unrecorded: new Map(),
+      });
+      return { handler, sent, quotaSent };
+    };
+
+    it('sends it with the sender, tagged as a test, and touches no ledger or campaign', async () => {
+      const { handler, sent, quotaSent } = setup(async () => ({ messageId: 'ses-1' }));
+      const out = await handler({ Records: [record('m1', testMessage())] });
+      expect(out.batchItemFailures).toEqual([]);
+      expect(sent).toEqual([
+        {
+          from: '"X" <privacy@x.example>',
+          to: 'legal@example.org',
+          subject: 'Privacy policy updated',
+          text: 'What changed',
+          html: '<p>What changed</p>',
+          tags: { kind: 'test', testId: 'test-1' },
+        },
+      ]);
+      expect(quotaSent).toHaveBeenCalledTimes(1);
+    });
+
+    it('retries a transient failure, drops a rejected one, refuses a bad address or a malformed message', async () => {
+      const transient = setup(async () => {
+        throw new MailSendError('transient', 'ServiceUnavailable', 'try later');
+      });
+      expect((await transient.handler({ Records: [record('m1', testMessage())] })).batchItemFailures).toEqual(
+        [{ itemIdentifier: 'm1' }],
+      );
+      const rejected = setup(async () => {
+        throw new MailSendError('rejected', 'MessageRejected', 'no');
+      });
+      expect((await rejected.handler({ Records: [record('m1', testMessage())] })).batchItemFailures).toEqual(
+        [],
+      );
+      const ok = setup(async () => ({ messageId: 'ses-1' }));
+      const out = await ok.handler({
+        Records: [
+          record('bad-address', testMessage({ to: 'a@example.org\r\nBcc: x@y.z' })),
+          record('extra-field', testMessage({ policyId: 'privacy' })),
+          record('no-subject', testMessage({ subject: '' })),
+        ],
+      });
+      // A bad address is dropped (never sent, nothing to retry); a malformed message is reported.
+      expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+        'extra-field',
+        'no-subject',
+      ]);
+      expect(ok.sent).toEqual([]);
+    });
   });
 });
 

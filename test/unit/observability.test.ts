@@ -127,4 +127,47 @@ describe('tracing switch', () => {
     const client = { middlewareStack: { use: () => expect.unreachable('no middleware outside Lambda') } };
     expect(traced(client)).toBe(client);
   });
+
+  it('in Lambda, instruments a client at its first call of a sampled invocation (Tracer loads then, not at init), and every call after', async () => {
+    // What Powertools reads to decide it runs in Lambda (the Tracer itself reads process.env).
+    const lambdaVars = {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    };
+    const saved = Object.fromEntries(Object.keys(lambdaVars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, lambdaVars);
+    try {
+      const env: NodeJS.ProcessEnv = {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0',
+      };
+      const { SQSClient } = await import('@aws-sdk/client-sqs');
+      const client = new SQSClient({ region: 'us-east-1' });
+      const calls: unknown[] = [];
+      client.send = (async (command: unknown) => {
+        calls.push(command);
+        return {};
+      }) as typeof client.send;
+      const xray = () => client.middlewareStack.identify().some((m) => m.includes('XRaySDKInstrumentation'));
+      expect(traced(client, env)).toBe(client);
+      expect(xray()).toBe(false);
+      await client.send('unsampled' as never);
+      expect(xray(), 'an unsampled invocation loads no tracer').toBe(false);
+      env._X_AMZN_TRACE_ID = env._X_AMZN_TRACE_ID!.replace('Sampled=0', 'Sampled=1');
+      await Promise.all([client.send('sampled-1' as never), client.send('sampled-2' as never)]);
+      expect(xray(), 'instrumented before the sampled calls were sent').toBe(true);
+      expect(
+        client.middlewareStack.identify().filter((m) => m.includes('XRaySDKInstrumentation')),
+      ).toHaveLength(1);
+      env._X_AMZN_TRACE_ID = env._X_AMZN_TRACE_ID!.replace('Sampled=1', 'Sampled=0');
+      await client.send('later' as never);
+      expect(calls).toEqual(['unsampled', 'sampled-1', 'sampled-2', 'later']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
 });

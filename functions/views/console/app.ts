@@ -60,7 +60,7 @@ interface DryRun extends Revision {
   diff: Record<string, Diff>;
   emails: Record<string, Email>;
   recipients: Recipients;
-  testEmail?: { to: string; locale: string; messageId: string };
+  testEmail?: { to: string; locale: string; messageId: string; status: 'queued' };
 }
 interface Progress {
   status: string;
@@ -653,7 +653,7 @@ async function sendTest() {
     const res = await dryRun({ ...state.lastPreview.body, testRecipient: to, testLocale: locale });
     setStatus(
       'test-status',
-      `Test email (${res.testEmail?.locale ?? locale}) sent to ${res.testEmail?.to ?? to}. It is not a notification.`,
+      `Test email (${res.testEmail?.locale ?? locale}) queued for ${res.testEmail?.to ?? to}; it goes out within moments. It is not a notification.`,
     );
   } catch (e) {
     setStatus('test-status', message(e), true);
