@@ -12,6 +12,7 @@ import {
   parseDocument,
   plainText,
 } from '../../functions/domain/document/index';
+import { isPlainWebUrl } from '../../functions/domain/document/markdown';
 import { normalizeText } from '../../functions/domain/text';
 
 const keysAndTitles = (text: string, format: 'markdown' | 'text' = 'text') =>
@@ -327,6 +328,80 @@ describe('the Markdown parser (fast token construction)', () => {
     expect(ours[0]).toBeInstanceOf(MarkdownIt.Token);
     expect(ours.find((t) => t.type === 'inline')!.children![0]).toBeInstanceOf(MarkdownIt.Token);
     expect(fast.render(sample)).toBe(stock().render(sample));
+  });
+
+  it('gives the stock tokens and HTML for any text over Markdown punctuation and plain characters', () => {
+    const fast = createMarkdownParser();
+    const md = stock();
+    // Every character an inline rule stops at, block markers, and plain ones (a line of them is plain).
+    const chars = [...'\n!#$%&*+-:<=>@[\\]^_`{}~|.,;()"\' \taZ9ä\u3000'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...chars, 'a b', '## 1', '\n\n', '1. ', '> '), { maxLength: 30 }),
+        (parts) => {
+          const text = parts.join('');
+          expect(JSON.stringify(fast.parse(text, {}))).toBe(JSON.stringify(md.parse(text, {})));
+          expect(fast.render(text)).toBe(md.render(text));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('keeps the links markdown-it would not change as they are, and normalises every other one as it does', () => {
+    const md = stock();
+    const plain = [
+      'https://e.x/1',
+      'http://example.com',
+      'https://a-b.c-d.example.org/p/a;b?q=1&r=(2)#frag',
+      "https://x.test/~u/it's/a+b=c,d$e!f*g@h:i",
+      'https://x.test?only=query',
+      'https://x.test#only-hash',
+      `https://${'a'.repeat(63)}.test/`,
+    ];
+    const other = [
+      'HTTPS://X.TEST/',
+      'https://bücher.example/',
+      'https://x.test/ä',
+      'https://x.test/a%20b',
+      'https://x.test/a%zz',
+      'https://x.test/a b',
+      'https://x.test/<x>',
+      'https://x.test/"q"',
+      'https://x.test/{a}|b^c`d\\e',
+      'https://user:pw@x.test/',
+      'https://x.test:8080/',
+      'https://[::1]/',
+      'https://x_y.test/',
+      'https://a..b/',
+      `https://${'a'.repeat(64)}.test/`,
+      `https://${'abcdefgh.'.repeat(29)}test/`,
+      ' https://x.test/',
+      'mailto:a@x.test',
+      'ftp://x.test/',
+      '/relative/path',
+      '',
+    ];
+    for (const url of plain) {
+      expect(isPlainWebUrl(url), url).toBe(true);
+      expect(md.normalizeLink(url), url).toBe(url);
+    }
+    for (const url of other) expect(isPlainWebUrl(url), url).toBe(false);
+    const fast = createMarkdownParser();
+    for (const url of [...plain, ...other]) expect(fast.normalizeLink(url), url).toBe(md.normalizeLink(url));
+    // Any string over URL characters and the ones around them: the same href as markdown-it's.
+    const chars = [...'aZ09-._~:/?#[]@!$&\'()*+,;=% <>"{}|\\^`ä\u00a0\u3002'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom('https://', 'http://', 'HTTP://', ''),
+        fc.array(fc.constantFrom(...chars), { maxLength: 40 }),
+        (scheme, rest) => {
+          const url = scheme + rest.join('');
+          expect(fast.normalizeLink(url)).toBe(md.normalizeLink(url));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -157,7 +157,8 @@ export function diffPolicyTexts(
   for (let e = 0; e < aligned.length; ) {
     const group = changedGroup(aligned, e, oldSecs, newSecs);
     if (group > e + 1) {
-      sections.push(...diffGroup(aligned.slice(e, group), oldSecs, newSecs, lines, remap, budget));
+      for (const section of diffGroup(aligned.slice(e, group), oldSecs, newSecs, lines, remap, budget))
+        sections.push(section);
       e = group;
       continue;
     }
@@ -251,15 +252,28 @@ function diffGroup(
   remap: Int32Array,
   budget: WorkBudget,
 ): SectionDiff[] {
-  const olds = group.flatMap((a) => (a.old === undefined ? [] : [oldSecs[a.old]!]));
-  const news = group.flatMap((a) => (a.new === undefined ? [] : [newSecs[a.new]!]));
+  // Plain loops: this runs for every run of changed sections (tens of thousands in a large rewrite).
+  const olds: SectionInfo[] = [];
+  const news: SectionInfo[] = [];
+  const oldEnds: number[] = [];
+  const newEnds: number[] = [];
+  let oldLength = 0;
+  let newLength = 0;
+  for (const a of group) {
+    if (a.old !== undefined) {
+      const o = oldSecs[a.old]!;
+      olds.push(o);
+      oldLength += o.text.length;
+      oldEnds.push(oldLength);
+    }
+    if (a.new !== undefined) {
+      const n = newSecs[a.new]!;
+      news.push(n);
+      newLength += n.text.length;
+      newEnds.push(newLength);
+    }
+  }
   const ops = diffStretch(olds, news, lines, remap, budget);
-  const ends = (secs: readonly SectionInfo[]) => {
-    let total = 0;
-    return secs.map((s) => (total += s.text.length));
-  };
-  const oldEnds = ends(olds);
-  const newEnds = ends(news);
   type Piece = { op: DiffOp['op']; text: string; old: number; new: number; atEnd: boolean };
   const pieces: Piece[] = [];
   let oi = 0;
@@ -299,7 +313,7 @@ function diffGroup(
   // Each new section takes a contiguous stretch of the ops, so both its sides are contiguous text; a
   // deletion right at a section boundary that continues the previous section's old text stays with it.
   const perNew: Array<Array<DiffOp & { old: number }>> = news.map(() => []);
-  const removedBefore: number[][] = Array.from({ length: news.length + 1 }, () => []);
+  const removedBefore: (number[] | undefined)[] = new Array(news.length + 1);
   // An old section none of whose text is kept is `removed` when it sits between new sections; inside one
   // new section its deletion stays part of that section's change (so the section's old side stays whole).
   const prevNew = new Int32Array(pieces.length).fill(-1);
@@ -319,8 +333,10 @@ function diffGroup(
   }
   for (const p of pieces) {
     if (p.op === 'delete' && oldKept[p.old] === 0) {
-      const list = removedBefore[p.atEnd ? news.length : p.new]!;
-      if (!list.includes(p.old)) list.push(p.old);
+      const at = p.atEnd ? news.length : p.new;
+      const list = removedBefore[at];
+      if (list === undefined) removedBefore[at] = [p.old];
+      else if (!list.includes(p.old)) list.push(p.old);
       continue;
     }
     let target = p.new;
@@ -338,9 +354,10 @@ function diffGroup(
     changes: [{ op: 'delete', text: olds[k]!.text }],
   });
   for (let j = 0; j < news.length; j++) {
-    for (const k of removedBefore[j]!) out.push(removed(k));
+    for (const k of removedBefore[j] ?? []) out.push(removed(k));
     const n = news[j]!;
-    const changes = mergeOps(perNew[j]!.map(({ op, text }) => ({ op, text })));
+    // `mergeOps` makes new ops of `op` and `text` only (the `old` index stays behind).
+    const changes = mergeOps(perNew[j]!);
     if (newKept[j] === 0 && changes.every((c) => c.op !== 'delete')) {
       out.push({ key: n.key, title: n.title, status: 'added', changes: [{ op: 'insert', text: n.text }] });
     } else if (onlyWhitespace(changes)) {
@@ -351,7 +368,7 @@ function diffGroup(
       out.push({ key: n.key, title: n.title, status: 'modified', changes });
     }
   }
-  for (const k of removedBefore[news.length]!) out.push(removed(k));
+  for (const k of removedBefore[news.length] ?? []) out.push(removed(k));
   return out;
 }
 

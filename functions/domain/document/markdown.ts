@@ -19,12 +19,62 @@ export function createMarkdownParser(): MarkdownItInstance {
   const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
   const validate = md.validateLink.bind(md);
   md.validateLink = (url: string) => validate(url) && !/^\s*data:/i.test(url);
-  useFastTokens(md);
+  const normalize = md.normalizeLink.bind(md);
+  md.normalizeLink = (url: string) => (isPlainWebUrl(url) ? url : normalize(url));
+  usePlainInlineShortcut(md, useFastTokens(md));
   return md;
+}
+
+/**
+ * Characters at which markdown-it's `text` inline rule stops to let another rule look (its
+ * `isTerminatorChar`, markdown-it 15.0.3): line break, `!#$%&*+-:<=>@[\]^_\`{}~`.
+ */
+const INLINE_TERMINATOR = /[\n!#$%&*+\-:<=>@[\\\]^_`{}~]/;
+
+/**
+ * Inline content without any character an inline rule reacts to (a numbered heading, a plain sentence)
+ * is one `text` token with the content as it is: the `text` rule takes it whole, no delimiter is left
+ * for the post-processing rules. That token is pushed without building an inline state and running the
+ * rules over it (`document.test.ts` compares the tokens with the stock parser's).
+ */
+function usePlainInlineShortcut(md: MarkdownItInstance, make: TokenMaker): void {
+  const inline = md.inline as unknown as {
+    parse(str: string, mdi: MarkdownItInstance, env: unknown, outTokens: Token[]): void;
+  };
+  const parse = inline.parse.bind(inline);
+  inline.parse = (str, mdi, env, outTokens) => {
+    if (str === '' || INLINE_TERMINATOR.test(str)) return parse(str, mdi, env, outTokens);
+    const token = new make('text', '', 0);
+    token.content = str;
+    outTokens.push(token);
+  };
+}
+
+/**
+ * An `http(s)://` URL with an ASCII host of valid labels and nothing a browser would need escaped after
+ * it: markdown-it's `normalizeLink` (mdurl parse, punycode of the host, percent-encoding of each part,
+ * format) gives it back unchanged, so it is not run (its URL parse was a fifth of the parse of a text
+ * full of links). `document.test.ts` compares both on such URLs and on ones just outside this pattern.
+ */
+const PLAIN_WEB_URL =
+  /^https?:\/\/[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*(?:[/?#][A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]*)?$/;
+/** Longest host mdurl keeps (`hostnameMaxLen`). */
+const MAX_HOST = 255;
+
+export function isPlainWebUrl(url: string): boolean {
+  if (!PLAIN_WEB_URL.test(url)) return false;
+  const hostStart = url.indexOf('//') + 2;
+  let hostEnd = url.length;
+  for (const c of '/?#') {
+    const at = url.indexOf(c, hostStart);
+    if (at !== -1 && at < hostEnd) hostEnd = at;
+  }
+  return hostEnd - hostStart <= MAX_HOST;
 }
 
 type AnyToken = Token & Record<string, unknown>;
 type Nesting = Token['nesting'];
+type TokenMaker = new (type: string, tag: string, nesting: Nesting) => Token;
 
 /**
  * markdown-it 15's `Token` constructor sets each field through a transpiled `defineProperty` helper:
@@ -35,7 +85,7 @@ type Nesting = Token['nesting'];
  * rules, renderer and callers see the same tokens. `push`/`pushPending` mirror markdown-it 15.0.3
  * (pinned in package.json; `document.test.ts` compares the tokens with the stock parser's).
  */
-function useFastTokens(md: MarkdownItInstance): void {
+function useFastTokens(md: MarkdownItInstance): TokenMaker {
   const TokenClass = (MarkdownIt as unknown as { Token: { prototype: object } }).Token;
   function FastToken(this: AnyToken, type: string, tag: string, nesting: Nesting) {
     this.map = null;
@@ -53,7 +103,7 @@ function useFastTokens(md: MarkdownItInstance): void {
     this.meta = null;
   }
   FastToken.prototype = TokenClass.prototype;
-  const make = FastToken as unknown as new (type: string, tag: string, nesting: Nesting) => Token;
+  const make = FastToken as unknown as TokenMaker;
   type State = { tokens: Token[]; level: number; Token: unknown };
   const Core = md.core.State as unknown as new (...args: unknown[]) => State;
   md.core.State = class extends Core {
@@ -79,47 +129,76 @@ function useFastTokens(md: MarkdownItInstance): void {
     }
   } as unknown as typeof md.block.State;
   type InlineState = State & {
+    push(type: string, tag: string, nesting: Nesting): Token;
+    pushPending(): Token;
     pending: string;
     pendingLevel: number;
     delimiters: unknown[];
     _prev_delimiters: unknown[][];
     tokens_meta: unknown[];
   };
-  const Inline = md.inline.State as unknown as new (...args: unknown[]) => InlineState;
-  md.inline.State = class extends Inline {
-    constructor(...args: unknown[]) {
-      super(...args);
-      this.Token = make;
+  // One inline state per block with inline content (a hundred thousand in a 2 MiB text of tiny
+  // blocks): a plain constructor too, as its class fields go through the same helper. Same fields in
+  // the same order, the stock prototype underneath (its methods, `instanceof`).
+  const Inline = md.inline.State as unknown as { prototype: object };
+  const inlineProto = Object.create(Inline.prototype) as InlineState;
+  inlineProto.pushPending = function pushPending(this: InlineState): Token {
+    const token = new make('text', '', 0);
+    token.content = this.pending;
+    token.level = this.pendingLevel;
+    this.tokens.push(token);
+    this.pending = '';
+    return token;
+  };
+  inlineProto.push = function push(this: InlineState, type: string, tag: string, nesting: Nesting): Token {
+    if (this.pending) this.pushPending();
+    const token = new make(type, tag, nesting);
+    let meta: { delimiters: unknown[] } | undefined;
+    if (nesting < 0) {
+      this.level--;
+      this.delimiters = this._prev_delimiters.pop()!;
     }
-    pushPending(): Token {
-      const token = new make('text', '', 0);
-      token.content = this.pending;
-      token.level = this.pendingLevel;
-      this.tokens.push(token);
-      this.pending = '';
-      return token;
+    token.level = this.level;
+    if (nesting > 0) {
+      this.level++;
+      this._prev_delimiters.push(this.delimiters);
+      this.delimiters = [];
+      meta = { delimiters: this.delimiters };
     }
-    push(type: string, tag: string, nesting: Nesting): Token {
-      if (this.pending) this.pushPending();
-      const token = new make(type, tag, nesting);
-      let meta: { delimiters: unknown[] } | undefined;
-      if (nesting < 0) {
-        this.level--;
-        this.delimiters = this._prev_delimiters.pop()!;
-      }
-      token.level = this.level;
-      if (nesting > 0) {
-        this.level++;
-        this._prev_delimiters.push(this.delimiters);
-        this.delimiters = [];
-        meta = { delimiters: this.delimiters };
-      }
-      this.pendingLevel = this.level;
-      this.tokens.push(token);
-      this.tokens_meta.push(meta);
-      return token;
-    }
-  } as unknown as typeof md.inline.State;
+    this.pendingLevel = this.level;
+    this.tokens.push(token);
+    this.tokens_meta.push(meta);
+    return token;
+  };
+  function FastInlineState(
+    this: InlineState & Record<string, unknown>,
+    src: string,
+    mdi: MarkdownItInstance,
+    env: unknown,
+    outTokens: Token[],
+  ) {
+    this.pos = 0;
+    this.level = 0;
+    this.pending = '';
+    this.pendingLevel = 0;
+    this.cache = {};
+    this.backticks = {};
+    this.backticksScanned = false;
+    this.skipHtmlSpecial = false;
+    this.linkLevel = 0;
+    this.delimiters = [];
+    this._prev_delimiters = [];
+    this.Token = make;
+    this.src = src;
+    this.env = env;
+    this.md = mdi;
+    this.tokens = outTokens;
+    this.tokens_meta = Array(outTokens.length);
+    this.posMax = src.length;
+  }
+  FastInlineState.prototype = inlineProto;
+  md.inline.State = FastInlineState as unknown as typeof md.inline.State;
+  return make;
 }
 
 const parser = createMarkdownParser();
