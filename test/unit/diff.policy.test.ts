@@ -452,13 +452,17 @@ describe('diffPolicyTexts: properties on random revisions of the fixture', () =>
   });
 });
 
+/** The fixture with a new section 5 (later ones renumbered) and one word edit. */
+const renumberedWithNewSection = () =>
+  edit(
+    renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
+    'sự cố rò rỉ',
+    'sự cố lộ lọt',
+  );
+
 describe('diffPolicyTexts: determinism', () => {
   it('gives the same result for the same inputs, every time', () => {
-    const revised = edit(
-      renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
-      'sự cố rò rỉ',
-      'sự cố lộ lọt',
-    );
+    const revised = renumberedWithNewSection();
     const first = JSON.stringify(diffPolicyTexts(fixture, revised));
     for (let k = 0; k < 3; k++) expect(JSON.stringify(diffPolicyTexts(fixture, revised))).toBe(first);
   });
@@ -466,11 +470,7 @@ describe('diffPolicyTexts: determinism', () => {
 
 describe('diffPolicyTexts: warm and cold', () => {
   it('gives the same diff and unified diff whether the texts come from the parse cache (with their line hashes) or not', () => {
-    const revised = edit(
-      renumber(fixture, 5, 1).replace('6. Cơ sở pháp lý', `${NEW_SECTION}6. Cơ sở pháp lý`),
-      'sự cố rò rỉ',
-      'sự cố lộ lọt',
-    );
+    const revised = renumberedWithNewSection();
     // Ten other texts push both out of the parse cache (8 entries): the first diff below is cold.
     for (let k = 0; k < 10; k++) splitSections(`${fixture}\nPhụ lục ${k}\n`);
     const cold = JSON.stringify(diffPolicyTexts(fixture, revised));
