@@ -43,6 +43,17 @@ const campaign = (over: Partial<Campaign> = {}): Campaign => ({
   ...over,
 });
 
+/** The notice content, clock, ids and logger the worker handler tests share (no revision is read). */
+const contentClockIds = () => ({
+  content: new NoticeCache(
+    { getRevision: async () => null, getText: async () => null },
+    { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
+  ),
+  clock: { now: () => new Date() },
+  ids: { next: () => 'claim-token' },
+  logger: quiet,
+});
+
 describe('planBatches', () => {
   const ids = Array.from({ length: 120 }, (_, i) => `u${i}`);
 
@@ -182,13 +193,7 @@ describe('notify-worker handler', () => {
     suppressions: { suppressedAmong: async () => new Set<string>(), get: async () => null },
     mailer: { send: async () => ({ messageId: 'm' }) },
     pacer: unpaced,
-    content: new NoticeCache(
-      { getRevision: async () => null, getText: async () => null },
-      { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
-    ),
-    clock: { now: () => new Date() },
-    ids: { next: () => 'claim-token' },
-    logger: quiet,
+    ...contentClockIds(),
     config: { ...DEFAULT_WORKER_CONFIG, from: 'a@b.example' },
     limiter: new Limiter(2),
     unrecorded: new Map(),
@@ -234,13 +239,7 @@ describe('notify-worker handler', () => {
         },
         pacer: unpaced,
         quota: { sent: quotaSent, refresh: async () => ({ rate: 14, remaining: 100 }) },
-        content: new NoticeCache(
-          { getRevision: async () => null, getText: async () => null },
-          { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
-        ),
-        clock: { now: () => new Date() },
-        ids: { next: () => 'claim-token' },
-        logger: quiet,
+        ...contentClockIds(),
         config: { ...DEFAULT_WORKER_CONFIG, from: '"X" <privacy@x.example>' },
         limiter: new Limiter(2),
         unrecorded: new Map(),
