@@ -80,6 +80,7 @@ export interface CustomerStore {
   pageActive(limit: number, cursor: string | null): Promise<Page<Customer>>;
   /** Pages through suppressed customers (the byStatus index), for the counters' reconciliation. */
   pageSuppressed(limit: number, cursor: string | null): Promise<Page<Customer>>;
+  /** The records of these users that exist, read strongly consistently (any number of ids). */
   getMany(userIds: string[]): Promise<Customer[]>;
 }
 

@@ -1,5 +1,6 @@
 /** The send worker: claims, sends (paced, under SES's quota) and records each recipient of a batch. */
 import type { SESClient } from '@aws-sdk/client-ses';
+import { CoalescedCustomerReads } from '../adapters/coalesced-reads';
 import { metricsFromEnv } from '../adapters/observability';
 import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient } from '../adapters/ses';
@@ -52,7 +53,8 @@ export function buildNotifyWorker(
   const quotaSource = mail.quotaSource ?? (mail.ses ? new SesSendQuota(mail.ses) : null);
   return {
     notifications: notificationStore(a.db),
-    customers: customerReader(a.db),
+    // Each recipient's consistent re-read before its send; at full rate, many go in one batch read.
+    customers: new CoalescedCustomerReads(customerReader(a.db), 16),
     suppressions: suppressionStore(a.db),
     mailer,
     pacer: mail.pacer ?? bucket!,
