@@ -50,6 +50,7 @@ export default defineConfig({
     //   instrumentation, which would make a run over functions/domain take hours on two cores.
     testNamePattern: new RegExp(`^(?!.*(${slowOrUnfit.join('|')})).*$`),
     environment: 'node',
+    setupFiles: ['test/support/configure-process.ts'],
     testTimeout: 120_000,
     env: {
       AWS_EC2_METADATA_DISABLED: 'true',

@@ -3,6 +3,7 @@
  * as [{name, value, unit}] so runs can be compared by tools. Benchmarks are not tests: they measure.
  */
 import { writeFileSync } from 'node:fs';
+import { configureProcess } from '../functions/composition/process';
 import { runBundleBench } from './bench/bundles';
 import { runCliBench } from './bench/cli';
 import { runClientBench } from './bench/client';
@@ -17,6 +18,7 @@ import { runStatusBench } from './bench/status';
 process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'error';
+configureProcess(process.env);
 
 const suites: [string, () => Promise<BenchRecord[]>][] = [
   ['status and publish', runStatusBench],

@@ -2,6 +2,8 @@
  * `npm start`: the whole service on one machine, no AWS account. Embedded DynamoDB (dynalite, data
  * under DATA_DIR), the SES emulator with its mail viewer, and the API on 127.0.0.1:PORT.
  */
+
+import { configureProcess } from '../functions/composition/process';
 import { DEFAULTS } from '../functions/domain/defaults';
 import { canonicalTimeZone } from '../functions/domain/email';
 import { startLocalService } from './local/runtime';
@@ -21,6 +23,7 @@ process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const env = process.env;
+configureProcess(env);
 const port = Number(env.PORT ?? 3000);
 const service = await startLocalService({
   port,

@@ -5,7 +5,8 @@
  * - functions/usecases imports only the domain, the ports (functions/ports.ts) and other use cases;
  * - functions/views imports only the domain and other views;
  * - use cases and views import no infrastructure package (AWS SDK, Powertools, Lambda types);
- * - nothing under functions/ or lib/ imports bin/.
+ * - nothing under functions/ or lib/ imports bin/;
+ * - under functions/, only the composition root (functions/composition) reads `process.env`.
  *
  * The composition root (functions/composition) may import anything in functions/. Usage:
  * `tsx scripts/check-layers.ts [--root DIR]`: DIR (default: the repository) holds functions/ and lib/.
@@ -73,6 +74,14 @@ export function violation(from: string, specifier: string): string | null {
   return null;
 }
 
+/** Whether a file under functions/ but outside the composition root reads the environment. */
+export function readsEnvironment(from: string, source: string): boolean {
+  if (!from.startsWith('functions/') || from.startsWith('functions/composition/')) return false;
+  // Code only: a comment may name the variable the composition root reads.
+  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  return /\bprocess\s*\.\s*env\b|\bprocess\s*\[\s*['"]env['"]\s*\]/.test(code);
+}
+
 function* tsFiles(dir: string): Generator<string> {
   let entries: string[];
   try {
@@ -93,10 +102,13 @@ export function checkLayers(root: string): string[] {
   for (const top of ['functions', 'lib']) {
     for (const file of tsFiles(join(root, top))) {
       const from = relative(root, file).split(sep).join('/');
-      for (const specifier of specifiers(readFileSync(file, 'utf8'))) {
+      const source = readFileSync(file, 'utf8');
+      for (const specifier of specifiers(source)) {
         const rule = violation(from, specifier);
         if (rule) problems.push(`${from}: imports '${specifier}' (${rule})`);
       }
+      if (readsEnvironment(from, source))
+        problems.push(`${from}: reads process.env (only functions/composition reads the environment)`);
     }
   }
   return problems;

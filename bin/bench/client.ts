@@ -7,6 +7,7 @@
  * Run alone with `npx tsx bin/bench/client.ts`, or through `npm run bench`.
  */
 import { PolicyClient } from '../../client';
+import { configureProcess } from '../../functions/composition/process';
 import { startLocalService } from '../local/runtime';
 import { type BenchRecord, percentile, round } from './common';
 
@@ -69,5 +70,6 @@ export async function runClientBench(): Promise<BenchRecord[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.env.LOG_LEVEL ??= 'error';
+  configureProcess(process.env);
   for (const r of await runClientBench()) console.log(`${r.name}  ${r.value}  ${r.unit}`);
 }

@@ -6,7 +6,8 @@
  * invocation's trace: each client factory passes its client through `traced`.
  *
  * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
- * the process runs in Lambda (AWS_EXECUTION_ENV) and POWERTOOLS_TRACE_ENABLED is not `false`, so `npm
+ * the composition root turned tracing on (in Lambda, AWS_EXECUTION_ENV, unless POWERTOOLS_TRACE_ENABLED
+ * is `false`: functions/composition/process.ts), so `npm
  * start`, the tests and the CLI never load it, never look for an X-Ray daemon and get their clients
  * untouched. In Lambda it is imported at the first SDK call of the first sampled invocation, not during
  * init (`traced`); `npm run bench -- bundles` measures both the init and that deferred load.
@@ -39,16 +40,29 @@ export class PowertoolsMetrics implements MetricsSink {
   }
 }
 
-/** Whether SDK calls are traced: in Lambda, unless POWERTOOLS_TRACE_ENABLED is `false`. */
-export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.AWS_EXECUTION_ENV) && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
+/**
+ * Whether SDK calls are traced, and where this invocation's X-Ray trace header is read: set once per
+ * process by the composition root (functions/composition/process.ts) from the environment. Off until
+ * then, so tests and tools get their clients untouched.
+ */
+export interface TracingSwitch {
+  on: boolean;
+  /** The invocation's trace header (`Root=…;Sampled=1`), which Lambda changes per invocation. */
+  traceHeader: () => string | undefined;
+}
+
+const tracing: TracingSwitch = { on: false, traceHeader: () => undefined };
+
+export function useTracing(on: boolean, traceHeader: () => string | undefined): void {
+  tracing.on = on;
+  tracing.traceHeader = traceHeader;
 }
 
 /** Whether this invocation is sampled by X-Ray (the trace header Lambda sets: `Sampled=1`). */
-function invocationSampled(env: NodeJS.ProcessEnv = process.env): boolean {
+function invocationSampled(traceHeader: () => string | undefined): boolean {
   const store = (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId(): string | undefined } } })
     .awslambda?.InvokeStore;
-  return /(?:^|;)\s*Sampled=1(?:;|$)/.test(store?.getXRayTraceId() ?? env._X_AMZN_TRACE_ID ?? '');
+  return /(?:^|;)\s*Sampled=1(?:;|$)/.test(store?.getXRayTraceId() ?? traceHeader() ?? '');
 }
 
 /**
@@ -71,13 +85,13 @@ const loadTracer = () =>
  * (`captureAWSv3Client`) before that call is sent, so every call of a sampled invocation is recorded.
  * A failed load fails that call and is tried again on the next.
  */
-export function traced<T>(client: T, env: NodeJS.ProcessEnv = process.env): T {
-  if (!tracingWanted(env)) return client;
+export function traced<T>(client: T, how: TracingSwitch = tracing): T {
+  if (!how.on) return client;
   const c = client as unknown as { send: (...args: unknown[]) => Promise<unknown> };
   const send = c.send.bind(client);
   let captured: Promise<void> | undefined;
   c.send = async (...args) => {
-    if (!captured && invocationSampled(env))
+    if (!captured && invocationSampled(how.traceHeader))
       captured = loadTracer().then(
         (t) => {
           t.captureAWSv3Client(client);

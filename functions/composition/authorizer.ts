@@ -3,12 +3,18 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAwsClient } from '../adapters/aws-client';
 import { cachedTokens, createAuthorizer, secretsManagerTokens } from '../handlers/authorizer';
 import { authorizerSettings } from './env';
-import { environmentOf } from './lambda';
+import { environmentOf, processSettings } from './lambda';
 
 export function authorizerFromEnv() {
   const { settings, locations } = environmentOf('authorizer', authorizerSettings);
   const secrets = createAwsClient(SecretsManagerClient, { region: locations.region }, {});
   return createAuthorizer(
-    cachedTokens(secretsManagerTokens(secrets, settings.secretId), settings.tokenCacheTtlMs),
+    cachedTokens(
+      secretsManagerTokens(secrets, settings.secretId),
+      settings.tokenCacheTtlMs,
+      undefined,
+      undefined,
+      processSettings.metricsNamespace,
+    ),
   );
 }

@@ -11,6 +11,7 @@ import { type TableKey, type TableNames, tableDefs } from '../adapters/dynamodb/
 import { DEFAULTS } from '../domain/defaults';
 import { canonicalTimeZone, isSafeAddress, type OrgContact, singleLine } from '../domain/email';
 import * as z from '../domain/schema';
+import { LOG_LEVELS, type LogLevel } from '../http/log';
 import { type FunctionName, functionNeeds, type Needs, type QueueKey, queueEnvVar } from './needs';
 
 export type Env = Record<string, string | undefined>;
@@ -278,5 +279,26 @@ export function parseLocations(fn: FunctionName, env: Env): Locations {
     sqsEndpoint: env.SQS_ENDPOINT || undefined,
     sesEndpoint: env.SES_ENDPOINT || undefined,
     region: env.AWS_REGION || undefined,
+  };
+}
+
+/**
+ * What every process reads besides its function's settings: LOG_LEVEL (`debug`, `info`, `warn` or
+ * `error`; anything else is `info`: a typo must not stop a function), whether SDK calls are traced (in
+ * Lambda, AWS_EXECUTION_ENV, unless POWERTOOLS_TRACE_ENABLED is `false`) and the metrics namespace
+ * (POWERTOOLS_METRICS_NAMESPACE; Powertools Metrics reads it too).
+ */
+export interface ProcessSettings {
+  logLevel: LogLevel;
+  tracing: boolean;
+  metricsNamespace: string | undefined;
+}
+
+export function parseProcessSettings(env: Env): ProcessSettings {
+  const level = env.LOG_LEVEL?.trim().toLowerCase() as LogLevel | undefined;
+  return {
+    logLevel: level && LOG_LEVELS.includes(level) ? level : 'info',
+    tracing: Boolean(env.AWS_EXECUTION_ENV) && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false',
+    metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || undefined,
   };
 }

@@ -7,6 +7,10 @@ import { systemClock, uuidIds } from '../adapters/system';
 import type * as z from '../domain/schema';
 import { type Env, type Locations, parseLocations, parseSettingsWith, type Settings } from './env';
 import type { FunctionName } from './needs';
+import { configureProcess } from './process';
+
+/** Log level, tracing and metrics namespace, applied once when a handler module loads (cold start). */
+export const processSettings = configureProcess(process.env);
 
 /**
  * A Lambda entry point whose dependencies are built on the first invocation, then reused. Each

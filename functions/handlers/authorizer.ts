@@ -69,7 +69,6 @@ export function secretsManagerTokens(
  * Sum >= 1): the deployment's metrics namespace (POWERTOOLS_METRICS_NAMESPACE), PolicyNotify by default.
  */
 export const METRIC_NAMESPACE = 'PolicyNotify';
-const metricNamespace = () => process.env.POWERTOOLS_METRICS_NAMESPACE || METRIC_NAMESPACE;
 export const SECRET_UNAVAILABLE_METRIC = 'AuthorizerSecretUnavailable';
 
 /** No token matches an empty set: every request is unauthenticated. */
@@ -79,14 +78,18 @@ const NO_TOKENS: TokenSet = { app: [], publisher: [] };
  * One CloudWatch embedded-metric-format line: CloudWatch Logs turns it into a metric without any API
  * call, so it works even when the function has lost its other AWS access.
  */
-export function emitSecretUnavailable(write: (line: string) => void, at: number) {
+export function emitSecretUnavailable(
+  write: (line: string) => void,
+  at: number,
+  namespace: string = METRIC_NAMESPACE,
+) {
   write(
     JSON.stringify({
       _aws: {
         Timestamp: at,
         CloudWatchMetrics: [
           {
-            Namespace: metricNamespace(),
+            Namespace: namespace,
             Dimensions: [['service']],
             Metrics: [{ Name: SECRET_UNAVAILABLE_METRIC, Unit: 'Count' }],
           },
@@ -109,6 +112,8 @@ export function cachedTokens(
   ttlMs: number,
   now: () => number = Date.now,
   writeMetric: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  /** The deployment's metrics namespace (POWERTOOLS_METRICS_NAMESPACE, parsed by the composition root). */
+  metricNamespace: string = METRIC_NAMESPACE,
 ): () => Promise<TokenSet> {
   let cached: { tokens: TokenSet; expiresAt: number } | undefined;
   let inflight: Promise<TokenSet> | undefined;
@@ -121,7 +126,7 @@ export function cachedTokens(
       })
       .catch((e: unknown) => {
         logger.error('the API token secret cannot be read; refusing every token', describeError(e));
-        emitSecretUnavailable(writeMetric, now());
+        emitSecretUnavailable(writeMetric, now(), metricNamespace);
         return NO_TOKENS;
       })
       .finally(() => {

@@ -18,18 +18,18 @@ export type { Logger } from '../ports';
  */
 export const logSink: {
   emit?: (level: Level, service: string, message: string, fields: Record<string, unknown>) => void;
+  /** The level of loggers created without one (LOG_LEVEL, set by the composition root); `info` unset. */
+  level?: Level;
 } = {};
 
-export function createLogger(
-  service: string,
-  level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
-  write?: (line: string) => void,
-): Logger {
-  const min = order[level] ?? order.info;
+export type { Level as LogLevel };
+export const LOG_LEVELS = Object.keys(order) as Level[];
+
+export function createLogger(service: string, level?: Level, write?: (line: string) => void): Logger {
   const emit =
     (lvl: Level) =>
     (message: string, fields: Record<string, unknown> = {}) => {
-      if (order[lvl] < min) return;
+      if (order[lvl] < (order[level ?? logSink.level ?? 'info'] ?? order.info)) return;
       if (!write && logSink.emit) return logSink.emit(lvl, service, message, fields);
       const line = JSON.stringify({
         level: lvl,

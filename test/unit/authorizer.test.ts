@@ -171,6 +171,21 @@ describe('authorizer', () => {
       expect(lines).toHaveLength(3);
     });
 
+    it("emits the alarm metric in the deployment's namespace when one is configured", async () => {
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
+      const tokens = cachedTokens(
+        secretsManagerTokens(new SecretsManagerClient({}), SECRET_ARN),
+        1_000,
+        () => 0,
+        (line) => lines.push(line),
+        'Acme/Policies',
+      );
+      await expect(tokens()).resolves.toEqual({ app: [], publisher: [] });
+      expect(JSON.parse(lines[0]!)._aws.CloudWatchMetrics[0].Namespace).toBe('Acme/Policies');
+    });
+
     it('refuses every token, rather than failing the invocation, when nothing is cached and the secret is unreadable', async () => {
       const lines: string[] = [];
       vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -5,8 +5,9 @@ import {
   metricsFromEnv,
   PowertoolsMetrics,
   traced,
-  tracingWanted,
 } from '../../functions/adapters/observability';
+import { parseProcessSettings } from '../../functions/composition/env';
+import { configureProcess } from '../../functions/composition/process';
 import { createLogger, logSink } from '../../functions/http/log';
 import type { MetricsSink } from '../../functions/ports';
 import { recordEmailOutcomes } from '../../functions/usecases/email-metrics';
@@ -114,6 +115,7 @@ describe('Lambda logs through Powertools Logger', () => {
 describe('tracing switch', () => {
   it('traces in Lambda unless POWERTOOLS_TRACE_ENABLED is false, never outside Lambda', () => {
     const lambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' };
+    const tracingWanted = (env: Record<string, string>) => parseProcessSettings(env).tracing;
     expect(tracingWanted(lambda)).toBe(true);
     expect(tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(true);
     expect(tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'false' })).toBe(false);
@@ -121,6 +123,30 @@ describe('tracing switch', () => {
     expect(tracingWanted({})).toBe(false);
     expect(tracingWanted({ AWS_EXECUTION_ENV: '' })).toBe(false);
     expect(tracingWanted({ POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(false);
+  });
+
+  it('reads LOG_LEVEL (anything unknown is info) and the metrics namespace once, for the whole process', () => {
+    expect(parseProcessSettings({})).toEqual({
+      logLevel: 'info',
+      tracing: false,
+      metricsNamespace: undefined,
+    });
+    expect(parseProcessSettings({ LOG_LEVEL: ' WARN ' }).logLevel).toBe('warn');
+    expect(parseProcessSettings({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(parseProcessSettings({ LOG_LEVEL: 'verbose' }).logLevel).toBe('info');
+    expect(parseProcessSettings({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Policies' }).metricsNamespace).toBe(
+      'Acme/Policies',
+    );
+    expect(parseProcessSettings({ POWERTOOLS_METRICS_NAMESPACE: '' }).metricsNamespace).toBeUndefined();
+    try {
+      configureProcess({ LOG_LEVEL: 'error' });
+      expect(captureStdout(() => createLogger('quiet').warn('dropped'))).toEqual([]);
+      expect(captureStdout(() => createLogger('loud', 'warn').warn('kept'))).toHaveLength(1);
+      configureProcess({ LOG_LEVEL: 'debug' });
+      expect(captureStdout(() => createLogger('quiet').debug('kept'))).toHaveLength(1);
+    } finally {
+      configureProcess(process.env);
+    }
   });
 
   it('hands clients back untouched in this (non-Lambda) process', () => {
@@ -150,7 +176,8 @@ describe('tracing switch', () => {
         return {};
       }) as typeof client.send;
       const xray = () => client.middlewareStack.identify().some((m) => m.includes('XRaySDKInstrumentation'));
-      expect(traced(client, env)).toBe(client);
+      configureProcess(env);
+      expect(traced(client)).toBe(client);
       expect(xray()).toBe(false);
       await client.send('unsampled' as never);
       expect(xray(), 'an unsampled invocation loads no tracer').toBe(false);
@@ -168,6 +195,7 @@ describe('tracing switch', () => {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
+      configureProcess(process.env);
     }
   });
 });
