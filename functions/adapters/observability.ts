@@ -1,8 +1,8 @@
 /**
  * Powertools for AWS Lambda (TypeScript) behind the service's own ports: Logger receives every log event
- * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), Metrics
- * publishes the business counts as CloudWatch embedded metric format at the end of each invocation, and
- * Tracer records every AWS SDK call (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the
+ * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), the
+ * business counts of adapters/metrics.ts (Powertools Metrics, imported only by the functions that count
+ * something) are published at the end of each invocation, and Tracer records every AWS SDK call (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the
  * invocation's trace: each client factory passes its client through `traced`.
  *
  * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
@@ -11,33 +11,14 @@
  * untouched. In Lambda it is imported at the first SDK call of the first sampled invocation, not during
  * init (`traced`); `npm run bench -- bundles` measures both the init and that deferred load.
  *
- * Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME (set by
- * the stack); outside Lambda nothing here is used and logs stay plain JSON lines.
+ * The service name comes from POWERTOOLS_SERVICE_NAME (set by the stack); outside Lambda nothing here is
+ * used and logs stay plain JSON lines.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { logSink } from '../http/log';
-import type { BusinessMetric, MetricsSink } from '../ports';
-
-export class PowertoolsMetrics implements MetricsSink {
-  private readonly metrics = new Metrics();
-  /** Summed per invocation: one value per metric in the EMF line, not one data point per event. */
-  private readonly pending = new Map<BusinessMetric, number>();
-
-  count(name: BusinessMetric, value = 1): void {
-    if (value > 0) this.pending.set(name, (this.pending.get(name) ?? 0) + value);
-  }
-
-  /** Writes the invocation's metrics as one EMF log line (nothing when none were counted). */
-  flush(): void {
-    if (this.pending.size === 0) return;
-    for (const [name, value] of this.pending) this.metrics.addMetric(name, MetricUnit.Count, value);
-    this.pending.clear();
-    this.metrics.publishStoredMetrics();
-  }
-}
+import type { MetricsSink } from '../ports';
 
 /** Whether SDK calls are traced: in Lambda, unless POWERTOOLS_TRACE_ENABLED is `false`. */
 export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -96,13 +77,16 @@ export function traced<T>(client: T, env: NodeJS.ProcessEnv = process.env): T {
 
 export const noMetrics: MetricsSink = { count: () => {} };
 
-let metrics: PowertoolsMetrics | undefined;
+/**
+ * The process's metrics, published by `endInvocation`: set by adapters/metrics.ts `metricsFromEnv`, which
+ * only the functions that count something import (so the others never load Powertools Metrics).
+ */
+let metrics: { flush(): void } | undefined;
 let logger: Logger | undefined;
 
-/** The process's metrics, published by `endInvocation`. */
-export function metricsFromEnv(): PowertoolsMetrics {
-  metrics ??= new PowertoolsMetrics();
-  return metrics;
+/** Makes `endInvocation` publish these metrics at the end of each invocation. */
+export function publishAtInvocationEnd(sink: { flush(): void }): void {
+  metrics = sink;
 }
 
 const isLambdaContext = (c: unknown): c is Context =>

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { metricsFromEnv, PowertoolsMetrics } from '../../functions/adapters/metrics';
 import {
   beginInvocation,
   endInvocation,
-  metricsFromEnv,
-  PowertoolsMetrics,
   traced,
   tracingWanted,
 } from '../../functions/adapters/observability';
@@ -63,6 +62,16 @@ describe('business metrics', () => {
         { Name: 'StatusChecks', Unit: 'Count' },
       ]),
     );
+  });
+
+  it('publishes the process metrics at the end of each invocation, once', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'PolicyNotifyTest');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'policy-notify');
+    metricsFromEnv().count('PublishedRevisions');
+    const [line, ...more] = captureStdout(() => endInvocation());
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({ PublishedRevisions: 1 });
+    expect(captureStdout(() => endInvocation())).toEqual([]);
   });
 
   it('writes nothing when nothing was counted', () => {
