@@ -1,9 +1,10 @@
 /**
  * Powertools for AWS Lambda (TypeScript) behind the service's own ports: Logger receives every log event
  * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), the
- * business counts of adapters/metrics.ts (Powertools Metrics, imported only by the functions that count
- * something) are published at the end of each invocation, and Tracer records every AWS SDK call (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the
- * invocation's trace: each client factory passes its client through `traced`.
+ * business counts of adapters/metrics.ts (Powertools Metrics, loaded only by the functions that count
+ * something) are published at the end of each invocation, and Tracer records every AWS SDK call
+ * (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the invocation's trace: each client
+ * factory passes its client through `traced`. All three are loaded through `require` (./powertools.ts).
  *
  * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
  * the process runs in Lambda (AWS_EXECUTION_ENV) and POWERTOOLS_TRACE_ENABLED is not `false`, so `npm
@@ -14,11 +15,15 @@
  * The service name comes from POWERTOOLS_SERVICE_NAME (set by the stack); outside Lambda nothing here is
  * used and logs stay plain JSON lines.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { logSink } from '../http/log';
 import type { MetricsSink } from '../ports';
+import { powertoolsLogger, powertoolsTracer } from './powertools';
+
+/** Loaded with the module (every first invocation needs it), through `require` (see ./powertools.ts). */
+const { Logger: PowertoolsLogger } = powertoolsLogger();
 
 /** Whether SDK calls are traced: in Lambda, unless POWERTOOLS_TRACE_ENABLED is `false`. */
 export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -38,9 +43,10 @@ function invocationSampled(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 let tracer: Promise<Tracer> | undefined;
 const loadTracer = () =>
-  (tracer ??= import('@aws-lambda-powertools/tracer').then(
-    ({ Tracer }) => new Tracer({ captureHTTPsRequests: false }),
-  ));
+  (tracer ??= Promise.resolve().then(() => {
+    const { Tracer } = powertoolsTracer();
+    return new Tracer({ captureHTTPsRequests: false });
+  }));
 
 /**
  * An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the same client.
@@ -102,7 +108,7 @@ function correlationIdOf(event: unknown): string | undefined {
 export function beginInvocation(event: unknown, context: unknown): void {
   if (!isLambdaContext(context)) return;
   if (!logger) {
-    const root = new Logger();
+    const root = new PowertoolsLogger();
     logger = root;
     logSink.emit = (level, service, message, fields) =>
       root[level](message, { component: service, ...fields });
