@@ -90,12 +90,14 @@ function importOnceMs(file: string, env: NodeJS.ProcessEnv): number {
 /**
  * What the first SDK call of a sampled invocation adds (functions/adapters/observability.ts `traced`):
  * in a fresh process that imported the bundle, the wall time to load Powertools Tracer (and
- * aws-xray-sdk-core under it) from beside the bundle, as the layer provides them, and construct it.
+ * aws-xray-sdk-core under it) from beside the bundle, as the layer provides them, the way the bundle
+ * loads it (`require`, functions/adapters/powertools.ts), and construct it.
  */
 function deferredTracerOnceMs(file: string, env: NodeJS.ProcessEnv): number {
   const script =
-    'await import(process.argv[1]); const t0 = performance.now();' +
-    " const { Tracer } = await import('@aws-lambda-powertools/tracer');" +
+    "import { createRequire } from 'node:module';" +
+    ' await import(process.argv[1]); const t0 = performance.now();' +
+    " const { Tracer } = createRequire(process.argv[1])('@aws-lambda-powertools/tracer');" +
     ' new Tracer({ captureHTTPsRequests: false });' +
     ' process.stdout.write(String(performance.now() - t0));';
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], {

@@ -24,7 +24,7 @@ import { notificationStore, policyStore } from '../../functions/composition/stor
 import { createLogger } from '../../functions/http/log';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { startCampaign } from '../../functions/usecases/notifications';
-import { publishRevision } from '../../functions/usecases/policies';
+import { publishRevision } from '../../functions/usecases/publish';
 import { type NotificationOptions, startNotificationPipeline } from '../local/notifications';
 import { ensureTables, tableNames } from '../local/stores';
 import { type BenchRecord, countDynamoRequests, round } from './common';

@@ -1,9 +1,10 @@
 /**
  * Powertools for AWS Lambda (TypeScript) behind the service's own ports: Logger receives every log event
- * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), Metrics
- * publishes the business counts as CloudWatch embedded metric format at the end of each invocation, and
- * Tracer records every AWS SDK call (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the
- * invocation's trace: each client factory passes its client through `traced`.
+ * of functions/http/log.ts (adding request id, cold start, X-Ray trace id and a correlation id), the
+ * business counts of adapters/metrics.ts (Powertools Metrics, loaded only by the functions that count
+ * something) are published at the end of each invocation, and Tracer records every AWS SDK call
+ * (DynamoDB, SES, SQS, Secrets Manager) as an X-Ray subsegment of the invocation's trace: each client
+ * factory passes its client through `traced`. All three are loaded through `require` (./powertools.ts).
  *
  * Tracing costs nothing outside Lambda: Tracer (and aws-xray-sdk-core under it) is imported only when
  * the composition root turned tracing on (in Lambda, AWS_EXECUTION_ENV, unless POWERTOOLS_TRACE_ENABLED
@@ -12,33 +13,18 @@
  * untouched. In Lambda it is imported at the first SDK call of the first sampled invocation, not during
  * init (`traced`); `npm run bench -- bundles` measures both the init and that deferred load.
  *
- * Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME (set by
- * the stack); outside Lambda nothing here is used and logs stay plain JSON lines.
+ * The service name comes from POWERTOOLS_SERVICE_NAME (set by the stack); outside Lambda nothing here is
+ * used and logs stay plain JSON lines.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { logSink } from '../http/log';
-import type { BusinessMetric, MetricsSink } from '../ports';
+import type { MetricsSink } from '../ports';
+import { powertoolsLogger, powertoolsTracer } from './powertools';
 
-export class PowertoolsMetrics implements MetricsSink {
-  private readonly metrics = new Metrics();
-  /** Summed per invocation: one value per metric in the EMF line, not one data point per event. */
-  private readonly pending = new Map<BusinessMetric, number>();
-
-  count(name: BusinessMetric, value = 1): void {
-    if (value > 0) this.pending.set(name, (this.pending.get(name) ?? 0) + value);
-  }
-
-  /** Writes the invocation's metrics as one EMF log line (nothing when none were counted). */
-  flush(): void {
-    if (this.pending.size === 0) return;
-    for (const [name, value] of this.pending) this.metrics.addMetric(name, MetricUnit.Count, value);
-    this.pending.clear();
-    this.metrics.publishStoredMetrics();
-  }
-}
+/** Loaded with the module (every first invocation needs it), through `require` (see ./powertools.ts). */
+const { Logger: PowertoolsLogger } = powertoolsLogger();
 
 /**
  * Whether SDK calls are traced, and where this invocation's X-Ray trace header is read: set once per
@@ -71,9 +57,10 @@ function invocationSampled(traceHeader: () => string | undefined): boolean {
  */
 let tracer: Promise<Tracer> | undefined;
 const loadTracer = () =>
-  (tracer ??= import('@aws-lambda-powertools/tracer').then(
-    ({ Tracer }) => new Tracer({ captureHTTPsRequests: false }),
-  ));
+  (tracer ??= Promise.resolve().then(() => {
+    const { Tracer } = powertoolsTracer();
+    return new Tracer({ captureHTTPsRequests: false });
+  }));
 
 /**
  * An AWS SDK v3 client whose calls become X-Ray subsegments when tracing is on; else the same client.
@@ -110,13 +97,16 @@ export function traced<T>(client: T, how: TracingSwitch = tracing): T {
 
 export const noMetrics: MetricsSink = { count: () => {} };
 
-let metrics: PowertoolsMetrics | undefined;
+/**
+ * The process's metrics, published by `endInvocation`: set by adapters/metrics.ts `metricsFromEnv`, which
+ * only the functions that count something import (so the others never load Powertools Metrics).
+ */
+let metrics: { flush(): void } | undefined;
 let logger: Logger | undefined;
 
-/** The process's metrics, published by `endInvocation`. */
-export function metricsFromEnv(): PowertoolsMetrics {
-  metrics ??= new PowertoolsMetrics();
-  return metrics;
+/** Makes `endInvocation` publish these metrics at the end of each invocation. */
+export function publishAtInvocationEnd(sink: { flush(): void }): void {
+  metrics = sink;
 }
 
 const isLambdaContext = (c: unknown): c is Context =>
@@ -132,7 +122,7 @@ function correlationIdOf(event: unknown): string | undefined {
 export function beginInvocation(event: unknown, context: unknown): void {
   if (!isLambdaContext(context)) return;
   if (!logger) {
-    const root = new Logger();
+    const root = new PowertoolsLogger();
     logger = root;
     logSink.emit = (level, service, message, fields) =>
       root[level](message, { component: service, ...fields });

@@ -1,5 +1,5 @@
 /** The acknowledgments function: acknowledgments (keeping the counters) and the status check. */
-import { metricsFromEnv } from '../adapters/observability';
+import { metricsFromEnv } from '../adapters/metrics';
 import type { AcknowledgmentHandlerDeps } from '../handlers/acknowledgments';
 import { RevisionCatalog } from '../usecases/catalog';
 import type { Adapters } from './adapters';

@@ -27,30 +27,36 @@ const rate = (fallback: number) =>
     z.coerce.number(POSITIVE).check(z.refine((n) => Number.isFinite(n) && n > 0, POSITIVE)),
     fallback,
   );
-const required = z.string('is required').check(z.minLength(1, 'is required'));
-const optionalText = z.optional(z.string());
+/*
+ * The variable schemas below are factories, not values: a zod schema built at module scope would be built
+ * in every bundle at load, whether or not its function reads that variable. Each function's settings
+ * schema (built at its first invocation) builds only the ones it uses.
+ */
+const required = () => z.string('is required').check(z.minLength(1, 'is required'));
+const optionalText = () => z.optional(z.string());
 
 /** An absolute http(s) URL without trailing slashes (links are built by appending paths). */
-const baseUrl = z.pipe(
-  required.check(
-    z.refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        return false;
-      }
-    }, 'must be an absolute http(s) URL'),
-  ),
-  z.transform((value) => {
-    // A loop, not /\/+$/: that pattern is quadratic on a long run of slashes.
-    let end = value.length;
-    while (end > 0 && value[end - 1] === '/') end--;
-    return value.slice(0, end);
-  }),
-);
+const baseUrl = () =>
+  z.pipe(
+    required().check(
+      z.refine((value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'https:' || url.protocol === 'http:';
+        } catch {
+          return false;
+        }
+      }, 'must be an absolute http(s) URL'),
+    ),
+    z.transform((value) => {
+      // A loop, not /\/+$/: that pattern is quadratic on a long run of slashes.
+      let end = value.length;
+      while (end > 0 && value[end - 1] === '/') end--;
+      return value.slice(0, end);
+    }),
+  );
 
-const apiCache = { REVISION_CACHE_TTL_MS: whole(DEFAULTS.revisionCacheTtlMs) };
+const apiCache = () => ({ REVISION_CACHE_TTL_MS: whole(DEFAULTS.revisionCacheTtlMs) });
 
 /** One line, no spaces or markup characters: the website is linked in every email. */
 const WEBSITE = /^https?:\/\/[^\s<>"']+$/i;
@@ -60,20 +66,20 @@ const WEBSITE = /^https?:\/\/[^\s<>"']+$/i;
  * ORG_WEBSITE (each shown when set); ORG_TIME_ZONE, the IANA zone times are shown in for readers who
  * registered none (default UTC, stored in its canonical spelling).
  */
-const orgVars = {
-  ORG_NAME: required,
-  ORG_PHONE: optionalText,
-  ORG_EMAIL: optionalText,
-  ORG_ADDRESS: optionalText,
+const orgVars = () => ({
+  ORG_NAME: required(),
+  ORG_PHONE: optionalText(),
+  ORG_EMAIL: optionalText(),
+  ORG_ADDRESS: optionalText(),
   ORG_WEBSITE: z.optional(z.string().check(z.refine((v) => WEBSITE.test(v), 'must be an http(s) URL'))),
   ORG_TIME_ZONE: z._default(
     z.pipe(
-      required.check(z.refine((v) => canonicalTimeZone(v) !== null, 'must be an IANA time zone name')),
+      required().check(z.refine((v) => canonicalTimeZone(v) !== null, 'must be an IANA time zone name')),
       z.transform((v) => canonicalTimeZone(v) ?? v),
     ),
     'UTC',
   ),
-};
+});
 
 interface OrgVars {
   ORG_NAME: string;
@@ -94,16 +100,16 @@ const orgOf = (e: OrgVars): OrgContact => {
   };
 };
 
-const sender = {
-  SES_FROM_ADDRESS: required.check(z.refine(isSafeAddress, 'must be a bare email address')),
-  SES_CONFIGURATION_SET: optionalText,
-};
+const sender = () => ({
+  SES_FROM_ADDRESS: required().check(z.refine(isSafeAddress, 'must be a bare email address')),
+  SES_CONFIGURATION_SET: optionalText(),
+});
 
 /** Each function's settings: the variables it reads (besides tables and queues) and what they become. One
  * function per schema, so a bundle keeps only its own function's. */
 export const readSettings = () =>
   z.pipe(
-    z.looseObject({ PUBLIC_BASE_URL: baseUrl, ORG_NAME: required, ...apiCache }),
+    z.looseObject({ PUBLIC_BASE_URL: baseUrl(), ORG_NAME: required(), ...apiCache() }),
     z.transform((e) => ({
       publicBaseUrl: e.PUBLIC_BASE_URL,
       orgName: e.ORG_NAME,
@@ -114,7 +120,7 @@ export const readSettings = () =>
 /** Publishing, plus what a dry run's emails need (the worker's links and organisation; the worker sends). */
 export const publishSettings = () =>
   z.pipe(
-    z.looseObject({ ...apiCache, PUBLIC_BASE_URL: baseUrl, ...orgVars }),
+    z.looseObject({ ...apiCache(), PUBLIC_BASE_URL: baseUrl(), ...orgVars() }),
     z.transform((e) => ({
       revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS,
       fanoutLeaseMs: DEFAULTS.fanoutLeaseMs,
@@ -133,13 +139,13 @@ export const customersSettings = () =>
 
 export const acknowledgmentsSettings = () =>
   z.pipe(
-    z.looseObject({ ...apiCache }),
+    z.looseObject({ ...apiCache() }),
     z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
   );
 
 export const complianceSettings = () =>
   z.pipe(
-    z.looseObject({ ...apiCache }),
+    z.looseObject({ ...apiCache() }),
     z.transform((e) => ({ revisionCacheTtlMs: e.REVISION_CACHE_TTL_MS })),
   );
 
@@ -156,11 +162,11 @@ export const notifyFanoutSettings = () =>
 export const notifyWorkerSettings = () =>
   z.pipe(
     z.looseObject({
-      ...sender,
+      ...sender(),
       SES_MAX_SEND_RATE: rate(DEFAULTS.sesMaxSendRate),
       SES_QUOTA_REFRESH_MS: whole(DEFAULTS.sesQuotaRefreshMs),
-      PUBLIC_BASE_URL: baseUrl,
-      ...orgVars,
+      PUBLIC_BASE_URL: baseUrl(),
+      ...orgVars(),
       NOTIFY_LEASE_MS: whole(DEFAULTS.claimLeaseMs),
       NOTIFY_SEND_CONCURRENCY: whole(DEFAULTS.sendConcurrency, 1),
     }),
@@ -207,7 +213,7 @@ export const reconcileCountsSettings = () =>
 export const authorizerSettings = () =>
   z.pipe(
     z.looseObject({
-      API_TOKENS_SECRET_ARN: required,
+      API_TOKENS_SECRET_ARN: required(),
       TOKEN_CACHE_TTL_MS: whole(DEFAULTS.tokenCacheTtlMs),
     }),
     z.transform((e) => ({ secretId: e.API_TOKENS_SECRET_ARN, tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS })),

@@ -1,7 +1,7 @@
 /** The send worker: claims, sends (paced, under SES's quota) and records each recipient of a batch. */
 import type { SESClient } from '@aws-sdk/client-ses';
 import { CoalescedCustomerReads } from '../adapters/coalesced-reads';
-import { metricsFromEnv } from '../adapters/observability';
+import { metricsFromEnv } from '../adapters/metrics';
 import { QuotaGovernor, SesSendQuota } from '../adapters/send-quota';
 import { createSesClient } from '../adapters/ses';
 import { TokenBucket } from '../adapters/token-bucket';

@@ -3,7 +3,7 @@
  * and a dry run's preview (the emails each reader language would get, recipients from the counters, a
  * test email put on the send queue for the worker, which alone talks to SES).
  */
-import { metricsFromEnv } from '../adapters/observability';
+import { metricsFromEnv } from '../adapters/metrics';
 import type { Revision } from '../domain/revision';
 import type { PublishHandlerDeps } from '../handlers/publish';
 import { RevisionCatalog } from '../usecases/catalog';

@@ -7,6 +7,7 @@
 import { DEFAULTS } from './defaults';
 import type { Campaign, CampaignStatus, FinalRecipientState, LedgerEntry, PageTally } from './entities';
 import { POLICY_ID, USER_ID } from './ids';
+import { lazy } from './lazy';
 import type { Revision } from './revision';
 import * as z from './schema';
 import { intIn, matching } from './schema';
@@ -16,30 +17,39 @@ export const RECIPIENTS_PER_BATCH = DEFAULTS.recipientsPerBatch;
 /** Customers read per fan-out step (one step per fan-out message). */
 export const FANOUT_PAGE_SIZE = DEFAULTS.fanoutPageSize;
 
-const version = intIn(1, 9_999_999_999);
+const version = () => intIn(1, 9_999_999_999);
+
+/*
+ * The message schemas are built at their first use (`lazy`): each is parsed by one function only (the
+ * fan-out, the worker), and the functions that merely import this module for its rules never build them.
+ */
 
 /** "Advance this campaign's fan-out by one page from its checkpoint." Carries no position on purpose. */
-export const fanoutMessageSchema = z.strictObject({
-  kind: z.literal('fanout'),
-  policyId: matching(POLICY_ID),
-  version,
-});
+export const fanoutMessageSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    kind: z.literal('fanout'),
+    policyId: matching(POLICY_ID),
+    version: version(),
+  }),
+);
 
 /**
  * One batch of recipients for the worker. `batchId` is `<page>-<index>` and `batches` the number of
  * batches of that page: the same frozen page always gives the same batches.
  */
-export const sendMessageSchema = z
-  .strictObject({
-    kind: z.literal('send'),
-    policyId: matching(POLICY_ID),
-    version,
-    page: intIn(0),
-    batches: intIn(1, 1000),
-    batchId: matching(/^[0-9]{1,10}-[0-9]{1,4}$/),
-    userIds: z.array(matching(USER_ID)).check(z.minLength(1), z.maxLength(100)),
-  })
-  .check(z.refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number'));
+export const sendMessageSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      kind: z.literal('send'),
+      policyId: matching(POLICY_ID),
+      version: version(),
+      page: intIn(0),
+      batches: intIn(1, 1000),
+      batchId: matching(/^[0-9]{1,10}-[0-9]{1,4}$/),
+      userIds: z.array(matching(USER_ID)).check(z.minLength(1), z.maxLength(100)),
+    })
+    .check(z.refine((m) => m.batchId.startsWith(`${m.page}-`), 'batchId must start with the page number')),
+);
 
 /**
  * A dry run's test email for the worker to send (usecases/preview.ts): already rendered, to one address
@@ -47,19 +57,21 @@ export const sendMessageSchema = z
  * what `composeNotice` makes (at most 15 listed sections, a 2,000-character summary) and keep the
  * message well inside SQS's 256 KiB.
  */
-export const testEmailMessageSchema = z.strictObject({
-  kind: z.literal('test'),
-  /** The test send's id (the API's `testEmail.messageId`), also a tag on the SES message (SES's tag charset). */
-  id: matching(/^[A-Za-z0-9_.-]{1,64}$/),
-  to: z.string().check(z.minLength(3), z.maxLength(254)),
-  subject: z.string().check(z.minLength(1), z.maxLength(1_000)),
-  text: z.string().check(z.maxLength(40_000)),
-  html: z.string().check(z.maxLength(80_000)),
-});
+export const testEmailMessageSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    kind: z.literal('test'),
+    /** The test send's id (the API's `testEmail.messageId`), also a tag on the SES message (SES's tag charset). */
+    id: matching(/^[A-Za-z0-9_.-]{1,64}$/),
+    to: z.string().check(z.minLength(3), z.maxLength(254)),
+    subject: z.string().check(z.minLength(1), z.maxLength(1_000)),
+    text: z.string().check(z.maxLength(40_000)),
+    html: z.string().check(z.maxLength(80_000)),
+  }),
+);
 
-export type FanoutMessage = z.infer<typeof fanoutMessageSchema>;
-export type SendMessage = z.infer<typeof sendMessageSchema>;
-export type TestEmailMessage = z.infer<typeof testEmailMessageSchema>;
+export type FanoutMessage = z.infer<ReturnType<typeof fanoutMessageSchema>>;
+export type SendMessage = z.infer<ReturnType<typeof sendMessageSchema>>;
+export type TestEmailMessage = z.infer<ReturnType<typeof testEmailMessageSchema>>;
 
 export const fanoutMessage = (policyId: string, version: number): FanoutMessage => ({
   kind: 'fanout',

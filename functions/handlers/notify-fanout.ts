@@ -15,7 +15,7 @@ export function createNotifyFanoutHandler(deps: FanoutDeps) {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        const message = fanoutMessageSchema.parse(JSON.parse(record.body));
+        const message = fanoutMessageSchema().parse(JSON.parse(record.body));
         const outcome = await fanoutStep(deps, message);
         deps.logger.debug('fan-out step', {
           ...message,

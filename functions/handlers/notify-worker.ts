@@ -57,13 +57,13 @@ export function createNotifyWorkerHandler(deps: WorkerDeps & { sendQueue?: Queue
           const body: unknown = JSON.parse(record.body);
           if ((body as { kind?: unknown } | null)?.kind === 'test') {
             // A dry run's test email: one send, no ledger (usecases/preview.ts).
-            const test = testEmailMessageSchema.safeParse(body);
+            const test = testEmailMessageSchema().safeParse(body);
             if (!test.success) throw new Error('malformed test email message');
             if (!(await sendTestEmail(deps, test.data)))
               batchItemFailures.push({ itemIdentifier: record.messageId });
             return;
           }
-          const parsed = sendMessageSchema.safeParse(body);
+          const parsed = sendMessageSchema().safeParse(body);
           if (!parsed.success) throw new Error('malformed send message');
           const result = await processSendBatch(deps, parsed.data, deadline);
           if (!result.done) {

@@ -20,13 +20,7 @@ import type { CountStore, NotificationStore, Queue, SuppressionStore } from '../
 import { diffAgainstLatest } from '../usecases/diff';
 import { type ChangedSections, changedSectionsOf, type NoticeConfig } from '../usecases/notification-content';
 import { notificationStatus, retryFailed } from '../usecases/notifications';
-import {
-  MAX_NOTICE_PERIOD_DAYS,
-  type PublishDeps,
-  publishRevision,
-  readPolicySettings,
-  updatePolicySettings,
-} from '../usecases/policies';
+import { MAX_NOTICE_PERIOD_DAYS, readPolicySettings, updatePolicySettings } from '../usecases/policies';
 import {
   type Preview,
   previewPublish,
@@ -35,6 +29,7 @@ import {
   type TestSend,
   type TestSendLimiter,
 } from '../usecases/preview';
+import { type PublishDeps, publishRevision } from '../usecases/publish';
 
 /**
  * The notification store serves the progress and retry routes, the suppression store the suppression

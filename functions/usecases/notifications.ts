@@ -6,6 +6,7 @@
 
 import { DEFAULTS } from '../domain/defaults';
 import { DomainError, notFound } from '../domain/errors';
+import { lazy } from '../domain/lazy';
 import {
   FANOUT_PAGE_SIZE,
   type FanoutMessage,
@@ -403,27 +404,30 @@ export async function notificationStatus(
 
 // --- SES bounce and complaint events (SNS) ---
 
-const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
-const sesEventSchema = z.looseObject({
-  eventType: z.optional(z.string()),
-  notificationType: z.optional(z.string()),
-  bounce: z.optional(
-    z.looseObject({
-      bounceType: z.string(),
-      bounceSubType: z.optional(z.string()),
-      bouncedRecipients: recipients,
-    }),
-  ),
-  complaint: z.optional(
-    z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) }),
-  ),
-  delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
-  mail: z.optional(
-    z.looseObject({
-      messageId: z.optional(z.string()),
-      tags: z.optional(z.record(z.string(), z.array(z.string()))),
-    }),
-  ),
+/** Built at the first SES event (`lazy`): only the SES-events function parses them. */
+const sesEventSchema = /* @__PURE__ */ lazy(() => {
+  const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
+  return z.looseObject({
+    eventType: z.optional(z.string()),
+    notificationType: z.optional(z.string()),
+    bounce: z.optional(
+      z.looseObject({
+        bounceType: z.string(),
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: recipients,
+      }),
+    ),
+    complaint: z.optional(
+      z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) }),
+    ),
+    delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+    mail: z.optional(
+      z.looseObject({
+        messageId: z.optional(z.string()),
+        tags: z.optional(z.record(z.string(), z.array(z.string()))),
+      }),
+    ),
+  });
 });
 
 /** `"Name" <a@b.vn>` or `a@b.vn` → `a@b.vn`. */
@@ -449,7 +453,7 @@ export async function applySesEvent(
   payload: unknown,
 ): Promise<{ suppressed: number; delivered: number }> {
   const none = { suppressed: 0, delivered: 0 };
-  const parsed = sesEventSchema.safeParse(payload);
+  const parsed = sesEventSchema().safeParse(payload);
   if (!parsed.success) {
     deps.logger.warn('ignored an SES event that is not a bounce, complaint or delivery');
     return none;
@@ -482,7 +486,10 @@ export async function applySesEvent(
   return { suppressed, delivered: 0 };
 }
 
-async function applyDelivery(deps: SesEventDeps, event: z.infer<typeof sesEventSchema>): Promise<number> {
+async function applyDelivery(
+  deps: SesEventDeps,
+  event: z.infer<ReturnType<typeof sesEventSchema>>,
+): Promise<number> {
   const tag = event.mail?.tags?.[LEDGER_TAG]?.[0];
   const ledger = tag ? parseLedgerTag(tag) : null;
   const messageId = event.mail?.messageId;

@@ -1,11 +1,5 @@
-import { DomainError, ItemExistsError, notFound } from '../domain/errors';
-import {
-  type PreparedRevision,
-  type PublishInput,
-  prepareRevision,
-  type Revision,
-  resolveLocale,
-} from '../domain/revision';
+import { notFound } from '../domain/errors';
+import { type Revision, resolveLocale } from '../domain/revision';
 import { type PolicyView, policyView } from '../domain/status-rules';
 import type { Clock, Page, PolicySettings, PolicyStore } from '../ports';
 import type { RevisionCatalog } from './catalog';
@@ -15,14 +9,6 @@ export interface PolicyDeps {
   catalog: RevisionCatalog;
   clock: Clock;
 }
-
-export interface PublishDeps extends PolicyDeps {
-  /** Called once the revision is stored; starts its notification campaign when it asks for one. */
-  onPublished?: (revision: Revision) => Promise<void>;
-}
-
-/** How many times a publish re-reads the latest version after losing a race for the next one. */
-export const MAX_PUBLISH_ATTEMPTS = 40;
 
 export async function getPolicyView(deps: PolicyDeps, policyId: string): Promise<PolicyView> {
   const view = policyView(await deps.catalog.revisions(policyId), deps.clock.now());
@@ -78,7 +64,6 @@ export async function revisionText(deps: PolicyDeps, revision: Revision, askedLo
   return { locale, text };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Upper bound of `noticePeriodDays` (one year). */
 export const MAX_NOTICE_PERIOD_DAYS = 365;
 
@@ -108,55 +93,4 @@ export async function readPolicySettings(deps: PolicyDeps, policyId: string) {
   if ((await deps.policies.latestRevision(policyId)) === null)
     throw notFound(`policy ${policyId} does not exist`);
   return policySettings(deps, policyId);
-}
-
-const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-
-/**
- * Publishes the next version. Versions stay 1..N without gaps or duplicates under concurrency because
- * the revision item is written once, conditionally; the loser of a race re-reads the latest version
- * and tries again, unless the caller pinned `baseVersion` (then the race is the caller's conflict).
- */
-export async function publishRevision(
-  deps: PublishDeps,
-  policyId: string,
-  input: PublishInput,
-  options: { dryRun: boolean },
-): Promise<PreparedRevision & { latest: Revision | null }> {
-  // Read once: a material, notified revision without effectiveAt waits out the policy's notice period.
-  const notice =
-    input.effectiveAt === undefined && input.change === 'material' && (input.notify ?? true)
-      ? (await policySettings(deps, policyId)).noticePeriodDays
-      : 0;
-  for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
-    const latest = await deps.policies.latestRevision(policyId);
-    const now = deps.clock.now();
-    // The first version has nothing in effect to give notice about: it takes effect as published.
-    const effectiveAt =
-      latest && notice > 0 ? new Date(now.getTime() + notice * DAY_MS).toISOString() : input.effectiveAt;
-    const prepared = prepareRevision({ policyId, input: { ...input, effectiveAt }, latest, now });
-    if (options.dryRun) return { ...prepared, latest };
-    const { revision, texts } = prepared;
-    if (!latest) await deps.policies.registerPolicy(policyId, revision.publishedAt);
-    // Texts first, then the revision that points at them: a reader never sees a revision without its texts.
-    await Promise.all(
-      revision.locales
-        .filter((l) => latest?.contentHashes[l] !== revision.contentHashes[l])
-        .map((l) => deps.policies.putText(policyId, revision.contentHashes[l]!, texts[l]!)),
-    );
-    try {
-      await deps.policies.putRevision(revision);
-    } catch (e) {
-      if (!(e instanceof ItemExistsError)) throw e;
-      if (input.baseVersion !== undefined)
-        throw new DomainError('VERSION_CONFLICT', `version ${revision.version} was published concurrently`);
-      await backoff(attempt);
-      continue;
-    }
-    deps.catalog.invalidate(policyId);
-    await deps.onPublished?.(revision);
-    return { ...prepared, latest };
-  }
-  throw new DomainError('VERSION_CONFLICT', 'too many concurrent publishes; try again');
 }

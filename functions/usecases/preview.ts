@@ -130,7 +130,7 @@ export async function queueTestEmail(
     html: email.html,
   };
   // The worker refuses what the schema refuses: say so now rather than let the message fail there.
-  if (!testEmailMessageSchema.safeParse(message).success)
+  if (!testEmailMessageSchema().safeParse(message).success)
     throw testRecipientInvalid('the test email is too large to send', 'the email is too large to send');
   await send.sendQueue.sendBatch([{ id: 'test', body: JSON.stringify(message) }]);
   return { to, locale: used, messageId: message.id, status: 'queued' };

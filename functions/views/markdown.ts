@@ -15,18 +15,10 @@ import {
   type DocumentModel,
   headingId,
 } from '../domain/document';
+import { lazy } from '../domain/lazy';
 import { escapeHtml } from './html';
 
 type Token = ReturnType<ReturnType<typeof createMarkdownParser>['parse']>[number];
-
-const md = createMarkdownParser();
-const defaultLinkOpen =
-  md.renderer.rules.link_open ??
-  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  tokens[idx]!.attrSet('rel', 'nofollow noopener noreferrer');
-  return defaultLinkOpen(tokens, idx, options, env, self);
-};
 
 /**
  * Ids made unique in order: the first of equal ids keeps it, a repeat gets `-2`, `-3`, … (skipping any id
@@ -60,24 +52,40 @@ type RenderEnv = {
   [key: string]: unknown;
 };
 
-for (const type of ['heading_open', 'paragraph_open'] as const) {
-  const base =
-    md.renderer.rules[type] ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-  md.renderer.rules[type] = (tokens, idx, options, env, self) => {
-    const token = tokens[idx]!;
-    const id = (env as RenderEnv).ids?.get(token);
-    if (id === undefined) return base(tokens, idx, options, env, self);
-    // The model is shared (cached): its token gets the page's id for this one render only.
-    const before = token.attrGet('id');
-    token.attrSet('id', id);
-    try {
-      return base(tokens, idx, options, env, self);
-    } finally {
-      if (before === null) token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'id');
-      else token.attrSet('id', before);
-    }
+/**
+ * The renderer: the service's parser with safe links and the page's heading ids. Built at the first
+ * render (`lazy`), so that the routes which render no Markdown never build it.
+ */
+const renderer = /* @__PURE__ */ lazy(() => {
+  const md = createMarkdownParser();
+  const defaultLinkOpen =
+    md.renderer.rules.link_open ??
+    ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    tokens[idx]!.attrSet('rel', 'nofollow noopener noreferrer');
+    return defaultLinkOpen(tokens, idx, options, env, self);
   };
-}
+  for (const type of ['heading_open', 'paragraph_open'] as const) {
+    const base =
+      md.renderer.rules[type] ??
+      ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+    md.renderer.rules[type] = (tokens, idx, options, env, self) => {
+      const token = tokens[idx]!;
+      const id = (env as RenderEnv).ids?.get(token);
+      if (id === undefined) return base(tokens, idx, options, env, self);
+      // The model is shared (cached): its token gets the page's id for this one render only.
+      const before = token.attrGet('id');
+      token.attrSet('id', id);
+      try {
+        return base(tokens, idx, options, env, self);
+      } finally {
+        if (before === null) token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'id');
+        else token.attrSet('id', before);
+      }
+    };
+  }
+  return md;
+});
 
 /** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
 export function renderMarkdown(model: DocumentModel): string {
@@ -91,6 +99,7 @@ export function renderMarkdown(model: DocumentModel): string {
     if (id !== undefined && id !== t.attrGet('id')) changed.set(t, id);
   }
   const env: RenderEnv = changed.size > 0 ? { ids: changed } : {};
+  const md = renderer();
   return md.renderer.render(tokens, md.options, env);
 }
 
@@ -98,6 +107,7 @@ export function renderMarkdown(model: DocumentModel): string {
 function inlineHtml(model: DocumentModel, block: DocBlock): string {
   const token = (model.tokens as Token[])[block.token];
   if (token === undefined || token.type !== 'inline') return '';
+  const md = renderer();
   return md.renderer.renderInline(token.children ?? [], md.options, {});
 }
 

@@ -22,7 +22,7 @@ import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { acknowledgmentSummary } from '../../functions/usecases/compliance';
 import { reconcileCounts } from '../../functions/usecases/counts';
 import { eraseCustomer, registerCustomer } from '../../functions/usecases/customers';
-import { publishRevision } from '../../functions/usecases/policies';
+import { publishRevision } from '../../functions/usecases/publish';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 let current = new Date('2025-12-01T00:00:00Z');

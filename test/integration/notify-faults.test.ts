@@ -26,7 +26,7 @@ import { createNotifyWorkerHandler } from '../../functions/handlers/notify-worke
 import type { Mailer, NotificationStore } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { Limiter } from '../../functions/usecases/notification-worker';
-import { publishRevision } from '../../functions/usecases/policies';
+import { publishRevision } from '../../functions/usecases/publish';
 import { TEXTS_V1, TEXTS_V2 } from '../support/fixtures';
 import { call, startTestService, TOKENS } from '../support/service';
 

@@ -15,7 +15,7 @@ import type { Mailer, NotificationStore, QueueMessage } from '../../functions/po
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { processSendBatch } from '../../functions/usecases/notification-worker';
 import { fanoutStep, startCampaign } from '../../functions/usecases/notifications';
-import { publishRevision } from '../../functions/usecases/policies';
+import { publishRevision } from '../../functions/usecases/publish';
 import { freshStoresPerTest, type Stores } from '../support/stores';
 
 const LEASE_MS = 1_000;
@@ -72,7 +72,7 @@ describe('the window between SES accepting a message and the ledger recording it
       logger,
     };
     expect(await fanoutStep(fanout, { kind: 'fanout', policyId: 'privacy', version: 1 })).toBe('done');
-    batch = sendMessageSchema.parse(JSON.parse(enqueued.find((m) => m.body.includes('"send"'))!.body));
+    batch = sendMessageSchema().parse(JSON.parse(enqueued.find((m) => m.body.includes('"send"'))!.body));
     sent = [];
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
 import { canonicalLocale } from '../../functions/domain/ids';
-import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
+import { prepareRevision } from '../../functions/domain/prepare-revision';
+import { type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
 import { acknowledgmentStatus, policyView } from '../../functions/domain/status-rules';
 import { contentHash, isNfc, normalizeText } from '../../functions/domain/text';
 import { fixtureVi } from '../support/fixtures';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../../functions/composition/env';
 import { isRetryableFailure } from '../../functions/domain/notification';
-import { cleanTitle, deriveTitle, revisionTitle, revisionTitles } from '../../functions/domain/revision';
+import { deriveTitle, revisionTitles } from '../../functions/domain/prepare-revision';
+import { cleanTitle, revisionTitle } from '../../functions/domain/revision';
 import { parseConfig } from '../../lib/config';
 import { testConfig } from '../cdk/support';
 

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  beginInvocation,
-  endInvocation,
-  metricsFromEnv,
-  PowertoolsMetrics,
-  traced,
-} from '../../functions/adapters/observability';
+import { metricsFromEnv, PowertoolsMetrics } from '../../functions/adapters/metrics';
+import { beginInvocation, endInvocation, traced } from '../../functions/adapters/observability';
 import { parseProcessSettings } from '../../functions/composition/env';
 import { configureProcess } from '../../functions/composition/process';
 import { createLogger, logSink } from '../../functions/http/log';
@@ -64,6 +59,16 @@ describe('business metrics', () => {
         { Name: 'StatusChecks', Unit: 'Count' },
       ]),
     );
+  });
+
+  it('publishes the process metrics at the end of each invocation, once', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'PolicyNotifyTest');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'policy-notify');
+    metricsFromEnv().count('PublishedRevisions');
+    const [line, ...more] = captureStdout(() => endInvocation());
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({ PublishedRevisions: 1 });
+    expect(captureStdout(() => endInvocation())).toEqual([]);
   });
 
   it('writes nothing when nothing was counted', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors';
-import { prepareRevision, type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
+import { prepareRevision } from '../../functions/domain/prepare-revision';
+import { type Revision, revisionHash, verifyChain } from '../../functions/domain/revision';
 import { canonicalJson, sha256 } from '../../functions/domain/text';
 
 const now = new Date('2026-12-01T00:00:00.000Z');

@@ -3,12 +3,12 @@
  * boundaries (text size, locale count, effectiveAt skew and horizon, baseVersion, unchanged texts).
  */
 import { describe, expect, it } from 'vitest';
+import { prepareRevision } from '../../functions/domain/prepare-revision';
 import {
   EFFECTIVE_AT_SKEW_MS,
   effectiveAtHorizon,
   MAX_LOCALES,
   type PublishInput,
-  prepareRevision,
   type Revision,
 } from '../../functions/domain/revision';
 import { MAX_TEXT_BYTES } from '../../functions/domain/text';

@@ -4,7 +4,8 @@
  * previous version's, and a failed load is not cached.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { prepareRevision, type Revision } from '../../functions/domain/revision';
+import { prepareRevision } from '../../functions/domain/prepare-revision';
+import type { Revision } from '../../functions/domain/revision';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');

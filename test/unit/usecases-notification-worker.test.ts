@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { MailSendError, type SendMessage } from '../../functions/domain/notification';
-import { prepareRevision } from '../../functions/domain/revision';
+import { prepareRevision } from '../../functions/domain/prepare-revision';
 import { addressHash } from '../../functions/domain/suppression';
 import { createLogger } from '../../functions/http/log';
 import type {

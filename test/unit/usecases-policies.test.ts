@@ -22,11 +22,10 @@ import {
   findRevision,
   getPolicyView,
   listPolicyViews,
-  MAX_PUBLISH_ATTEMPTS,
   pageRevisions,
-  publishRevision,
   revisionText,
 } from '../../functions/usecases/policies';
+import { MAX_PUBLISH_ATTEMPTS, publishRevision } from '../../functions/usecases/publish';
 
 class MemoryPolicyStore implements PolicyStore {
   readonly revisionsById = new Map<string, Revision[]>();

@@ -3,6 +3,7 @@
  * parser's tokens) and its word extraction (the reader text the diff runs on). Pure, no I/O.
  */
 import { lineStarts } from '../diff/lines';
+import { lazy } from '../lazy';
 import { createMarkdownParser, inlineText, parseMarkdown } from './markdown';
 import { plainSections } from './plain';
 import type { DocumentFormat, DocumentModel } from './types';
@@ -87,14 +88,15 @@ export function documentModel(text: string, format: DocumentFormat, starts?: Int
   return model;
 }
 
-const inlineParser = createMarkdownParser();
+/** Built at the first use (see `lazy`). */
+const inlineParser = /* @__PURE__ */ lazy(createMarkdownParser);
 
 /**
  * A one-line Markdown text (a title, a summary) as plain text: emphasis, code spans, links (their text
  * kept) and escapes resolved, entities decoded, raw HTML kept as the text it is. For emails and JSON.
  */
 export function plainText(markdownInline: string): string {
-  const tokens = inlineParser.parseInline(markdownInline, {});
+  const tokens = inlineParser().parseInline(markdownInline, {});
   return tokens
     .map((t: { children: Parameters<typeof inlineText>[0] }) => inlineText(t.children))
     .join('')

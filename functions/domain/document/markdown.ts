@@ -1,5 +1,6 @@
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
 import { lineStarts } from '../diff/lines';
+import { lazy } from '../lazy';
 import { keyMaker } from './plain';
 import { headingId, matchHeading, normalizeTitle, PREAMBLE_KEY, slug } from './rules';
 import type { DocBlock, DocSection, DocumentModel } from './types';
@@ -201,7 +202,8 @@ function useFastTokens(md: MarkdownItInstance): TokenMaker {
   return make;
 }
 
-const parser = createMarkdownParser();
+/** Built at the first parse: functions that never parse Markdown never build it (nor bundle markdown-it). */
+const parser = /* @__PURE__ */ lazy(createMarkdownParser);
 
 /** The plain text a reader sees of an inline token's children (links by their text, images by alt). */
 export function inlineText(children: readonly Token[] | null): string {
@@ -269,7 +271,7 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  const tokens = parser.parse(source, {});
+  const tokens = parser().parse(source, {});
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
