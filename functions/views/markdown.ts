@@ -14,6 +14,8 @@ import {
   type DocSection,
   type DocumentModel,
   headingId,
+  inlineTokens,
+  markdownTokens,
 } from '../domain/document';
 import { escapeHtml } from './html';
 
@@ -79,9 +81,28 @@ for (const type of ['heading_open', 'paragraph_open'] as const) {
   };
 }
 
+/**
+ * Documents rendered lately, by model (a model never changes, nor does its HTML): a warm function showing
+ * the same text again neither re-parses nor re-renders it. Weak, so an entry goes with its model (the
+ * parse cache of functions/domain/document keeps a few).
+ */
+const rendered = new WeakMap<DocumentModel, string>();
+
 /** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
-export function renderMarkdown(model: DocumentModel): string {
-  const tokens = model.tokens as Token[];
+export function renderMarkdown(
+  model: DocumentModel,
+  /** The parser's tokens of `model.source` when the caller has them (`markdownModelForRender`). */
+  parsed?: unknown[] | null,
+): string {
+  let html = rendered.get(model);
+  if (html === undefined) {
+    html = renderTokens(model, (parsed as Token[] | null | undefined) ?? markdownTokens(model));
+    rendered.set(model, html);
+  }
+  return html;
+}
+
+function renderTokens(model: DocumentModel, tokens: Token[]): string {
   const ids = [...sectionIds(model.sections).values()];
   const changed = new Map<Token, string>();
   let h = 0;
@@ -96,9 +117,7 @@ export function renderMarkdown(model: DocumentModel): string {
 
 /** One block's inline content as formatted HTML (links, emphasis, code). */
 function inlineHtml(model: DocumentModel, block: DocBlock): string {
-  const token = (model.tokens as Token[])[block.token];
-  if (token === undefined || token.type !== 'inline') return '';
-  return md.renderer.renderInline(token.children ?? [], md.options, {});
+  return md.renderer.renderInline(inlineTokens(model, block), md.options, {});
 }
 
 interface Row {

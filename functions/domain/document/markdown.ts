@@ -269,7 +269,34 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  const tokens = parser.parse(source, {});
+  return extract(source).model;
+}
+
+/** `parseMarkdown` with the parser's tokens of that parse (as `markdownTokens` gives them). */
+export function parseMarkdownWithTokens(source: string): { model: DocumentModel; tokens: Token[] } {
+  return extract(source);
+}
+
+/**
+ * The parser's tokens of a Markdown model's source, as the model read them (heading tokens carry their
+ * section's id): a new parse each call, for rendering the whole document (the model does not keep them).
+ */
+export function markdownTokens(model: DocumentModel): Token[] {
+  return extract(model.source).tokens;
+}
+
+/** A block's inline content as the parser's inline tokens (empty for a block without any). */
+export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
+  if (block.inline === null) return [];
+  const env = (model.references === null ? {} : { references: model.references }) as ParserEnv;
+  return parser.parseInline(block.inline, env)[0]?.children ?? [];
+}
+
+type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
+
+function extract(source: string): { model: DocumentModel; tokens: Token[] } {
+  const env: ParserEnv = {};
+  const tokens = parser.parse(source, env);
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
@@ -292,12 +319,12 @@ export function parseMarkdown(source: string): DocumentModel {
       quote: block.quote,
       line,
       lines: lines.length - line,
-      token: block.token,
+      inline: block.inline,
     };
     if (block.header !== undefined) out.header = block.header;
     blocks.push(out);
   };
-  const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: number) => {
+  const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: string) => {
     const m = matchHeading(text, false);
     headingAt.push({
       block: blocks.length,
@@ -305,7 +332,7 @@ export function parseMarkdown(source: string): DocumentModel {
       title: m?.title ?? text.trim(),
       srcLine,
     });
-    push({ kind: 'heading', level, quote: quoteDepth, token: inline }, text.replace(/\n/g, ' ').trim());
+    push({ kind: 'heading', level, quote: quoteDepth, inline }, text.replace(/\n/g, ' ').trim());
     // The id is set later, once the key is unique.
     openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
   };
@@ -344,7 +371,7 @@ export function parseMarkdown(source: string): DocumentModel {
       case 'heading_open': {
         parserHeadings++;
         const inline = tokens[k + 1]!;
-        addHeading(t, inlineText(inline.children), t.map?.[0] ?? 0, Number(t.tag.slice(1)), k + 1);
+        addHeading(t, inlineText(inline.children), t.map?.[0] ?? 0, Number(t.tag.slice(1)), inline.content);
         k += 2;
         break;
       }
@@ -357,12 +384,12 @@ export function parseMarkdown(source: string): DocumentModel {
         if (text === '') break;
         if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(inline.children)) {
           if (looksLikeBoldHeading(text)) {
-            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, k - 1);
+            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
             break;
           }
         }
         push(
-          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, token: k - 1 },
+          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, inline: inline.content },
           item ? itemPrefix + text : text,
         );
         break;
@@ -370,7 +397,8 @@ export function parseMarkdown(source: string): DocumentModel {
       case 'fence':
       case 'code_block': {
         const text = t.content.replace(/\n$/, '');
-        if (text.trim() !== '') push({ kind: 'code', level: listDepth, quote: quoteDepth, token: k }, text);
+        if (text.trim() !== '')
+          push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
         itemPending = false;
         break;
       }
@@ -385,7 +413,7 @@ export function parseMarkdown(source: string): DocumentModel {
         }
         const text = cells.join(' | ');
         if (text.replace(/[ |]/g, '') !== '')
-          push({ kind: 'row', level: listDepth, quote: quoteDepth, token: k, header }, text);
+          push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
         k = j;
         break;
       }
@@ -447,14 +475,15 @@ export function parseMarkdown(source: string): DocumentModel {
     const h = (t.meta as { heading?: number } | null)?.heading;
     if (h !== undefined) t.attrSet('id', headingIds[h]!);
   }
-  return {
+  const model: DocumentModel = {
     format: 'markdown',
     source,
     reader,
     readerStarts,
     sections,
     blocks,
-    tokens,
+    references: env.references ?? null,
     parserHeadings,
   };
+  return { model, tokens };
 }
