@@ -16,6 +16,7 @@ import {
   inlineTokens,
   isPlainWebUrl,
   markdownTokens,
+  parseMarkdown,
   parseMarkdownWithTokens,
 } from '../../functions/domain/document/markdown';
 import { normalizeText } from '../../functions/domain/text';
@@ -370,6 +371,36 @@ describe('the Markdown parser (fast token construction)', () => {
     expect(
       model.blocks.filter((b) => b.kind === 'code' || b.kind === 'row').every((b) => b.inline === null),
     ).toBe(true);
+  });
+
+  it('builds the same model whether the inline content is parsed with the blocks or block by block', () => {
+    expect(parseMarkdown(sample)).toEqual(parseMarkdownWithTokens(sample).model);
+    const chars = [...'\n!#$%&*+-:<=>@[\\]^_`{}~|.,;()"\' \taZ9ä'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...chars,
+            'a b',
+            '## 1',
+            '**B**',
+            '\n\n',
+            '1. ',
+            '> ',
+            '| a |\n|---|\n| b |\n',
+            '[r]: /u\n',
+          ),
+          {
+            maxLength: 30,
+          },
+        ),
+        (parts) => {
+          const text = parts.join('');
+          expect(parseMarkdown(text)).toEqual(parseMarkdownWithTokens(text).model);
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   it('gives the stock tokens and HTML for any text over Markdown punctuation and plain characters', () => {

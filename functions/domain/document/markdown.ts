@@ -203,6 +203,29 @@ function useFastTokens(md: MarkdownItInstance): TokenMaker {
 
 const parser = createMarkdownParser();
 
+/**
+ * The same parser without its core `inline` and `text_join` rules: block tokens only, each inline token's
+ * children left empty. A model built from it parses each block's inline content while it reads that
+ * block (`inlineChildren`), so those children die young instead of living, with every other token of
+ * a large text, until the whole parse is read (a 2 MiB text of tiny blocks has hundreds of thousands).
+ */
+const blockParser = createMarkdownParser();
+blockParser.core.ruler.disable(['inline', 'text_join']);
+type CoreRule = (state: { tokens: Token[] }) => void;
+/** markdown-it's `text_join` core rule (pinned 15.0.3), run on one inline token's children. */
+const textJoin = (
+  blockParser.core.ruler as unknown as { __rules__: Array<{ name: string; fn: CoreRule }> }
+).__rules__.find((r) => r.name === 'text_join')!.fn;
+
+/** What the core `inline` and `text_join` rules make of one inline token's children. */
+function inlineChildren(inline: Token, env: ParserEnv): Token[] {
+  if (inline.content === '') return [];
+  const children: Token[] = [];
+  blockParser.inline.parse(inline.content, blockParser, env, children);
+  textJoin({ tokens: [{ type: 'inline', children } as Token] });
+  return children;
+}
+
 /** The plain text a reader sees of an inline token's children (links by their text, images by alt). */
 export function inlineText(children: readonly Token[] | null): string {
   if (children === null) return '';
@@ -269,7 +292,7 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  return extract(source).model;
+  return extract(source, false).model;
 }
 
 /** `parseMarkdown` with the parser's tokens of that parse (as `markdownTokens` gives them). */
@@ -294,9 +317,11 @@ export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
 
 type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
 
-function extract(source: string): { model: DocumentModel; tokens: Token[] } {
+function extract(source: string, keepTokens = true): { model: DocumentModel; tokens: Token[] } {
   const env: ParserEnv = {};
-  const tokens = parser.parse(source, env);
+  const tokens = (keepTokens ? parser : blockParser).parse(source, env);
+  /** An inline token's children: parsed with the rest, or now (see `blockParser`). */
+  const childrenOf = keepTokens ? (t: Token) => t.children : (t: Token) => inlineChildren(t, env);
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
@@ -371,18 +396,25 @@ function extract(source: string): { model: DocumentModel; tokens: Token[] } {
       case 'heading_open': {
         parserHeadings++;
         const inline = tokens[k + 1]!;
-        addHeading(t, inlineText(inline.children), t.map?.[0] ?? 0, Number(t.tag.slice(1)), inline.content);
+        addHeading(
+          t,
+          inlineText(childrenOf(inline)),
+          t.map?.[0] ?? 0,
+          Number(t.tag.slice(1)),
+          inline.content,
+        );
         k += 2;
         break;
       }
       case 'paragraph_open': {
         const inline = tokens[k + 1]!;
-        const text = inlineText(inline.children).trim();
+        const children = childrenOf(inline);
+        const text = inlineText(children).trim();
         const item = itemPending;
         itemPending = false;
         k += 2;
         if (text === '') break;
-        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(inline.children)) {
+        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
           if (looksLikeBoldHeading(text)) {
             addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
             break;
@@ -409,7 +441,7 @@ function extract(source: string): { model: DocumentModel; tokens: Token[] } {
         for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
           const c = tokens[j]!;
           if (c.type === 'th_open') header = true;
-          if (c.type === 'inline') cells.push(inlineText(c.children).replace(/\n/g, ' ').trim());
+          if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
         }
         const text = cells.join(' | ');
         if (text.replace(/[ |]/g, '') !== '')
@@ -471,9 +503,11 @@ function extract(source: string): { model: DocumentModel; tokens: Token[] } {
     });
     headingIds[h] = headingId(unique);
   }
-  for (const t of tokens) {
-    const h = (t.meta as { heading?: number } | null)?.heading;
-    if (h !== undefined) t.attrSet('id', headingIds[h]!);
+  if (keepTokens) {
+    for (const t of tokens) {
+      const h = (t.meta as { heading?: number } | null)?.heading;
+      if (h !== undefined) t.attrSet('id', headingIds[h]!);
+    }
   }
   const model: DocumentModel = {
     format: 'markdown',
