@@ -49,8 +49,23 @@ export function uniqueIds(ids: readonly string[]): string[] {
   });
 }
 
-/** The `id` of each headed section's heading, by key (the preamble has none): the section key as an id. */
+/** `sectionIds` by sections array (a model's never changes): a page and its rendering share them. */
+const idsOf = new WeakMap<readonly object[], Map<string, string>>();
+
+/**
+ * The `id` of each headed section's heading, by key (the preamble has none): the section key as an id.
+ * Computed once per sections array; callers must not mutate the array or the map.
+ */
 export function sectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'>[]): Map<string, string> {
+  let ids = idsOf.get(sections);
+  if (ids === undefined) {
+    ids = computeSectionIds(sections);
+    idsOf.set(sections, ids);
+  }
+  return ids;
+}
+
+function computeSectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'>[]): Map<string, string> {
   const headed = sections.filter((sec) => sec.heading !== null);
   const ids = uniqueIds(headed.map((sec) => headingId(sec.key)));
   return new Map(headed.map((sec, i) => [sec.key, ids[i]!]));

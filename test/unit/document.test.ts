@@ -9,6 +9,7 @@ import {
   createMarkdownParser,
   documentModel,
   HEADING_FAMILIES,
+  headingId,
   parseDocument,
   plainText,
 } from '../../functions/domain/document/index';
@@ -27,6 +28,20 @@ const changedWords = (oldText: string, newText: string, format: 'markdown' | 'te
   diffPolicyTexts(oldText, newText, format)
     .sections.flatMap((s) => s.changes ?? [])
     .filter((op) => op.op !== 'equal' && op.text.trim() !== '');
+
+describe('headingId', () => {
+  it('keeps letters, marks, digits, dots, underscores and hyphens and turns every other run into one hyphen', () => {
+    const reference = (key: string) => `s-${key.replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-')}`;
+    for (const key of ['4.1', 'preamble', 'a_b-c', '', 'Điều 3', 'a#2', 'x  y', 'e\u0301', '第一条', 'A.B/C'])
+      expect(headingId(key)).toBe(reference(key));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (key) => {
+        expect(headingId(key)).toBe(reference(key));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('plain-text heading families', () => {
   it('lists each family once in one table', () => {

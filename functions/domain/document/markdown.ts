@@ -501,7 +501,7 @@ function extract(source: string, keepTokens = true): { model: DocumentModel; tok
       srcFrom: srcOffset(srcLine),
       srcTo: next !== undefined ? srcOffset(next.srcLine) : source.length,
     });
-    headingIds[h] = headingId(unique);
+    if (keepTokens) headingIds[h] = headingId(unique);
   }
   if (keepTokens) {
     for (const t of tokens) {
