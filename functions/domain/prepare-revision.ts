@@ -5,7 +5,6 @@
  * sweeper, SES events, acknowledgments, compliance) import revision.ts without the Markdown parser.
  */
 import { documentModel, plainText } from './document/index';
-import { inlineText } from './document/markdown';
 import type { DocumentFormat } from './document/types';
 import { DomainError, type ErrorDetail, validationFailed } from './errors';
 import {
@@ -132,17 +131,13 @@ export function prepareRevision(args: {
  */
 export function deriveTitle(text: string, format: DocumentFormat): string {
   if (format === 'markdown') {
-    const tokens = documentModel(text, 'markdown').tokens as {
-      type: string;
-      tag: string;
-      children: Parameters<typeof inlineText>[0];
-    }[];
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.type === 'heading_open' && t.tag === 'h1') {
-        const title = cleanTitle(inlineText(tokens[i + 1]?.children ?? null));
-        if (title !== '') return title;
-      }
+    // A level-1 heading block is an `h1` (a bold heading line is level 4); its reader line is its plain
+    // text with line breaks as spaces, which `cleanTitle` makes of them anyway.
+    const { blocks, reader, readerStarts } = documentModel(text, 'markdown');
+    for (const block of blocks) {
+      if (block.kind !== 'heading' || block.level !== 1) continue;
+      const title = cleanTitle(reader.slice(readerStarts[block.line], readerStarts[block.line + 1]));
+      if (title !== '') return title;
     }
   }
   const first = text.split('\n').find((line) => line.trim() !== '') ?? '';

@@ -12,6 +12,9 @@ export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
  * run of whitespace followed by anything else, and one such line froze the event loop for seconds.
  */
 export function normalizeText(text: string): string {
+  // Already normal (what clients usually send, and every stored text): given back as it is, without
+  // building a copy line by line (a tenth of a second for 2 MiB).
+  if (isNormalized(text)) return text;
   const nfc = text.normalize('NFC');
   const lines: string[] = [];
   let start = 0;
@@ -33,6 +36,19 @@ export function normalizeText(text: string): string {
   while (end > 0 && lines[end - 1] === '') end--;
   lines.length = end;
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Whether `normalizeText` gives `text` back unchanged: one final line break and no blank line before it,
+ * no carriage return, no line ending in white space, NFC.
+ */
+function isNormalized(text: string): boolean {
+  if (!text.endsWith('\n') || (text !== '\n' && text.endsWith('\n\n')) || text.includes('\r')) return false;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    const before = at > 0 ? text.charCodeAt(at - 1) : 0x0a;
+    if (before !== 0x0a && isWhitespace(before)) return false;
+  }
+  return isNfc(text);
 }
 
 /**

@@ -14,6 +14,8 @@ import {
   type DocSection,
   type DocumentModel,
   headingId,
+  inlineTokens,
+  markdownTokens,
 } from '../domain/document';
 import { lazy } from '../domain/lazy';
 import { escapeHtml } from './html';
@@ -39,8 +41,23 @@ export function uniqueIds(ids: readonly string[]): string[] {
   });
 }
 
-/** The `id` of each headed section's heading, by key (the preamble has none): the section key as an id. */
+/** `sectionIds` by sections array (a model's never changes): a page and its rendering share them. */
+const idsOf = new WeakMap<readonly object[], Map<string, string>>();
+
+/**
+ * The `id` of each headed section's heading, by key (the preamble has none): the section key as an id.
+ * Computed once per sections array; callers must not mutate the array or the map.
+ */
 export function sectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'>[]): Map<string, string> {
+  let ids = idsOf.get(sections);
+  if (ids === undefined) {
+    ids = computeSectionIds(sections);
+    idsOf.set(sections, ids);
+  }
+  return ids;
+}
+
+function computeSectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'>[]): Map<string, string> {
   const headed = sections.filter((sec) => sec.heading !== null);
   const ids = uniqueIds(headed.map((sec) => headingId(sec.key)));
   return new Map(headed.map((sec, i) => [sec.key, ids[i]!]));
@@ -87,9 +104,28 @@ const renderer = /* @__PURE__ */ lazy(() => {
   return md;
 });
 
+/**
+ * Documents rendered lately, by model (a model never changes, nor does its HTML): a warm function showing
+ * the same text again neither re-parses nor re-renders it. Weak, so an entry goes with its model (the
+ * parse cache of functions/domain/document keeps a few).
+ */
+const rendered = new WeakMap<DocumentModel, string>();
+
 /** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
-export function renderMarkdown(model: DocumentModel): string {
-  const tokens = model.tokens as Token[];
+export function renderMarkdown(
+  model: DocumentModel,
+  /** The parser's tokens of `model.source` when the caller has them (`markdownModelForRender`). */
+  parsed?: unknown[] | null,
+): string {
+  let html = rendered.get(model);
+  if (html === undefined) {
+    html = renderTokens(model, (parsed as Token[] | null | undefined) ?? markdownTokens(model));
+    rendered.set(model, html);
+  }
+  return html;
+}
+
+function renderTokens(model: DocumentModel, tokens: Token[]): string {
   const ids = [...sectionIds(model.sections).values()];
   const changed = new Map<Token, string>();
   let h = 0;
@@ -105,10 +141,8 @@ export function renderMarkdown(model: DocumentModel): string {
 
 /** One block's inline content as formatted HTML (links, emphasis, code). */
 function inlineHtml(model: DocumentModel, block: DocBlock): string {
-  const token = (model.tokens as Token[])[block.token];
-  if (token === undefined || token.type !== 'inline') return '';
   const md = renderer();
-  return md.renderer.renderInline(token.children ?? [], md.options, {});
+  return md.renderer.renderInline(inlineTokens(model, block), md.options, {});
 }
 
 interface Row {

@@ -9,6 +9,7 @@ import {
   type DocumentModel,
   documentModel,
   headingId,
+  markdownModelForRender,
   PREAMBLE_KEY,
   plainText,
 } from '../domain/document';
@@ -182,7 +183,11 @@ export function renderTextPage(input: TextPageInput): string {
   const { view, revision: r, locale } = input;
   const s = stringsFor(locale);
   const format = r.format ?? 'text';
-  const model = documentModel(input.text, format);
+  // One parse for a text not seen lately: its tokens go straight to the renderer (the model keeps none).
+  const { model, tokens } =
+    format === 'markdown'
+      ? markdownModelForRender(input.text)
+      : { model: documentModel(input.text, format), tokens: null };
   const ids = sectionIds(model.sections);
   const title = `${revisionTitle(r, locale)} · ${s.version} ${r.version}`;
   const switchHref = (l: string) =>
@@ -203,7 +208,7 @@ ${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">${esca
 ${tableOfContents(model.sections, ids, s)}
 ${
   format === 'markdown'
-    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(model)}</article>`
+    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(model, tokens)}</article>`
     : `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`
 }
 ${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;

@@ -9,10 +9,17 @@ import {
   createMarkdownParser,
   documentModel,
   HEADING_FAMILIES,
+  headingId,
   parseDocument,
   plainText,
 } from '../../functions/domain/document/index';
-import { isPlainWebUrl } from '../../functions/domain/document/markdown';
+import {
+  inlineTokens,
+  isPlainWebUrl,
+  markdownTokens,
+  parseMarkdown,
+  parseMarkdownWithTokens,
+} from '../../functions/domain/document/markdown';
 import { normalizeText } from '../../functions/domain/text';
 
 const keysAndTitles = (text: string, format: 'markdown' | 'text' = 'text') =>
@@ -21,6 +28,20 @@ const changedWords = (oldText: string, newText: string, format: 'markdown' | 'te
   diffPolicyTexts(oldText, newText, format)
     .sections.flatMap((s) => s.changes ?? [])
     .filter((op) => op.op !== 'equal' && op.text.trim() !== '');
+
+describe('headingId', () => {
+  it('keeps letters, marks, digits, dots, underscores and hyphens and turns every other run into one hyphen', () => {
+    const reference = (key: string) => `s-${key.replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-')}`;
+    for (const key of ['4.1', 'preamble', 'a_b-c', '', 'Điều 3', 'a#2', 'x  y', 'e\u0301', '第一条', 'A.B/C'])
+      expect(headingId(key)).toBe(reference(key));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (key) => {
+        expect(headingId(key)).toBe(reference(key));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('plain-text heading families', () => {
   it('lists each family once in one table', () => {
@@ -306,6 +327,17 @@ describe('reader-text diff properties (fast-check)', () => {
   });
 });
 
+/** Whether an inline token is a table cell's (a row's cells are one block without inline source). */
+function tokensInRow(tokens: readonly { type: string }[], t: { type: string }): boolean {
+  let inRow = false;
+  for (const x of tokens) {
+    if (x.type === 'tr_open') inRow = true;
+    else if (x.type === 'tr_close') inRow = false;
+    else if (x === t) return inRow;
+  }
+  return false;
+}
+
 describe('the Markdown parser (fast token construction)', () => {
   const stock = () => {
     const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
@@ -328,6 +360,62 @@ describe('the Markdown parser (fast token construction)', () => {
     expect(ours[0]).toBeInstanceOf(MarkdownIt.Token);
     expect(ours.find((t) => t.type === 'inline')!.children![0]).toBeInstanceOf(MarkdownIt.Token);
     expect(fast.render(sample)).toBe(stock().render(sample));
+  });
+
+  it('keeps no tokens in the model, and gives each block its inline tokens and the whole text its tokens again', () => {
+    const { model, tokens } = parseMarkdownWithTokens(sample);
+    expect(Object.keys(model)).not.toContain('tokens');
+    // A fresh parse: the same tokens (heading ids set), not the same objects.
+    const again = markdownTokens(model);
+    expect(again).not.toBe(tokens);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(tokens));
+    // Each block with inline content, parsed alone (reference links included), gives the children its
+    // inline token had in the whole parse, in block order.
+    const inlines = tokens.filter((t) => t.type === 'inline' && !tokensInRow(tokens, t));
+    const withInline = model.blocks.filter((b) => b.inline !== null);
+    expect(withInline.length).toBeGreaterThan(5);
+    const byContent = new Map(inlines.map((t) => [t.content, JSON.stringify(t.children)]));
+    for (const block of withInline)
+      expect(JSON.stringify(inlineTokens(model, block))).toBe(byContent.get(block.inline!));
+    expect(withInline.some((b) => inlineTokens(model, b).some((t) => t.type === 'link_open'))).toBe(true);
+    expect(
+      inlineTokens(model, withInline.find((b) => b.inline!.startsWith('Use [ref]'))!).filter(
+        (t) => t.type === 'link_open',
+      ),
+    ).toHaveLength(2);
+    expect(
+      model.blocks.filter((b) => b.kind === 'code' || b.kind === 'row').every((b) => b.inline === null),
+    ).toBe(true);
+  });
+
+  it('builds the same model whether the inline content is parsed with the blocks or block by block', () => {
+    expect(parseMarkdown(sample)).toEqual(parseMarkdownWithTokens(sample).model);
+    const chars = [...'\n!#$%&*+-:<=>@[\\]^_`{}~|.,;()"\' \taZ9ä'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...chars,
+            'a b',
+            '## 1',
+            '**B**',
+            '\n\n',
+            '1. ',
+            '> ',
+            '| a |\n|---|\n| b |\n',
+            '[r]: /u\n',
+          ),
+          {
+            maxLength: 30,
+          },
+        ),
+        (parts) => {
+          const text = parts.join('');
+          expect(parseMarkdown(text)).toEqual(parseMarkdownWithTokens(text).model);
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   it('gives the stock tokens and HTML for any text over Markdown punctuation and plain characters', () => {

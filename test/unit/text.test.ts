@@ -66,6 +66,21 @@ describe('normalizeText (issue 12 finding 1: the event loop stalls on whitespace
       }),
       { numRuns: 2000, seed: 13 },
     );
+    // Texts already in normal form (given back as they are) and near misses: still the reference's output.
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'x y', 'é', 'e\u0301', ' ', '\u3000', '\n', '\n\n', '\r\n'), {
+          maxLength: 30,
+        }),
+        (parts) => {
+          const text = `${parts.join('')}\n`;
+          const normal = reference(text);
+          expect(normalizeText(text)).toBe(normal);
+          expect(normalizeText(normal)).toBe(normal);
+        },
+      ),
+      { numRuns: 3000, seed: 14 },
+    );
   });
 
   it('normalises 2 MiB of whitespace-heavy text in under 200 ms', () => {

@@ -108,27 +108,62 @@ function pairPreamblesAndIdentical(pairs: Pairing): { old: number[]; new: number
     exact.old.push(0);
     exact.new.push(0);
   }
-  // Buckets by signature hash; within a bucket, queues of identical sections (k-th old ↔ k-th new).
-  const byHash = new Map<number, number[][]>();
-  for (let i = 0; i < oldSecs.length; i++) {
+  // Queues of identical old sections (k-th old ↔ k-th new), found through an open-addressing table of
+  // signature hashes; typed arrays throughout (a 2 MiB text can have a hundred thousand sections).
+  // Queue q: its first old section `queueFirst[q]`, the next queue with the same hash `queueNextSame[q]`;
+  // its members chained by `nextMember` from `queueCursor[q]` (the next one to pair).
+  const n = oldSecs.length;
+  const size = 2 ** Math.ceil(Math.log2(2 * n + 2));
+  const slotHash = new Int32Array(size);
+  const slotQueue = new Int32Array(size).fill(-1);
+  const queueFirst = new Int32Array(n);
+  const queueLast = new Int32Array(n);
+  const queueNextSame = new Int32Array(n);
+  const queueCursor = new Int32Array(n);
+  const nextMember = new Int32Array(n).fill(-1);
+  let queues = 0;
+  /** The table slot of hash `h`: the one holding it, or the empty one where it goes. */
+  const slotOf = (h: number) => {
+    let at = (Math.imul(h, 0x9e3779b1) >>> 0) & (size - 1);
+    while (slotQueue[at] !== -1 && slotHash[at] !== h) at = (at + 1) & (size - 1);
+    return at;
+  };
+  for (let i = 0; i < n; i++) {
     if (oldPair[i] !== -1) continue;
     const h = signatureHash(oldSecs[i]!, lineIds.a);
-    const bucket = byHash.get(h);
-    const queue = bucket?.find((q) => sameSignature(oldSecs[q[0]!]!, lineIds.a, oldSecs[i]!, lineIds.a));
-    if (queue !== undefined) queue.push(i);
-    else if (bucket !== undefined) bucket.push([i]);
-    else byHash.set(h, [[i]]);
+    const at = slotOf(h);
+    let q = slotQueue[at]!;
+    let last = -1;
+    while (q !== -1 && !sameSignature(oldSecs[queueFirst[q]!]!, lineIds.a, oldSecs[i]!, lineIds.a)) {
+      last = q;
+      q = queueNextSame[q]!;
+    }
+    if (q !== -1) {
+      nextMember[queueLast[q]!] = i;
+      queueLast[q] = i;
+      continue;
+    }
+    q = queues++;
+    queueFirst[q] = i;
+    queueLast[q] = i;
+    queueCursor[q] = i;
+    queueNextSame[q] = -1;
+    if (last !== -1) queueNextSame[last] = q;
+    else {
+      slotHash[at] = h;
+      slotQueue[at] = q;
+    }
   }
-  const queueHead = new Map<number[], number>();
   for (let j = 0; j < newSecs.length; j++) {
     if (newPair[j] !== -1) continue;
-    const queue = byHash.get(signatureHash(newSecs[j]!, lineIds.b))?.find((q) => pairs.sameContent(q[0]!, j));
-    if (queue === undefined) continue;
-    const head = queueHead.get(queue) ?? 0;
-    if (head >= queue.length) continue;
-    queueHead.set(queue, head + 1);
-    pairs.pair(queue[head]!, j);
-    exact.old.push(queue[head]!);
+    let q = slotQueue[slotOf(signatureHash(newSecs[j]!, lineIds.b))]!;
+    while (q !== -1 && !pairs.sameContent(queueFirst[q]!, j)) q = queueNextSame[q]!;
+    if (q === -1) continue;
+    const i = queueCursor[q]!;
+    if (i === -1) continue;
+    queueCursor[q] = nextMember[i]!;
+    pairs.pair(i, j);
+    exact.old.push(i);
     exact.new.push(j);
   }
   return exact;
@@ -255,8 +290,8 @@ function sameSignature(x: SectionInfo, xIds: Int32Array, y: SectionInfo, yIds: I
 class SimilarityCache {
   private readonly oldPrints: Array<WordFingerprint | undefined>;
   private readonly newPrints: Array<WordFingerprint | undefined>;
-  private readonly oldLines: Array<Int32Array | undefined>;
-  private readonly newLines: Array<Int32Array | undefined>;
+  private oldLines: { ids: Int32Array; offsets: Int32Array } | undefined;
+  private newLines: { ids: Int32Array; offsets: Int32Array } | undefined;
 
   constructor(
     private readonly oldSecs: readonly SectionInfo[],
@@ -266,8 +301,6 @@ class SimilarityCache {
   ) {
     this.oldPrints = new Array(oldSecs.length);
     this.newPrints = new Array(newSecs.length);
-    this.oldLines = new Array(oldSecs.length);
-    this.newLines = new Array(newSecs.length);
   }
 
   private print(side: 'old' | 'new', k: number): WordFingerprint {
@@ -282,39 +315,73 @@ class SimilarityCache {
     return p;
   }
 
-  /** Sorted ids of the section's non-blank content lines. */
-  private lines(side: 'old' | 'new', k: number): Int32Array {
-    const cache = side === 'old' ? this.oldLines : this.newLines;
-    let lines = cache[k];
-    if (lines === undefined) {
-      const sec = (side === 'old' ? this.oldSecs : this.newSecs)[k]!;
-      const ids = side === 'old' ? this.ids.a : this.ids.b;
-      const starts = side === 'old' ? this.ids.oldStarts : this.ids.newStarts;
-      const out: number[] = [];
-      for (let l = sec.contentFrom; l < sec.contentTo; l++)
-        if (starts[l + 1]! - starts[l]! > 1) out.push(ids[l]!);
-      lines = Int32Array.from(out).sort();
-      cache[k] = lines;
+  /**
+   * Sorted ids of every section's non-blank content lines, one side at a time, in one array (section k's
+   * at `offsets[k]`…`offsets[k + 1]`): a typed array per section cost more than comparing them.
+   */
+  private sideLines(side: 'old' | 'new'): { ids: Int32Array; offsets: Int32Array } {
+    const cached = side === 'old' ? this.oldLines : this.newLines;
+    if (cached !== undefined) return cached;
+    const secs = side === 'old' ? this.oldSecs : this.newSecs;
+    const lineIds = side === 'old' ? this.ids.a : this.ids.b;
+    const starts = side === 'old' ? this.ids.oldStarts : this.ids.newStarts;
+    const offsets = new Int32Array(secs.length + 1);
+    let total = 0;
+    for (let k = 0; k < secs.length; k++) {
+      offsets[k] = total;
+      const sec = secs[k]!;
+      for (let l = sec.contentFrom; l < sec.contentTo; l++) if (starts[l + 1]! - starts[l]! > 1) total++;
     }
-    return lines;
+    offsets[secs.length] = total;
+    const ids = new Int32Array(total);
+    for (let k = 0; k < secs.length; k++) {
+      const sec = secs[k]!;
+      const from = offsets[k]!;
+      let to = from;
+      for (let l = sec.contentFrom; l < sec.contentTo; l++) {
+        if (starts[l + 1]! - starts[l]! <= 1) continue;
+        // Insertion sort while filling (sections have few lines); a long section is sorted at once.
+        const id = lineIds[l]!;
+        if (to - from > 32) {
+          ids[to++] = id;
+          continue;
+        }
+        let at = to++;
+        while (at > from && ids[at - 1]! > id) {
+          ids[at] = ids[at - 1]!;
+          at--;
+        }
+        ids[at] = id;
+      }
+      if (to - from > 33) ids.subarray(from, to).sort();
+    }
+    const out = { ids, offsets };
+    if (side === 'old') this.oldLines = out;
+    else this.newLines = out;
+    return out;
   }
 
   private commonLineRatio(i: number, j: number): number {
-    const a = this.lines('old', i);
-    const b = this.lines('new', j);
-    if (a.length + b.length === 0) return 0;
-    let x = 0;
-    let y = 0;
+    const a = this.sideLines('old');
+    const b = this.sideLines('new');
+    const aIds = a.ids;
+    const bIds = b.ids;
+    const aEnd = a.offsets[i + 1]!;
+    const bEnd = b.offsets[j + 1]!;
+    let x = a.offsets[i]!;
+    let y = b.offsets[j]!;
+    const lengths = aEnd - x + (bEnd - y);
+    if (lengths === 0) return 0;
     let common = 0;
-    while (x < a.length && y < b.length) {
-      if (a[x] === b[y]) {
+    while (x < aEnd && y < bEnd) {
+      if (aIds[x] === bIds[y]) {
         common++;
         x++;
         y++;
-      } else if (a[x]! < b[y]!) x++;
+      } else if (aIds[x]! < bIds[y]!) x++;
       else y++;
     }
-    return (2 * common) / (a.length + b.length);
+    return (2 * common) / lengths;
   }
 
   /** Weight from titles and common lines only (0 when those do not make the pair eligible). */

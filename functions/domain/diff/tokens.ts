@@ -211,26 +211,23 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * Bitmaps are carved from shared arenas: one `new Uint32Array(32)` each cost more than the bitmap, and so
+ * did a `subarray` view of an arena, so a fingerprint keeps its arena and its offset in it.
+ */
+const ARENA_BITMAPS = 4096;
+let arena = new Uint32Array(0);
+let arenaUsed = ARENA_BITMAPS;
+
+/**
  * Word fingerprint of some texts: the 32-bit hashes of their word tokens (whitespace and punctuation left
  * out; each part scanned on its own, so callers need not concatenate) and a 1024-bit bitmap of them for a
  * quick similarity estimate. No strings are allocated. A hash collision can only nudge a similarity
  * score, never the content of a diff.
  */
-/** Bitmaps are carved from shared arenas: one `new Uint32Array(32)` each cost more than the bitmap. */
-const ARENA_BITMAPS = 4096;
-let arena = new Uint32Array(0);
-let arenaUsed = ARENA_BITMAPS;
-
-function newBitmap(): Uint32Array {
-  if (arenaUsed === ARENA_BITMAPS) {
-    arena = new Uint32Array(32 * ARENA_BITMAPS);
-    arenaUsed = 0;
-  }
-  return arena.subarray(32 * arenaUsed, 32 * ++arenaUsed);
-}
-
 export class WordFingerprint {
-  readonly bits = newBitmap();
+  /** The arena holding the bitmap, at `at`…`at + 31`. */
+  private readonly arena: Uint32Array;
+  private readonly at: number;
   private readonly parts: string[];
   private sortedSet: Int32Array | undefined;
 
@@ -239,10 +236,18 @@ export class WordFingerprint {
   readonly cardinality: number;
 
   constructor(...parts: string[]) {
+    if (arenaUsed === ARENA_BITMAPS) {
+      arena = new Uint32Array(32 * ARENA_BITMAPS);
+      arenaUsed = 0;
+    }
+    const bits = arena;
+    const at = 32 * arenaUsed++;
+    this.arena = bits;
+    this.at = at;
     this.parts = parts;
-    for (const text of parts) addWordBits(text, this.bits);
+    for (const text of parts) addWordBits(text, bits, at);
     let set = 0;
-    for (let k = 0; k < 32; k++) set += popcount(this.bits[k]!);
+    for (let k = 0; k < 32; k++) set += popcount(bits[at + k]!);
     this.setBits = set;
     this.cardinality = linearCount(set);
   }
@@ -270,10 +275,12 @@ export class WordFingerprint {
    * bits, n ≈ −m·ln(zeros/m), which corrects for bit collisions); NaN when a bitmap is too full to tell.
    */
   estimate(other: WordFingerprint): number {
-    const a = this.bits;
-    const b = other.bits;
+    const a = this.arena;
+    const b = other.arena;
+    const x = this.at;
+    const y = other.at;
     let setU = 0;
-    for (let k = 0; k < 32; k++) setU += popcount(a[k]! | b[k]!);
+    for (let k = 0; k < 32; k++) setU += popcount(a[x + k]! | b[y + k]!);
     return similarityFromCounts(this.cardinality, other.cardinality, setU);
   }
 
@@ -329,13 +336,13 @@ function wordHashes(text: string, out: Int32Array, count: number): number {
 }
 
 /** Sets the bitmap bit of every word token of `text` (the hashes of `wordHashes`). */
-function addWordBits(text: string, bits: Uint32Array): void {
+function addWordBits(text: string, bits: Uint32Array, at = 0): void {
   // At most one word per two characters (a word and its separator), plus one at the end.
   const hashes = ensureScratch((text.length >> 1) + 1);
   const count = wordHashes(text, hashes, 0);
   for (let k = 0; k < count; k++) {
     const h = hashes[k]!;
-    bits[(h >>> 5) & 31]! |= 1 << (h & 31);
+    bits[at + ((h >>> 5) & 31)]! |= 1 << (h & 31);
   }
 }
 

@@ -1,14 +1,15 @@
 /**
- * The document model: one parse of a policy text serves its structure (sections), its rendering (the
- * parser's tokens) and its word extraction (the reader text the diff runs on). Pure, no I/O.
+ * The document model: one parse of a policy text gives its structure (sections, blocks) and its word
+ * extraction (the reader text the diff runs on). The parser's tokens are not kept: rendering the whole
+ * text parses it again (`markdownTokens`), a block's inline content alone (`inlineTokens`). Pure, no I/O.
  */
 import { lineStarts } from '../diff/lines';
 import { lazy } from '../lazy';
-import { createMarkdownParser, inlineText, parseMarkdown } from './markdown';
+import { createMarkdownParser, inlineText, parseMarkdown, parseMarkdownWithTokens } from './markdown';
 import { plainSections } from './plain';
 import type { DocumentFormat, DocumentModel } from './types';
 
-export { createMarkdownParser } from './markdown';
+export { createMarkdownParser, inlineTokens, markdownTokens } from './markdown';
 export {
   HEADING_FAMILIES,
   type HeadingFamily,
@@ -41,7 +42,7 @@ export function parseDocument(
     readerStarts: starts,
     sections: plainSections(text, starts),
     blocks: [],
-    tokens: [],
+    references: null,
     parserHeadings: 0,
   };
 }
@@ -64,16 +65,35 @@ export function cachedDocumentModel(text: string, format: DocumentFormat): Docum
   return caches[format].get(text);
 }
 
-/** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
-export function documentModel(text: string, format: DocumentFormat, starts?: Int32Array): DocumentModel {
-  const cache = caches[format];
-  const hit = cache.get(text);
+/** The cached model of `text`, marked as the most recently used (undefined when not cached). */
+function cacheHit(text: string, format: DocumentFormat): DocumentModel | undefined {
+  const hit = caches[format].get(text);
   if (hit !== undefined) {
     order.delete(hit);
     order.set(hit, true);
-    return hit;
   }
-  const model = parseDocument(text, format, starts);
+  return hit;
+}
+
+/** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
+export function documentModel(text: string, format: DocumentFormat, starts?: Int32Array): DocumentModel {
+  return cacheHit(text, format) ?? remember(text, parseDocument(text, format, starts));
+}
+
+/**
+ * `documentModel` for a Markdown text about to be rendered whole: when the text is not cached, the
+ * parser's tokens of the one parse come with the model (for `renderMarkdown`), so it is not parsed twice;
+ * null when the model was cached (the renderer then parses again, or reuses its own output).
+ */
+export function markdownModelForRender(text: string): { model: DocumentModel; tokens: unknown[] | null } {
+  const hit = cacheHit(text, 'markdown');
+  if (hit !== undefined) return { model: hit, tokens: null };
+  const { model, tokens } = parseMarkdownWithTokens(text);
+  return { model: remember(text, model), tokens };
+}
+
+function remember(text: string, model: DocumentModel): DocumentModel {
+  const cache = caches[model.format];
   if (text.length <= CACHE_CHARS / 2) {
     cache.set(text, model);
     order.set(model, true);

@@ -205,6 +205,33 @@ function useFastTokens(md: MarkdownItInstance): TokenMaker {
 /** Built at the first parse: functions that never parse Markdown never build it (nor bundle markdown-it). */
 const parser = /* @__PURE__ */ lazy(createMarkdownParser);
 
+/**
+ * The same parser without its core `inline` and `text_join` rules: block tokens only, each inline token's
+ * children left empty. A model built from it parses each block's inline content while it reads that
+ * block (`inlineChildren`), so those children die young instead of living, with every other token of
+ * a large text, until the whole parse is read (a 2 MiB text of tiny blocks has hundreds of thousands).
+ */
+const blockParts = /* @__PURE__ */ lazy(() => {
+  const blockParser = createMarkdownParser();
+  blockParser.core.ruler.disable(['inline', 'text_join']);
+  /** markdown-it's `text_join` core rule (pinned 15.0.3), run on one inline token's children. */
+  const textJoin = (
+    blockParser.core.ruler as unknown as { __rules__: Array<{ name: string; fn: CoreRule }> }
+  ).__rules__.find((r) => r.name === 'text_join')!.fn;
+  return { blockParser, textJoin };
+});
+type CoreRule = (state: { tokens: Token[] }) => void;
+
+/** What the core `inline` and `text_join` rules make of one inline token's children. */
+function inlineChildren(inline: Token, env: ParserEnv): Token[] {
+  if (inline.content === '') return [];
+  const { blockParser, textJoin } = blockParts();
+  const children: Token[] = [];
+  blockParser.inline.parse(inline.content, blockParser, env, children);
+  textJoin({ tokens: [{ type: 'inline', children } as Token] });
+  return children;
+}
+
 /** The plain text a reader sees of an inline token's children (links by their text, images by alt). */
 export function inlineText(children: readonly Token[] | null): string {
   if (children === null) return '';
@@ -271,7 +298,36 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  const tokens = parser().parse(source, {});
+  return extract(source, false).model;
+}
+
+/** `parseMarkdown` with the parser's tokens of that parse (as `markdownTokens` gives them). */
+export function parseMarkdownWithTokens(source: string): { model: DocumentModel; tokens: Token[] } {
+  return extract(source);
+}
+
+/**
+ * The parser's tokens of a Markdown model's source, as the model read them (heading tokens carry their
+ * section's id): a new parse each call, for rendering the whole document (the model does not keep them).
+ */
+export function markdownTokens(model: DocumentModel): Token[] {
+  return extract(model.source).tokens;
+}
+
+/** A block's inline content as the parser's inline tokens (empty for a block without any). */
+export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
+  if (block.inline === null) return [];
+  const env = (model.references === null ? {} : { references: model.references }) as ParserEnv;
+  return parser().parseInline(block.inline, env)[0]?.children ?? [];
+}
+
+type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
+
+function extract(source: string, keepTokens = true): { model: DocumentModel; tokens: Token[] } {
+  const env: ParserEnv = {};
+  const tokens = (keepTokens ? parser() : blockParts().blockParser).parse(source, env);
+  /** An inline token's children: parsed with the rest, or now (see `blockParser`). */
+  const childrenOf = keepTokens ? (t: Token) => t.children : (t: Token) => inlineChildren(t, env);
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
@@ -294,12 +350,12 @@ export function parseMarkdown(source: string): DocumentModel {
       quote: block.quote,
       line,
       lines: lines.length - line,
-      token: block.token,
+      inline: block.inline,
     };
     if (block.header !== undefined) out.header = block.header;
     blocks.push(out);
   };
-  const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: number) => {
+  const addHeading = (openToken: Token, text: string, srcLine: number, level: number, inline: string) => {
     const m = matchHeading(text, false);
     headingAt.push({
       block: blocks.length,
@@ -307,7 +363,7 @@ export function parseMarkdown(source: string): DocumentModel {
       title: m?.title ?? text.trim(),
       srcLine,
     });
-    push({ kind: 'heading', level, quote: quoteDepth, token: inline }, text.replace(/\n/g, ' ').trim());
+    push({ kind: 'heading', level, quote: quoteDepth, inline }, text.replace(/\n/g, ' ').trim());
     // The id is set later, once the key is unique.
     openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
   };
@@ -346,25 +402,32 @@ export function parseMarkdown(source: string): DocumentModel {
       case 'heading_open': {
         parserHeadings++;
         const inline = tokens[k + 1]!;
-        addHeading(t, inlineText(inline.children), t.map?.[0] ?? 0, Number(t.tag.slice(1)), k + 1);
+        addHeading(
+          t,
+          inlineText(childrenOf(inline)),
+          t.map?.[0] ?? 0,
+          Number(t.tag.slice(1)),
+          inline.content,
+        );
         k += 2;
         break;
       }
       case 'paragraph_open': {
         const inline = tokens[k + 1]!;
-        const text = inlineText(inline.children).trim();
+        const children = childrenOf(inline);
+        const text = inlineText(children).trim();
         const item = itemPending;
         itemPending = false;
         k += 2;
         if (text === '') break;
-        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(inline.children)) {
+        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
           if (looksLikeBoldHeading(text)) {
-            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, k - 1);
+            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
             break;
           }
         }
         push(
-          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, token: k - 1 },
+          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, inline: inline.content },
           item ? itemPrefix + text : text,
         );
         break;
@@ -372,7 +435,8 @@ export function parseMarkdown(source: string): DocumentModel {
       case 'fence':
       case 'code_block': {
         const text = t.content.replace(/\n$/, '');
-        if (text.trim() !== '') push({ kind: 'code', level: listDepth, quote: quoteDepth, token: k }, text);
+        if (text.trim() !== '')
+          push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
         itemPending = false;
         break;
       }
@@ -383,11 +447,11 @@ export function parseMarkdown(source: string): DocumentModel {
         for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
           const c = tokens[j]!;
           if (c.type === 'th_open') header = true;
-          if (c.type === 'inline') cells.push(inlineText(c.children).replace(/\n/g, ' ').trim());
+          if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
         }
         const text = cells.join(' | ');
         if (text.replace(/[ |]/g, '') !== '')
-          push({ kind: 'row', level: listDepth, quote: quoteDepth, token: k, header }, text);
+          push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
         k = j;
         break;
       }
@@ -443,20 +507,23 @@ export function parseMarkdown(source: string): DocumentModel {
       srcFrom: srcOffset(srcLine),
       srcTo: next !== undefined ? srcOffset(next.srcLine) : source.length,
     });
-    headingIds[h] = headingId(unique);
+    if (keepTokens) headingIds[h] = headingId(unique);
   }
-  for (const t of tokens) {
-    const h = (t.meta as { heading?: number } | null)?.heading;
-    if (h !== undefined) t.attrSet('id', headingIds[h]!);
+  if (keepTokens) {
+    for (const t of tokens) {
+      const h = (t.meta as { heading?: number } | null)?.heading;
+      if (h !== undefined) t.attrSet('id', headingIds[h]!);
+    }
   }
-  return {
+  const model: DocumentModel = {
     format: 'markdown',
     source,
     reader,
     readerStarts,
     sections,
     blocks,
-    tokens,
+    references: env.references ?? null,
     parserHeadings,
   };
+  return { model, tokens };
 }

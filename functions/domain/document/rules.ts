@@ -176,5 +176,9 @@ export function normalizeTitle(title: string): string {
 
 /** A key as an HTML `id`: letters, digits, `-`, `_`, `.` kept, anything else (spaces, `#`) as `-`. */
 export function headingId(key: string): string {
+  // ASCII letters, digits, `.`, `_` and `-` are all kept (most keys are numbers): no replace to run.
+  if (SAFE_ASCII_ID.test(key)) return `s-${key}`;
   return `s-${key.replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-')}`;
 }
+
+const SAFE_ASCII_ID = /^[A-Za-z0-9._-]*$/;

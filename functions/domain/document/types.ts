@@ -38,8 +38,11 @@ export interface DocBlock {
   /** First reader line and number of reader lines. */
   line: number;
   lines: number;
-  /** Index of the token holding the block's inline content (or the fence), -1 for none. */
-  token: number;
+  /**
+   * The source of the block's inline content (a heading, paragraph or list item; null for code and table
+   * rows), as the parser read it: `inlineTokens` gives its formatted tokens back on demand.
+   */
+  inline: string | null;
   /** For a table row: whether it is a header row. */
   header?: boolean;
 }
@@ -58,8 +61,13 @@ export interface DocumentModel {
   sections: DocSection[];
   /** Markdown only: the blocks in reader order (line → element when rendering a redline). */
   blocks: DocBlock[];
-  /** Markdown only: the parser's tokens (markdown-it `Token`s), for rendering from the same parse. */
-  tokens: unknown[];
+  /**
+   * Markdown only: the link reference definitions the parser found (markdown-it's `env.references`), so
+   * a block's inline content parses again exactly as it did in the document. The parser's tokens are not
+   * kept (half a million objects for a 2 MiB text of tiny blocks, which every later garbage collection
+   * would have to trace): rendering re-parses the source (`markdownTokens`).
+   */
+  references: Record<string, unknown> | null;
   /** Markdown only: how many headings the parser itself found. */
   parserHeadings: number;
 }
