@@ -43,7 +43,7 @@ export async function buildBundle() {
     logLevel: 'error',
     // A CommonJS dependency bundled into an ES module may still call require().
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire as __policyctlCreateRequire } from 'node:module'; const require = __policyctlCreateRequire(import.meta.url);",
     },
   });
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), 'bin/cli/bundle.mjs', 'package.json'])];

@@ -5,7 +5,7 @@
  * reused across warm invocations. In Lambda each client is traced (X-Ray subsegments per SDK call, see
  * adapters/observability.ts `traced`); elsewhere tracing is never loaded.
  */
-import { traced } from './observability';
+import { traced } from './tracing';
 
 export interface AwsEndpoint {
   /** Set for a local stand-in; unset in AWS. */

@@ -6,7 +6,7 @@
  * budget"). Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME.
  */
 import type { BusinessMetric, MetricsSink } from '../ports';
-import { publishAtInvocationEnd } from './observability';
+import { publishAtInvocationEnd } from './invocation-end';
 import { powertoolsMetrics } from './powertools';
 
 /** Loaded with the module, through `require` (see ./powertools.ts). */

@@ -2,8 +2,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAwsClient } from '../adapters/aws-client';
 import { cachedTokens, createAuthorizer, secretsManagerTokens } from '../handlers/authorizer';
-import { authorizerSettings } from './env';
-import { environmentOf, processSettings } from './lambda';
+import { authorizerSettings, parseProcessSettings } from './env';
+import { environmentOf } from './lambda';
 
 export function authorizerFromEnv() {
   const { settings, locations } = environmentOf('authorizer', authorizerSettings);
@@ -14,7 +14,7 @@ export function authorizerFromEnv() {
       settings.tokenCacheTtlMs,
       undefined,
       undefined,
-      processSettings.metricsNamespace,
+      parseProcessSettings(process.env).metricsNamespace,
     ),
   );
 }

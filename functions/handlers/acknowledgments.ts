@@ -1,7 +1,7 @@
 /** Acknowledgments and the status check (app role). Reads Policies, reads/writes Acknowledgments. */
 
 import { acknowledgmentsFromEnv } from '../composition/acknowledgments';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { assertPolicyId, assertUserId, canonicalLocale, LOCALE, POLICY_ID } from '../domain/ids';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';

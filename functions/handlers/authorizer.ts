@@ -14,7 +14,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { authorizerFromEnv } from '../composition/authorizer';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { DEFAULTS } from '../domain/defaults';
 import type { AuthorizerContext } from '../http/api';
 import { resolveRole, type TokenSet } from '../http/auth';

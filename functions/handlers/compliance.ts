@@ -3,7 +3,7 @@
  * Read-only on Policies, Acknowledgments (which also holds the counters) and Notifications.
  */
 import { complianceFromEnv } from '../composition/compliance';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { assertPolicyId, assertUserId, parseVersion } from '../domain/ids';
 import * as z from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';

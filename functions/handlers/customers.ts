@@ -1,6 +1,6 @@
 /** Customer registry (app role). Customers table, and the counters in the Acknowledgments table. */
 import { customersFromEnv } from '../composition/customers';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { canonicalTimeZone, EMAIL_ADDRESS, isTimeZone } from '../domain/email';
 import { assertUserId, canonicalLocale, LOCALE } from '../domain/ids';
 import * as z from '../domain/schema';

@@ -3,7 +3,7 @@
  * customers. Built by functions/composition/notify-fanout.ts.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { notifyFanoutFromEnv } from '../composition/notify-fanout';
 import { fanoutMessageSchema } from '../domain/notification';
 import { describeError } from '../http/log';

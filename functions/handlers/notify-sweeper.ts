@@ -3,7 +3,7 @@
  * stalled fan-outs, re-enqueues the send batches of campaigns without progress and completes campaigns
  * whose counts are in. Built by functions/composition/notify-sweeper.ts.
  */
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { notifySweeperFromEnv } from '../composition/notify-sweeper';
 import { type SweeperDeps, type SweepReport, sweep } from '../usecases/notifications';
 

@@ -6,7 +6,7 @@
  */
 
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { notifyWorkerFromEnv } from '../composition/notify-worker';
 import { DEFAULTS } from '../domain/defaults';
 import { sendMessageSchema, testEmailMessageSchema } from '../domain/notification';

@@ -6,7 +6,7 @@
  * counters (read on Acknowledgments) and composes the emails (PUBLIC_BASE_URL, ORG_*); its `testRecipient`
  * puts one rendered email on the send queue, which the worker sends (this function has no SES grant).
  */
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { publishFromEnv } from '../composition/publish';
 import { DomainError, notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';

@@ -1,6 +1,6 @@
 /** Public reads: policies, revisions, texts. Granted read access to the Policies table only. */
 import { readFileSync } from 'node:fs';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { readFromEnv } from '../composition/read';
 import { diffPolicyTexts, splitSections, unifiedDiff } from '../domain/diff';
 import { type BoundedDiff, boundDiff, boundUnified, DIFF_LIMITS, escapedCost } from '../domain/diff/bound';

@@ -4,7 +4,7 @@
  * Acknowledgments (byPolicy index) with Query only; writes counter corrections to Acknowledgments.
  */
 
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { reconcileCountsFromEnv } from '../composition/reconcile-counts';
 import { createLogger } from '../http/log';
 import { reconcileCounts } from '../usecases/counts';

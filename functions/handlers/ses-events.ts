@@ -4,7 +4,7 @@
  * suppress every customer with that address. Built by functions/composition/ses-events.ts.
  */
 import type { SNSEvent } from 'aws-lambda';
-import { lazyHandler } from '../composition/lambda';
+import { lazyHandler } from '../composition/handler';
 import { sesEventsFromEnv } from '../composition/ses-events';
 import { applySesEvent, type SesEventDeps } from '../usecases/notifications';
 

@@ -119,7 +119,7 @@ describe('Powertools Tracer on the SDK clients', () => {
        import { GetSendQuotaCommand } from '@aws-sdk/client-ses';
        import { SendMessageCommand } from '@aws-sdk/client-sqs';
        // As every handler: the composition root applies the process's switches (tracing) when it loads.
-       import './functions/composition/lambda';
+       import './functions/composition/handler';
        import { createDynamoClient } from './functions/adapters/dynamodb/client';
        import { createSesClient } from './functions/adapters/ses';
        import { createSqsClient } from './functions/adapters/sqs';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metricsFromEnv, PowertoolsMetrics } from '../../functions/adapters/metrics';
-import { beginInvocation, endInvocation, traced } from '../../functions/adapters/observability';
+import { beginInvocation, endInvocation } from '../../functions/adapters/observability';
+import { traced } from '../../functions/adapters/tracing';
 import { parseProcessSettings } from '../../functions/composition/env';
 import { configureProcess } from '../../functions/composition/process';
 import { createLogger, logSink } from '../../functions/http/log';
