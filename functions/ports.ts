@@ -121,10 +121,20 @@ export interface SendQuotaGate {
 
 /** Paces sends under a rate shared by every sender of one worker instance (adapters/token-bucket.ts). */
 export interface Pacer {
-  /** Resolves when the caller may send one message. */
-  take(): Promise<void>;
+  /** Resolves when the caller may send one message (with the slot it holds, when the pacer tracks them). */
+  take(): Promise<PacerSlot | void>;
   /** SES said we were too fast: slow every sender of this instance down. */
   throttled(): void;
+}
+
+/** One send `Pacer.take` let through. */
+export interface PacerSlot {
+  /**
+   * The send goes out now (called right before the SES call). The pace is then measured on when sends
+   * reach SES, not on when they were let through: what a sender does in between (a read, rendering) can
+   * take longer for one send than another without two of them landing in the same second.
+   */
+  sending(): void;
 }
 
 // --- Notifications (docs/NOTIFICATIONS.md) ---

@@ -193,8 +193,9 @@ export async function sendTestEmail(
     deps.logger.warn('test email dropped: bad address or content', { testId: message.id });
     return true;
   }
-  await deps.pacer.take();
+  const slot = await deps.pacer.take();
   try {
+    slot?.sending();
     await deps.mailer.send({
       from: deps.config.from,
       to: message.to,
@@ -326,7 +327,7 @@ async function send(d: Delivery, claim: Claim, listed: Customer): Promise<SendOu
   for (let attempt = 0; attempt < deps.config.sendAttempts; attempt++) {
     if (nowMs(deps) >= d.deadlineMs) return LATER;
     // The token is taken right before the call, so what SES sees is paced, not what the ledger sees.
-    await deps.pacer.take();
+    const slot = await deps.pacer.take();
     // Never send on a claim about to lapse (another delivery could take it and send too), nor so late
     // that the invocation may be cut off between SES accepting and the ledger recording.
     const now = nowMs(deps);
@@ -352,6 +353,7 @@ async function send(d: Delivery, claim: Claim, listed: Customer): Promise<SendOu
 
     let failure: MailSendError;
     try {
+      slot?.sending();
       const { messageId } = await deps.mailer.send({
         from: deps.config.from,
         to: customer.email,

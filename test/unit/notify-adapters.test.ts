@@ -157,6 +157,33 @@ describe('TokenBucket', () => {
     expect(bucket.currentRate).toBe(10);
   });
 
+  it('paces on when sends go out once senders say so, so a slow sender cannot put two windows in one second', async () => {
+    const { clock, bucket } = fake(2);
+    const [first, second] = await Promise.all([bucket.take(), bucket.take()]); // both let through at 0
+    first.sending(); // goes out at once
+    clock.now = 300;
+    second.sending(); // held up 300 ms (a read, rendering) before it went out
+    second.sending(); // said twice, counted once
+    const third = await bucket.take();
+    expect(clock.now).toBe(1000); // the window of the send at 0 is over
+    third.sending();
+    await bucket.take();
+    // Measured on when they were let through this would be 1000 too; the send that went out at 300
+    // fills the window until 1300.
+    expect(clock.now).toBe(1300);
+  });
+
+  it('keeps the time a send was let through when it never goes out, for one window', async () => {
+    const { clock, bucket } = fake(1);
+    await bucket.take(); // at 0; its recipient turns out erased: no send
+    const next = await bucket.take();
+    expect(clock.now).toBe(1000);
+    clock.now = 1200;
+    next.sending(); // its own stamp moves from 1000 to 1200
+    await bucket.take();
+    expect(clock.now).toBe(2200);
+  });
+
   it('keeps a real run under the rate', async () => {
     const bucket = new TokenBucket(100);
     const stamps: number[] = [];

@@ -241,6 +241,39 @@ describe('processSendBatch', () => {
     expect(t.metrics.count).toHaveBeenCalledTimes(3);
   });
 
+  it("tells the pacer each send goes out right before the SES call, after the customer's re-read", async () => {
+    const t = setup([customer('u1'), customer('u2')]);
+    const events: string[] = [];
+    t.deps.pacer = {
+      take: async () => {
+        events.push('take');
+        return { sending: () => events.push('sending') };
+      },
+      throttled: () => {},
+    };
+    const get = t.deps.customers.get;
+    t.deps.customers.get = async (id, opts) => {
+      events.push(`read ${id}`);
+      return get(id, opts);
+    };
+    t.mailer.send.mockImplementation(async (email: OutgoingEmail) => {
+      events.push(`ses ${email.to}`);
+      return { messageId: `m-${email.to}` };
+    });
+    t.deps.limiter = new Limiter(1);
+    await processSendBatch(t.deps, message(['u1', 'u2']), FAR);
+    expect(events).toEqual([
+      'take',
+      'read u1',
+      'sending',
+      'ses u1@example.com',
+      'take',
+      'read u2',
+      'sending',
+      'ses u2@example.com',
+    ]);
+  });
+
   it('counts only what this batch finalised when another delivery finalised some first', async () => {
     const t = setup([customer('u1'), customer('u2')]);
     t.ledger.entries.set('u1', {
