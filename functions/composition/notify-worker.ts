@@ -53,7 +53,8 @@ export function buildNotifyWorker(
   const quotaSource = mail.quotaSource ?? (mail.ses ? new SesSendQuota(mail.ses) : null);
   return {
     notifications: notificationStore(a.db),
-    // Each recipient's consistent re-read before its send; at full rate, many go in one batch read.
+    // Each recipient's consistent re-read before its send; the re-reads of one turn of the event loop
+    // go in one batch read. 16 in flight (above the send concurrency): a re-read never waits for another.
     customers: new CoalescedCustomerReads(customerReader(a.db), 16),
     suppressions: suppressionStore(a.db),
     mailer,
