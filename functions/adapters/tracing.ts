@@ -18,7 +18,7 @@ import { powertoolsTracer } from './powertools';
  * process by the composition root (functions/composition/process.ts) from the environment. Off until
  * then, so tests and tools get their clients untouched.
  */
-export interface TracingSwitch {
+interface TracingSwitch {
   on: boolean;
   /** The invocation's trace header (`Root=…;Sampled=1`), which Lambda changes per invocation. */
   traceHeader: () => string | undefined;
@@ -59,13 +59,13 @@ const loadTracer = () =>
  * (`captureAWSv3Client`) before that call is sent, so every call of a sampled invocation is recorded.
  * A failed load fails that call and is tried again on the next.
  */
-export function traced<T>(client: T, how: TracingSwitch = tracing): T {
-  if (!how.on) return client;
+export function traced<T>(client: T): T {
+  if (!tracing.on) return client;
   const c = client as unknown as { send: (...args: unknown[]) => Promise<unknown> };
   const send = c.send.bind(client);
   let captured: Promise<void> | undefined;
   c.send = async (...args) => {
-    if (!captured && invocationSampled(how.traceHeader))
+    if (!captured && invocationSampled(tracing.traceHeader))
       captured = loadTracer().then(
         (t) => {
           t.captureAWSv3Client(client);
