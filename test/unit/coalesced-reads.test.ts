@@ -51,11 +51,16 @@ function manualTurns() {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+/** A coalescer over a controlled store, dispatching on the test's turns. */
+function coalescer(maxInFlight = 1) {
+  const store = controlledStore();
+  const turns = manualTurns();
+  return { ...store, turns, reads: new CoalescedCustomerReads(store.store, maxInFlight, turns.defer) };
+}
+
 describe('CoalescedCustomerReads', () => {
   it('sends the consistent reads asked for in one turn as one batch read, each caller its own answer', async () => {
-    const { store, records, calls, pending } = controlledStore();
-    const turns = manualTurns();
-    const reads = new CoalescedCustomerReads(store, 1, turns.defer);
+    const { records, calls, pending, turns, reads } = coalescer();
     records.set('a', customer('a'));
     records.set('c', customer('c'));
     const got = ['a', 'b', 'c', 'a'].map((id) => reads.get(id, { consistent: true }));
@@ -67,9 +72,7 @@ describe('CoalescedCustomerReads', () => {
   });
 
   it('never answers a read from a batch sent before it was asked for: an erasure in between wins', async () => {
-    const { store, records, calls, pending } = controlledStore();
-    const turns = manualTurns();
-    const reads = new CoalescedCustomerReads(store, 1, turns.defer);
+    const { records, calls, pending, turns, reads } = coalescer();
     records.set('a', customer('a'));
     records.set('b', customer('b'));
     const first = reads.get('a', { consistent: true });
@@ -96,9 +99,7 @@ describe('CoalescedCustomerReads', () => {
   });
 
   it('fails every caller of a failed batch read, and the next batch still answers', async () => {
-    const { store, records, pending } = controlledStore();
-    const turns = manualTurns();
-    const reads = new CoalescedCustomerReads(store, 1, turns.defer);
+    const { records, pending, turns, reads } = coalescer();
     records.set('a', customer('a'));
     const failed = [reads.get('a', { consistent: true }), reads.get('b', { consistent: true })];
     turns.turn();
@@ -114,9 +115,7 @@ describe('CoalescedCustomerReads', () => {
   });
 
   it(`puts at most ${MAX_KEYS} distinct ids in one batch read, oldest callers first`, async () => {
-    const { store, records, calls, pending } = controlledStore();
-    const turns = manualTurns();
-    const reads = new CoalescedCustomerReads(store, 1, turns.defer);
+    const { records, calls, pending, turns, reads } = coalescer();
     const ids = Array.from({ length: 250 }, (_, i) => `u${i}`);
     for (const id of ids) records.set(id, customer(id));
     const got = ids.map((id) => reads.get(id, { consistent: true }));
@@ -131,9 +130,7 @@ describe('CoalescedCustomerReads', () => {
   });
 
   it('keeps up to maxInFlight batch reads in flight', async () => {
-    const { store, calls } = controlledStore();
-    const turns = manualTurns();
-    const reads = new CoalescedCustomerReads(store, 2, turns.defer);
+    const { calls, turns, reads } = coalescer(2);
     void reads.get('a', { consistent: true });
     turns.turn();
     void reads.get('b', { consistent: true });
