@@ -4,6 +4,8 @@
  * (test/integration/store-contract.ts) against every store implementation. Ports import only the domain.
  * The entities these ports carry live in functions/domain/entities.ts and are re-exported here.
  */
+
+import type { ChangedSections } from './domain/email';
 import type {
   Acknowledgment,
   AudienceCounts,
@@ -26,6 +28,9 @@ import type {
   Suppression,
 } from './domain/entities';
 import type { Revision } from './domain/revision';
+
+/** What each locale of a revision changed against the previous version, as its emails list it. */
+export type RevisionChanges = Record<string, ChangedSections>;
 
 // Every entity, for the code that reaches them through the ports.
 export type * from './domain/entities';
@@ -54,6 +59,13 @@ export interface PolicyStore {
    * hash to it), or null when no complete text is stored under it.
    */
   getText(policyId: string, hash: string): Promise<string | null>;
+  /**
+   * Stores what a revision changed (usecases/revision-changes.ts) under the revision's hash, before the
+   * revision itself. Write-once: the hash fixes both texts compared, so an existing entry holds the same.
+   */
+  putChanges(policyId: string, revisionHash: string, changes: RevisionChanges): Promise<void>;
+  /** What `putChanges` stored for the revision with this hash, or null (none stored). */
+  getChanges(policyId: string, revisionHash: string): Promise<RevisionChanges | null>;
   /** The policy's settings as last stored, or null when none were ever stored. */
   getSettings(policyId: string): Promise<PolicySettings | null>;
   /** Replaces the policy's settings (last write wins). */

@@ -20,7 +20,7 @@ import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import { matchRoute, routeKey } from '../../functions/http/routes';
-import type { Page, PolicySettings, PolicyStore } from '../../functions/ports';
+import type { Page, PolicySettings, PolicyStore, RevisionChanges } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
 import type { BenchRecord } from './common';
 
@@ -58,6 +58,15 @@ class MemoryPolicyStore implements PolicyStore {
   async getText(policyId: string, hash: string) {
     return this.texts.get(`${policyId}/${hash}`) ?? null;
   }
+  private readonly changes = new Map<string, RevisionChanges>();
+  async putChanges(policyId: string, revisionHash: string, changes: RevisionChanges) {
+    if (!this.changes.has(`${policyId}/${revisionHash}`))
+      this.changes.set(`${policyId}/${revisionHash}`, changes);
+  }
+  async getChanges(policyId: string, revisionHash: string) {
+    return this.changes.get(`${policyId}/${revisionHash}`) ?? null;
+  }
+
   private readonly settings = new Map<string, PolicySettings>();
   async getSettings(policyId: string) {
     return this.settings.get(policyId) ?? null;

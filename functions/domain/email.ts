@@ -44,6 +44,8 @@ export interface NoticeInput {
   summary: string | null;
   /** Titles of the changed sections (diff engine), in document order. */
   changedSections: string[];
+  /** Changed sections beyond `changedSections` that are only counted (see `listedChanges`). */
+  moreSections?: number;
   /** The redline page's anchor of the first changed section (`s-<key>`), when there is one. */
   firstChangeAnchor?: string | null;
   publicBaseUrl: string;
@@ -73,6 +75,27 @@ export interface RenderedEmail {
 /** At most this many section titles are listed; the rest are counted. */
 export const MAX_LISTED_SECTIONS = 15;
 const MAX_TITLE_CHARS = 200;
+
+/**
+ * What an email of a revision says changed in one locale: the titles it lists (at most
+ * MAX_LISTED_SECTIONS, cleaned as the email shows them), how many more changed sections it only counts,
+ * and the redline anchor of the first changed section. Computed once when the revision is published
+ * (usecases/revision-changes.ts) and stored with it, so the send worker needs no diff engine.
+ */
+export interface ChangedSections {
+  titles: string[];
+  more: number;
+  anchor: string | null;
+}
+
+export const NO_CHANGED_SECTIONS: ChangedSections = { titles: [], more: 0, anchor: null };
+
+/** The email's list of changed sections from every changed section's title, in document order. */
+export function listedChanges(titles: readonly string[], anchor: string | null): ChangedSections {
+  const clean = titles.map((t) => singleLine(t, MAX_TITLE_CHARS)).filter((t) => t !== '');
+  const listed = clean.slice(0, MAX_LISTED_SECTIONS);
+  return { titles: listed, more: clean.length - listed.length, anchor };
+}
 const MAX_SUBJECT_CHARS = 180;
 const MAX_NAME_CHARS = 100;
 
@@ -296,7 +319,7 @@ export function composeNotice(input: NoticeInput): Notice {
   const summary = input.summary ? multiLine(input.summary) : '';
   const titles = input.changedSections.map((t) => singleLine(t, MAX_TITLE_CHARS)).filter((t) => t !== '');
   const listed = titles.slice(0, MAX_LISTED_SECTIONS);
-  const more = titles.length - listed.length;
+  const more = titles.length - listed.length + (input.moreSections ?? 0);
   const phone = input.org.phone ? singleLine(input.org.phone, 60) : null;
   const email = input.org.email ? singleLine(input.org.email, 254) : null;
   const address = input.org.address ? singleLine(input.org.address, 300) : null;

@@ -16,9 +16,9 @@ import { intIn, matching } from '../domain/schema';
 import { addressHash, SUPPRESSION_HASH } from '../domain/suppression';
 import { createApiHandler, type Operations } from '../http/api';
 import { parseWith, SINGLE_LINE } from '../http/validate';
-import type { CountStore, NotificationStore, Queue, SuppressionStore } from '../ports';
+import type { CountStore, NotificationStore, Queue, RevisionChanges, SuppressionStore } from '../ports';
 import { diffAgainstLatest } from '../usecases/diff';
-import { type ChangedSections, changedSectionsOf, type NoticeConfig } from '../usecases/notification-content';
+import type { NoticeConfig } from '../usecases/notification-content';
 import { notificationStatus, retryFailed } from '../usecases/notifications';
 import { MAX_NOTICE_PERIOD_DAYS, readPolicySettings, updatePolicySettings } from '../usecases/policies';
 import {
@@ -30,6 +30,7 @@ import {
   type TestSendLimiter,
 } from '../usecases/preview';
 import { type PublishDeps, publishRevision } from '../usecases/publish';
+import { changedSectionsOf } from '../usecases/revision-changes';
 
 /**
  * The notification store serves the progress and retry routes, the suppression store the suppression
@@ -53,14 +54,12 @@ export type PublishHandlerDeps = PublishDeps & {
 async function dryRunPreview(
   deps: PublishHandlerDeps,
   revision: Parameters<typeof previewPublish>[1],
-  texts: Record<string, string>,
-  changed: Record<string, ChangedSections>,
+  changed: RevisionChanges,
 ): Promise<Preview> {
   if (!deps.counts || !deps.notice) throw new Error('the publish function has no counters or email settings');
   return previewPublish(
     { policies: deps.policies, counts: deps.counts, notice: deps.notice() },
     revision,
-    texts,
     changed,
   );
 }
@@ -153,11 +152,11 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       ]);
     const { revision, texts, latest } = await publishRevision(deps, policyId, input, { dryRun });
     if (!dryRun) return { status: 201, body: revision };
-    const changed: Record<string, ChangedSections> = {};
+    const changed: RevisionChanges = {};
     const diff = await diffAgainstLatest(deps, latest, texts, revision.format, (locale, whole) => {
       changed[locale] = changedSectionsOf(whole);
     });
-    const preview = await dryRunPreview(deps, revision, texts, changed);
+    const preview = await dryRunPreview(deps, revision, changed);
     let testEmail: QueuedTestEmail | undefined;
     if (body.testRecipient !== undefined) {
       if (!deps.testSend) throw new Error('the publish function cannot send test emails');

@@ -1,13 +1,21 @@
 /**
- * Per-worker-instance cache of what every email of a campaign shares: the revision, and per locale the
- * composed notice (summary, changed section titles from the diff engine, links, contact block). The
- * diff and the composition run once per (policy, version, locale) in an instance, never per recipient.
+ * Per-worker-instance cache of what every email of a campaign shares: the revision, what it changed (as
+ * stored when it was published: usecases/revision-changes.ts), and per locale the composed notice
+ * (summary, changed section titles, links, contact block). Each is read or composed once per (policy,
+ * version, locale) in an instance, never per recipient. No diff runs here: the worker bundle carries no
+ * diff engine or Markdown parser, and reads no policy text.
  */
-import { changedSectionTitles, diffPolicyTexts, type PolicyDiff } from '../domain/diff/index';
-import { headingId } from '../domain/document/index';
-import { composeNotice, type Notice, type OrgContact } from '../domain/email';
+import {
+  type ChangedSections,
+  composeNotice,
+  NO_CHANGED_SECTIONS,
+  type Notice,
+  type OrgContact,
+} from '../domain/email';
 import { type Revision, revisionTitle } from '../domain/revision';
-import type { PolicyStore } from '../ports';
+import type { PolicyStore, RevisionChanges } from '../ports';
+
+export type { ChangedSections } from '../domain/email';
 
 export interface NoticeConfig {
   publicBaseUrl: string;
@@ -16,26 +24,15 @@ export interface NoticeConfig {
   timeZone?: string;
 }
 
-/** What an email says changed: the changed sections' titles, and the redline anchor of the first one. */
-export interface ChangedSections {
-  titles: string[];
-  anchor: string | null;
-}
-
-export function changedSectionsOf(diff: PolicyDiff): ChangedSections {
-  const first = diff.sections.find((s) => s.status !== 'unchanged');
-  // The redline page gives every changed section's heading this id (views/pages.ts).
-  return { titles: changedSectionTitles(diff), anchor: first ? headingId(first.key) : null };
-}
-
 export class NoticeCache {
   private readonly revisions = new Map<string, Promise<Revision>>();
+  private readonly changes = new Map<string, Promise<RevisionChanges | null>>();
   private readonly notices = new Map<string, Promise<Notice>>();
   /** How many notices were composed (tests prove "once per campaign and locale"). */
   composed = 0;
 
   constructor(
-    private readonly policies: Pick<PolicyStore, 'getRevision' | 'getText'>,
+    private readonly policies: Pick<PolicyStore, 'getRevision' | 'getChanges'>,
     private readonly config: NoticeConfig,
     private readonly maxEntries = 64,
   ) {}
@@ -62,7 +59,7 @@ export class NoticeCache {
     const key = `${revision.policyId}/${revision.version}/${locale}/${frameLocale}/${zone}`;
     return this.cached(this.notices, key, async () => {
       const changed =
-        revision.version > 1 ? await this.changedSections(revision, locale) : { titles: [], anchor: null };
+        revision.version > 1 ? await this.changedSections(revision, locale) : NO_CHANGED_SECTIONS;
       this.composed++;
       return composeNotice({
         policyId: revision.policyId,
@@ -80,6 +77,7 @@ export class NoticeCache {
           revision.summary[revision.defaultLocale] ??
           null,
         changedSections: changed.titles,
+        moreSections: changed.more,
         publicBaseUrl: this.config.publicBaseUrl,
         org: this.config.org,
       });
@@ -87,26 +85,17 @@ export class NoticeCache {
   }
 
   /**
-   * Against the previous version's text in the same locale (empty when that version lacked the locale).
+   * What the revision changed in the locale, as stored when it was published. None stored (a revision
+   * published before changes were stored): the email lists no sections and still links to the redline,
+   * which shows every change.
    * Protected: a dry run's preview (usecases/preview.ts) passes what the diff it already made changed.
    */
   protected async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
-    const previous = await this.revision(revision.policyId, revision.version - 1);
-    const [oldText, newText] = await Promise.all([
-      previous.contentHashes[locale]
-        ? this.text(revision.policyId, previous.contentHashes[locale])
-        : Promise.resolve(''),
-      this.text(revision.policyId, revision.contentHashes[locale]!),
-    ]);
-    const formats = { old: previous.format ?? 'text', new: revision.format ?? 'text' } as const;
-    const diff = diffPolicyTexts(oldText, newText, formats);
-    return changedSectionsOf(diff);
-  }
-
-  private async text(policyId: string, hash: string): Promise<string> {
-    const text = await this.policies.getText(policyId, hash);
-    if (text === null) throw new Error(`text ${hash} of ${policyId} is missing`);
-    return text;
+    const key = `${revision.policyId}/${revision.hash}`;
+    const stored = await this.cached(this.changes, key, () =>
+      this.policies.getChanges(revision.policyId, revision.hash),
+    );
+    return stored?.[locale] ?? NO_CHANGED_SECTIONS;
   }
 
   /** A failed load is dropped so the next delivery tries again; the oldest entry goes when full. */

@@ -3,7 +3,7 @@
  * how many customers per language, so the person publishing sees what will happen before it does.
  *
  * The emails come from the worker's own path (`NoticeCache.notice` then `personalize`) over a store view
- * that also serves the unstored revision and its texts; nothing is written. The counts come from the
+ * that also serves the unstored revision and what it changed; nothing is written. The counts come from the
  * sharded counters (one BatchGetItem, no scan), grouped into email languages as the worker picks them.
  */
 import { groupRecipients, type Recipients, readerLanguage } from '../domain/audience';
@@ -11,11 +11,11 @@ import { isSafeAddress, personalize, type RenderedEmail } from '../domain/email'
 import { validationFailed } from '../domain/errors';
 import { type TestEmailMessage, testEmailMessageSchema } from '../domain/notification';
 import type { Revision } from '../domain/revision';
-import type { CountStore, IdGenerator, PolicyStore, Queue } from '../ports';
-import { type ChangedSections, NoticeCache, type NoticeConfig } from './notification-content';
+import type { CountStore, IdGenerator, PolicyStore, Queue, RevisionChanges } from '../ports';
+import { NoticeCache, type NoticeConfig } from './notification-content';
 
 export interface PreviewDeps {
-  policies: Pick<PolicyStore, 'getRevision' | 'getText'>;
+  policies: Pick<PolicyStore, 'getRevision' | 'getChanges'>;
   counts: Pick<CountStore, 'audience'>;
   notice: NoticeConfig;
 }
@@ -25,41 +25,26 @@ export interface Preview {
   recipients: Recipients;
 }
 
-/** The store as the worker would see it once the revision is published. */
+/**
+ * The store as the worker would see it once the revision is published: the unstored revision, and what
+ * it changed taken from the diff the dry run already made (the same texts and formats publishing
+ * compares), so a preview diffs each locale once.
+ */
 function withUnstored(
   policies: PreviewDeps['policies'],
   revision: Revision,
-  texts: Record<string, string>,
+  changed: RevisionChanges,
 ): PreviewDeps['policies'] {
-  const byHash = new Map(revision.locales.map((l) => [revision.contentHashes[l]!, texts[l]!]));
   return {
     getRevision: async (policyId, version) =>
       policyId === revision.policyId && version === revision.version
         ? revision
         : policies.getRevision(policyId, version),
-    getText: async (policyId, hash) =>
-      policyId === revision.policyId && byHash.has(hash)
-        ? byHash.get(hash)!
-        : policies.getText(policyId, hash),
+    getChanges: async (policyId, hash) =>
+      policyId === revision.policyId && hash === revision.hash
+        ? changed
+        : policies.getChanges(policyId, hash),
   };
-}
-
-/**
- * The worker's notice composition, with the changed sections taken from the diff the dry run already
- * made (the same texts and formats as the worker's own diff), so a preview diffs each locale once.
- */
-class PreviewNotices extends NoticeCache {
-  constructor(
-    policies: PreviewDeps['policies'],
-    config: NoticeConfig,
-    private readonly changed: Record<string, ChangedSections>,
-  ) {
-    super(policies, config);
-  }
-
-  protected override async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
-    return this.changed[locale] ?? super.changedSections(revision, locale);
-  }
 }
 
 /**
@@ -69,13 +54,12 @@ class PreviewNotices extends NoticeCache {
 export async function previewPublish(
   deps: PreviewDeps,
   revision: Revision,
-  texts: Record<string, string>,
   /** What changed per locale, from the dry run's diff (`changedSectionsOf`). */
-  changed: Record<string, ChangedSections> = {},
+  changed: RevisionChanges = {},
 ): Promise<Preview> {
   const audience = await deps.counts.audience();
   const recipients = groupRecipients(revision, audience);
-  const cache = new PreviewNotices(withUnstored(deps.policies, revision, texts), deps.notice, changed);
+  const cache = new NoticeCache(withUnstored(deps.policies, revision, changed), deps.notice);
   const frames = new Map<string, string>(revision.locales.map((l) => [l, l]));
   for (const frame of Object.keys(recipients.byLocale)) {
     if (frames.has(frame)) continue;

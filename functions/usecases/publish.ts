@@ -7,6 +7,7 @@ import { DomainError, ItemExistsError } from '../domain/errors';
 import { prepareRevision } from '../domain/prepare-revision';
 import type { PreparedRevision, PublishInput, Revision } from '../domain/revision';
 import { type PolicyDeps, policySettings } from './policies';
+import { revisionChanges } from './revision-changes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,6 +54,14 @@ export async function publishRevision(
         .filter((l) => latest?.contentHashes[l] !== revision.contentHashes[l])
         .map((l) => deps.policies.putText(policyId, revision.contentHashes[l]!, texts[l]!)),
     );
+    // What its emails will list as changed, likewise before the revision (keyed by its hash, which fixes
+    // both texts compared): the send worker reads it instead of diffing in every instance.
+    if (latest && revision.notify)
+      await deps.policies.putChanges(
+        policyId,
+        revision.hash,
+        await revisionChanges(deps.policies, latest, revision, texts),
+      );
     try {
       await deps.policies.putRevision(revision);
     } catch (e) {

@@ -183,3 +183,31 @@ describe('Powertools Tracer on the SDK clients', () => {
     expect(JSON.parse(run.stdout)).toEqual({ init: untouched, unsampled: untouched, sampled: untouched });
   });
 });
+
+describe('what each bundle carries', () => {
+  /** The source files and packages esbuild put in a function's bundle. */
+  async function inputsOf(entry: string): Promise<string[]> {
+    const result = await build({
+      ...esbuildBuildOptions(),
+      entryPoints: [join(PROJECT_ROOT, entry)],
+      outfile: join(work, 'inputs.mjs'),
+      write: false,
+      metafile: true,
+      logLevel: 'error',
+    });
+    const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    return Object.entries(out?.inputs ?? {})
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([path]) => path);
+  }
+
+  it('keeps the diff engine and the Markdown parser out of the send worker (what changed is stored at publish)', async () => {
+    const worker = await inputsOf('functions/handlers/notify-worker.ts');
+    expect(worker.some((p) => p.includes('functions/usecases/notification-content.ts'))).toBe(true);
+    expect(worker.filter((p) => /markdown-it|functions\/domain\/(diff|document)\//.test(p))).toEqual([]);
+    // The same check sees them where they are used.
+    const publish = await inputsOf('functions/handlers/publish.ts');
+    expect(publish.some((p) => p.includes('node_modules/markdown-it/'))).toBe(true);
+    expect(publish.some((p) => p.includes('functions/domain/diff/index.ts'))).toBe(true);
+  });
+});

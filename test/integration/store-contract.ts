@@ -241,6 +241,28 @@ export function storeContract(name: string, open: () => Promise<Stores>) {
       });
     });
 
+    describe('PolicyStore changes (what a revision changed, for its emails)', () => {
+      it('stores them write-once under the revision hash, beside the revisions without disturbing them', async () => {
+        const chain = revisionChain('contract-changes', 2);
+        const changes = {
+          en: { titles: ['Data we keep', 'Contact'], more: 3, anchor: 's-data-we-keep' },
+          vi: { titles: [], more: 0, anchor: null },
+        };
+        expect(await s.policies.getChanges('contract-changes', chain[1]!.hash)).toBeNull();
+        await s.policies.putChanges('contract-changes', chain[1]!.hash, changes);
+        for (const r of chain) await s.policies.putRevision(r);
+        // Write-once: a second write (a retried publish) keeps the first.
+        await s.policies.putChanges('contract-changes', chain[1]!.hash, {
+          en: { titles: [], more: 0, anchor: null },
+        });
+        expect(await s.policies.getChanges('contract-changes', chain[1]!.hash)).toEqual(changes);
+        expect(await s.policies.getChanges('contract-changes', chain[0]!.hash)).toBeNull();
+        expect(await s.policies.getChanges('another-policy', chain[1]!.hash)).toBeNull();
+        expect(await s.policies.listRevisions('contract-changes')).toEqual(chain);
+        expect(await s.policies.latestRevision('contract-changes')).toEqual(chain[1]);
+      });
+    });
+
     describe('PolicyStore settings', () => {
       it('stores settings beside the revisions without disturbing their listing', async () => {
         expect(await s.policies.getSettings('contract-settings')).toBeNull();

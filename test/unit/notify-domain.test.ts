@@ -46,7 +46,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign => ({
 /** The notice content, clock, ids and logger the worker handler tests share (no revision is read). */
 const contentClockIds = () => ({
   content: new NoticeCache(
-    { getRevision: async () => null, getText: async () => null },
+    { getRevision: async () => null, getChanges: async () => null },
     { publicBaseUrl: 'https://x.example', org: { name: 'X', phone: null, email: null } },
   ),
   clock: { now: () => new Date() },

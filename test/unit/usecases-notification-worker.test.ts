@@ -158,7 +158,7 @@ function setup(customers: Customer[], opts: { suppressedEmails?: string[] } = {}
     content: new NoticeCache(
       {
         getRevision: async (_: string, v: number) => (v === 1 ? prepared.revision : null),
-        getText: async () => prepared.texts.en!,
+        getChanges: async () => null,
       },
       {
         publicBaseUrl: 'https://policies.example.com',

@@ -14,6 +14,7 @@ import type {
   Page,
   PolicySettings,
   PolicyStore,
+  RevisionChanges,
 } from '../../functions/ports';
 import { acknowledge, checkStatus, listAcknowledgments } from '../../functions/usecases/acknowledgments';
 import { DEFAULT_REVISION_CACHE_TTL_MS, RevisionCatalog } from '../../functions/usecases/catalog';
@@ -78,6 +79,14 @@ class MemoryPolicyStore implements PolicyStore {
   }
   async getText(policyId: string, hash: string) {
     return this.texts.get(`${policyId}/${hash}`) ?? null;
+  }
+  private readonly changes = new Map<string, RevisionChanges>();
+  async putChanges(policyId: string, revisionHash: string, changes: RevisionChanges) {
+    if (!this.changes.has(`${policyId}/${revisionHash}`))
+      this.changes.set(`${policyId}/${revisionHash}`, changes);
+  }
+  async getChanges(policyId: string, revisionHash: string) {
+    return this.changes.get(`${policyId}/${revisionHash}`) ?? null;
   }
 }
 
@@ -185,6 +194,61 @@ describe('publishRevision', () => {
     // Only the changed locale's text is stored again.
     expect(deps.policies.texts.size).toBe(3);
     expect(putText).toHaveBeenCalledTimes(3);
+  });
+
+  it('stores what a notified revision changed, per locale, before the revision itself', async () => {
+    const deps = setup();
+    const order: string[] = [];
+    const storeChanges = deps.policies.putChanges.bind(deps.policies);
+    const putChanges = vi.spyOn(deps.policies, 'putChanges').mockImplementation(async (...args) => {
+      order.push('changes');
+      return storeChanges(...args);
+    });
+    const putRevision = deps.policies.putRevision.bind(deps.policies);
+    vi.spyOn(deps.policies, 'putRevision').mockImplementation(async (r) => {
+      order.push(`revision ${r.version}`);
+      return putRevision(r);
+    });
+    const md = {
+      en: '# Data\n\nWe keep your email.\n\n# Contact\n\nWrite to us.\n',
+      vi: '# Dữ liệu\n\nEmail.\n',
+    };
+    await publishRevision(
+      deps,
+      'privacy',
+      { texts: md, change: 'material', format: 'markdown' },
+      { dryRun: false },
+    );
+    const v2 = await publishRevision(
+      deps,
+      'privacy',
+      {
+        texts: { ...md, en: md.en.replace('your email', 'your email and language') },
+        change: 'material',
+        format: 'markdown',
+      },
+      { dryRun: false },
+    );
+    // Not for v1 (nothing to compare with); for v2 before its revision item.
+    expect(order).toEqual(['revision 1', 'changes', 'revision 2']);
+    expect(await deps.policies.getChanges('privacy', v2.revision.hash)).toEqual({
+      en: { titles: ['Data'], more: 0, anchor: expect.stringMatching(/^s-/) },
+      vi: { titles: [], more: 0, anchor: null },
+    });
+    // A revision published without notification has no campaign, hence nothing to store.
+    const quiet = await publishRevision(
+      deps,
+      'privacy',
+      {
+        texts: { ...md, vi: '# Dữ liệu\n\nEmail, ngôn ngữ.\n' },
+        change: 'minor',
+        format: 'markdown',
+        notify: false,
+      },
+      { dryRun: false },
+    );
+    expect(await deps.policies.getChanges('privacy', quiet.revision.hash)).toBeNull();
+    expect(putChanges).toHaveBeenCalledTimes(1);
   });
 
   it('stores nothing and starts nothing on a dry run', async () => {

@@ -8,7 +8,7 @@ import {
 import { IntegrityError, ItemExistsError } from '../../domain/errors';
 import type { Revision } from '../../domain/revision';
 import { contentHash, utf8Bytes } from '../../domain/text';
-import type { Page, PolicySettings, PolicyStore } from '../../ports';
+import type { Page, PolicySettings, PolicyStore, RevisionChanges } from '../../ports';
 import { isConditionalFailure, queryAll } from './client';
 import { splitUtf8 } from './text-chunks';
 
@@ -21,6 +21,8 @@ const REGISTRY = 'POLICIES';
 /** A text's head item: written last, so its presence means every chunk is stored. */
 const textSk = (hash: string) => `TEXT#${hash}`;
 /** Chunk `i` of a text; sorts right after its head, so one Query prefix reads both. */
+/** What a revision changed (the emails' list of sections), keyed by the revision's hash. */
+const changesSk = (revisionHash: string) => `CHANGES#${revisionHash}`;
 const chunkSk = (hash: string, i: number) => `TEXT#${hash}#${String(i).padStart(4, '0')}`;
 
 const toRevision = (item: Record<string, unknown>): Revision => {
@@ -171,7 +173,23 @@ export class DynamoPolicyStore implements PolicyStore {
     return text;
   }
 
-  /** Write-once put: an existing item under the key already holds the same content-addressed data. */
+  async putChanges(policyId: string, revisionHash: string, changes: RevisionChanges): Promise<void> {
+    await this.putOnce({ pk: policyPk(policyId), sk: changesSk(revisionHash), changes });
+  }
+
+  async getChanges(policyId: string, revisionHash: string): Promise<RevisionChanges | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: policyPk(policyId), sk: changesSk(revisionHash) },
+        // Written before the revision that the caller has read: a consistent read always finds it.
+        ConsistentRead: true,
+      }),
+    );
+    const changes = out.Item?.changes;
+    return changes && typeof changes === 'object' ? (changes as RevisionChanges) : null;
+  }
+
   async getSettings(policyId: string): Promise<PolicySettings | null> {
     const out = await this.doc.send(
       new GetCommand({
@@ -196,6 +214,7 @@ export class DynamoPolicyStore implements PolicyStore {
     );
   }
 
+  /** Write-once put: an existing item under the key already holds the same content-addressed data. */
   private async putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.doc.send(
