@@ -34,13 +34,16 @@ export const bundleOptions = {
   banner: ESM_REQUIRE_BANNER,
   charset: 'utf8',
   /**
-   * Powertools (Logger, Metrics, Tracer) and the X-Ray SDK under Tracer come from the official Powertools
-   * Lambda layer, at exactly the version package.json pins (`POWERTOOLS_VERSION`, `powertoolsLayerParameter`):
-   * ~150 KB less in every function's asset, shared by all functions. The AWS SDK stays bundled, at the
-   * version package-lock.json pins instead of whatever the runtime ships (docs/DEPLOY.md says why), so
-   * only the commands a function imports end up in its bundle.
+   * Powertools Tracer and the X-Ray SDK under it come from the official Powertools Lambda layer, at
+   * exactly the version package.json pins (`POWERTOOLS_VERSION`, `powertoolsLayerParameter`): they load
+   * only at the first SDK call of a sampled invocation (functions/adapters/tracing.ts), and stay out of
+   * every asset (~150 KB). Logger and Metrics, which every cold start loads, are bundled (about 30 KB):
+   * Node loads them from one compiled bundle faster than from the ~40 small files of the layer (README
+   * "Tracing and the import budget"). The AWS SDK stays bundled too, at the version package-lock.json
+   * pins instead of whatever the runtime ships (docs/DEPLOY.md says why), so only the commands a function
+   * imports end up in its bundle.
    */
-  external: ['@aws-lambda-powertools/*', 'aws-xray-sdk-core'] as string[],
+  external: ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core'] as string[],
   /** Bundles carry no license comments (minified output otherwise keeps them at the end). */
   legalComments: 'none',
   /**
@@ -51,6 +54,8 @@ export const bundleOptions = {
     '@aws-sdk/credential-provider-node': fileURLToPath(
       new URL('../functions/adapters/lambda-credentials.ts', import.meta.url),
     ),
+    // markdown-it's link detection, which the service's parser never turns on (see the module's comment).
+    'linkify-it': fileURLToPath(new URL('../functions/adapters/no-linkify.ts', import.meta.url)),
   } as Record<string, string>,
 } as const;
 

@@ -35,7 +35,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * The official Powertools layer of the pinned release, one per stack: its ARN is read at deploy time
  * from the public SSM parameter AWS keeps in every region (a CloudFormation parameter of type
- * AWS::SSM::Parameter::Value<String>). Every function gets it; bundles mark Powertools external.
+ * AWS::SSM::Parameter::Value<String>). Every function gets it; bundles take Tracer (and the X-Ray SDK) from it.
  */
 export function powertoolsLayer(scope: Construct): ILayerVersion {
   const stack = Stack.of(scope);

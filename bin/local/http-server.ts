@@ -21,6 +21,7 @@ import {
   unmatchedResponse,
 } from '../../functions/http/api';
 import { resolveRole, type TokenSet } from '../../functions/http/auth';
+import { htmlErrorPage } from '../../functions/http/error-pages';
 import { type FunctionName, matchRoute, type Route, routeKey } from '../../functions/http/routes';
 
 export type ApiHandlers = Record<FunctionName, (event: ApiEvent) => Promise<ApiResponse>>;
@@ -121,12 +122,16 @@ export async function dispatch(
   const url = new URL(req.url, 'http://localhost');
   const match = matchRoute(req.method, url.pathname);
   if (match.kind !== 'found')
-    return unmatchedResponse(match, {
-      method: req.method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { 'accept-language': [req.headers['accept-language'] ?? ''].flat().join(',') },
-    });
+    return unmatchedResponse(
+      match,
+      {
+        method: req.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: { 'accept-language': [req.headers['accept-language'] ?? ''].flat().join(',') },
+      },
+      htmlErrorPage,
+    );
   if (body.length > MAX_BODY_BYTES)
     return errorResponse('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const authorization = req.headers.authorization;

@@ -5,12 +5,9 @@
  * worker) import it: the others do not load Powertools Metrics at all (README "Tracing and the import
  * budget"). Namespace and service name come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME.
  */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BusinessMetric, MetricsSink } from '../ports';
 import { publishAtInvocationEnd } from './invocation-end';
-import { powertoolsMetrics } from './powertools';
-
-/** Loaded with the module, through `require` (see ./powertools.ts). */
-const { Metrics, MetricUnit } = powertoolsMetrics();
 
 export class PowertoolsMetrics implements MetricsSink {
   private readonly metrics = new Metrics();

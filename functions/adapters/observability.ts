@@ -4,20 +4,17 @@
  * business counts of adapters/metrics.ts (Powertools Metrics, loaded only by the functions that count
  * something) are published at the end of each invocation. Tracer (SDK calls as X-Ray subsegments) is in
  * ./tracing.ts, which every SDK client factory imports: apart, so that a process that only makes SDK
- * calls (the CLI, `npm start`) never loads Logger. All three load through `require` (./powertools.ts).
+ * calls (the CLI, `npm start`) never loads Logger. Logger and Metrics are bundled into each function;
+ * Tracer comes from the Powertools layer (./powertools.ts).
  * Only the Lambda entry points (functions/composition/handler.ts) import this module.
  *
  * The service name comes from POWERTOOLS_SERVICE_NAME (set by the stack); outside Lambda nothing here is
  * used and logs stay plain JSON lines.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { logSink } from '../http/log';
 import { flushAtInvocationEnd } from './invocation-end';
-import { powertoolsLogger } from './powertools';
-
-/** Loaded with the module (every first invocation needs it), through `require` (see ./powertools.ts). */
-const { Logger: PowertoolsLogger } = powertoolsLogger();
 
 let logger: Logger | undefined;
 
@@ -34,7 +31,7 @@ function correlationIdOf(event: unknown): string | undefined {
 export function beginInvocation(event: unknown, context: unknown): void {
   if (!isLambdaContext(context)) return;
   if (!logger) {
-    const root = new PowertoolsLogger();
+    const root = new Logger();
     logger = root;
     logSink.emit = (level, service, message, fields) =>
       root[level](message, { component: service, ...fields });

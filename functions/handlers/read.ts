@@ -10,6 +10,7 @@ import type { Revision } from '../domain/revision';
 import * as z from '../domain/schema';
 import { currentRevision, policyView } from '../domain/status-rules';
 import { type ApiRequest, createApiHandler, type Operation, type Operations, PageFailure } from '../http/api';
+import { htmlErrorPage } from '../http/error-pages';
 import { servedDocument } from '../http/served-document';
 import { parseWith } from '../http/validate';
 import { comparedTexts, formatsOf, type Texts } from '../usecases/diff';
@@ -380,7 +381,8 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
   return { status: 200, contentType: 'text/html; charset=utf-8', headers: pageHeaders, body };
 }
 
-export const createReadHandler = (deps: ReadDeps) => createApiHandler('read', readOperations, deps);
+export const createReadHandler = (deps: ReadDeps) =>
+  createApiHandler('read', readOperations, deps, { errorPage: htmlErrorPage });
 export const handler = lazyHandler(() =>
   createReadHandler({
     ...readFromEnv(),

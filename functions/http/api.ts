@@ -9,9 +9,6 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors';
-import { renderErrorPage } from '../views/error-page';
-import { PAGE_CSP } from '../views/html';
-import { acceptedLanguages, pickUiLanguage } from '../views/strings';
 import { createLogger, describeError, type Logger } from './log';
 import {
   type FunctionName,
@@ -87,7 +84,7 @@ export const statusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
 };
 
-const baseHeaders = {
+export const baseHeaders = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -165,6 +162,19 @@ export interface UnmatchedRequest {
 }
 
 /**
+ * The HTML page that answers a person who followed a link (a page route that failed, a mistyped page
+ * address) instead of the JSON error, with the same status: `page` names the policy the address names
+ * (when it exists) and its default language. Only the function that serves pages (read, which also
+ * takes API Gateway's `$default` route) and the local server pass one (functions/http/error-pages.ts):
+ * the other functions carry no page code.
+ */
+export type ErrorPageRenderer = (
+  failure: ApiResponse,
+  request: Pick<UnmatchedRequest, 'query' | 'headers'>,
+  page: { policyId?: string; policyLocale?: string },
+) => ApiResponse;
+
+/**
  * The answer to a request no route of the table takes: 405 with an `Allow` header when the path is
  * known under other methods, else 404. The local server answers with it before calling a handler; in
  * AWS, API Gateway sends such requests to the `$default` route, whose handler answers the same way.
@@ -172,16 +182,13 @@ export interface UnmatchedRequest {
 export function unmatchedResponse(
   match: Exclude<RouteMatch, { kind: 'found' }>,
   request?: UnmatchedRequest,
+  errorPage?: ErrorPageRenderer,
 ): ApiResponse {
   if (match.kind === 'not-found') {
     const failure = errorResponse('NOT_FOUND', 'no such route');
-    if (!request || !isPageAddress(request.method, request.path)) return failure;
+    if (!request || !errorPage || !isPageAddress(request.method, request.path)) return failure;
     // A mistyped link to a public page gets the 404 page, in the language asked for or the browser's.
-    const locale = pickUiLanguage([
-      request.query?.locale,
-      ...acceptedLanguages(lowerKeys(request.headers)['accept-language']),
-    ]);
-    return asErrorPage(failure, locale, undefined);
+    return errorPage(failure, request, {});
   }
   const allow = match.allowed.join(', ');
   const response = errorResponse('METHOD_NOT_ALLOWED', `allowed: ${allow}`);
@@ -192,8 +199,9 @@ export function createApiHandler<D>(
   fn: FunctionName,
   operations: Operations<D>,
   deps: D,
-  logger: Logger = createLogger(`api-${fn}`),
+  options: { logger?: Logger; errorPage?: ErrorPageRenderer } = {},
 ): (event: ApiEvent) => Promise<ApiResponse> {
+  const { logger = createLogger(`api-${fn}`), errorPage } = options;
   const byKey = new Map(routes.filter((r) => r.fn === fn).map((r) => [routeKey(r), r as Route]));
   return async (event) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
@@ -203,12 +211,11 @@ export function createApiHandler<D>(
       const method = event.requestContext?.http?.method ?? '';
       const match = matchRoute(method, event.rawPath ?? '');
       // A route of another function (or a path with an undecodable parameter) is not this one's to serve.
-      return unmatchedResponse(match.kind === 'method-not-allowed' ? match : { kind: 'not-found' }, {
-        method,
-        path: event.rawPath ?? '',
-        query: event.queryStringParameters,
-        headers: event.headers,
-      });
+      return unmatchedResponse(
+        match.kind === 'method-not-allowed' ? match : { kind: 'not-found' },
+        { method, path: event.rawPath ?? '', query: event.queryStringParameters, headers: event.headers },
+        errorPage,
+      );
     }
     try {
       const role = authorize(route, event.requestContext?.authorizer?.lambda);
@@ -236,16 +243,12 @@ export function createApiHandler<D>(
       if (e instanceof DomainError)
         logger.info('request rejected', { requestId, op: route.op, code: e.code });
       else logger.error('request failed', { requestId, op: route.op, ...describeError(e) });
-      if (!route.page) return withRequestId(failure, requestId);
+      if (!route.page || !errorPage) return withRequestId(failure, requestId);
       const page = caught instanceof PageFailure ? caught.page : {};
-      const query = definedValues(event.queryStringParameters);
-      // The page's language: the one asked for, else the policy's, else the reader's browser's.
-      const locale = pickUiLanguage([
-        query.locale,
-        page.policyLocale,
-        ...acceptedLanguages(lowerKeys(event.headers)['accept-language']),
-      ]);
-      return withRequestId(asErrorPage(failure, locale, page.policyId), requestId);
+      return withRequestId(
+        errorPage(failure, { query: event.queryStringParameters, headers: event.headers }, page),
+        requestId,
+      );
     }
   };
 }
@@ -256,33 +259,6 @@ export function createApiHandler<D>(
  */
 function withRequestId(response: ApiResponse, requestId: string): ApiResponse {
   return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
-}
-
-/**
- * People following a link get a page rather than JSON, in the page's language and style; the status
- * code is the same.
- */
-function asErrorPage(failure: ApiResponse, locale: string, policyId: string | undefined): ApiResponse {
-  const { error } = JSON.parse(failure.body) as { error: { message: string } };
-  const body = renderErrorPage({
-    status: failure.statusCode,
-    message: error.message,
-    locale,
-    ...(policyId === undefined ? {} : { policyId }),
-  });
-  return {
-    statusCode: failure.statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': PAGE_CSP,
-      // An error (a version not yet published) must not be kept by the CDN in front of public pages.
-      'cache-control': 'no-store',
-      'x-frame-options': 'DENY',
-      'content-language': locale,
-      ...baseHeaders,
-    },
-    body,
-  };
 }
 
 /** The entries whose value is set (API Gateway gives parameters as optional strings). */

@@ -152,7 +152,7 @@ describe('Powertools Tracer on the SDK clients', () => {
     );
   });
 
-  it('leaves Powertools and the X-Ray SDK to the layer (not in the bundle)', () => {
+  it('leaves Tracer and the X-Ray SDK to the layer (not in the bundle)', () => {
     const code = readFileSync(probe, 'utf8');
     expect(code).toContain('"@aws-lambda-powertools/tracer"');
     expect(code).not.toContain('Disabling centralized sampling in Lambda environment');
@@ -209,5 +209,35 @@ describe('what each bundle carries', () => {
     const publish = await inputsOf('functions/handlers/publish.ts');
     expect(publish.some((p) => p.includes('node_modules/markdown-it/'))).toBe(true);
     expect(publish.some((p) => p.includes('functions/domain/diff/index.ts'))).toBe(true);
+  });
+
+  it('bundles Powertools Logger and Metrics, and leaves linkify-it and the error pages out where unused', async () => {
+    const publish = await inputsOf('functions/handlers/publish.ts');
+    expect(publish.some((p) => p.includes('node_modules/@aws-lambda-powertools/logger/'))).toBe(true);
+    expect(publish.some((p) => p.includes('node_modules/@aws-lambda-powertools/metrics/'))).toBe(true);
+    expect(publish.some((p) => p.includes('node_modules/@aws-lambda-powertools/tracer/'))).toBe(false);
+    expect(publish.some((p) => p.includes('node_modules/linkify-it/'))).toBe(false);
+    expect(publish.some((p) => p.includes('functions/adapters/no-linkify.ts'))).toBe(true);
+    // The HTML error pages (and the page strings of every language) only where pages are served.
+    expect(publish.some((p) => p.includes('functions/views/'))).toBe(false);
+    const read = await inputsOf('functions/handlers/read.ts');
+    expect(read.some((p) => p.includes('functions/http/error-pages.ts'))).toBe(true);
+  });
+
+  it('parses Markdown in a bundle as in the tests: a bare address stays text, links still link', async () => {
+    const file = await bundle(
+      'markdown',
+      `import { createMarkdownParser } from './functions/domain/document/markdown';
+       export async function probe() {
+         const md = createMarkdownParser();
+         return { linkify: md.options.linkify, html: md.render('See https://example.com and [us](https://example.org).') };
+       }`,
+    );
+    const run = runProbe(file, {});
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      linkify: false,
+      html: '<p>See https://example.com and <a href="https://example.org">us</a>.</p>\n',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
 import { unmatchedResponse } from '../../functions/http/api';
+import { htmlErrorPage } from '../../functions/http/error-pages';
 import { formatDate } from '../../functions/views/strings';
 import { publishPrivacyHistory } from '../support/fixtures';
 import { decode, idsOf, innerHtmlOf, startTags, textOf } from '../support/html';
@@ -192,6 +193,7 @@ describe('error pages', () => {
     const lambda = unmatchedResponse(
       { kind: 'not-found' },
       { method: 'GET', path: '/p/x/y/z', headers: { 'Accept-Language': 'en' } },
+      htmlErrorPage,
     );
     expect(lambda.statusCode).toBe(404);
     expect(lambda.headers?.['content-type']).toMatch(/^text\/html/);
