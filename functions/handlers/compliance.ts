@@ -7,6 +7,7 @@ import { lazyHandler } from '../composition/handler';
 import { assertPolicyId, assertUserId, parseVersion } from '../domain/ids';
 import * as z from '../domain/schema';
 import { createApiHandler, type Operations } from '../http/api';
+import { htmlErrorPage } from '../http/error-pages';
 import { parseWith } from '../http/validate';
 import {
   acknowledgmentReceipt,
@@ -59,5 +60,5 @@ export const complianceOperations: Operations<ComplianceDeps> = {
 };
 
 export const createComplianceHandler = (deps: ComplianceDeps) =>
-  createApiHandler('compliance', complianceOperations, deps);
+  createApiHandler('compliance', complianceOperations, deps, { errorPage: htmlErrorPage });
 export const handler = lazyHandler(() => createComplianceHandler(complianceFromEnv()));

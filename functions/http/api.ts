@@ -202,7 +202,10 @@ export function createApiHandler<D>(
   options: { logger?: Logger; errorPage?: ErrorPageRenderer } = {},
 ): (event: ApiEvent) => Promise<ApiResponse> {
   const { logger = createLogger(`api-${fn}`), errorPage } = options;
-  const byKey = new Map(routes.filter((r) => r.fn === fn).map((r) => [routeKey(r), r as Route]));
+  const own = routes.filter((r) => r.fn === fn) as Route[];
+  if (!errorPage && own.some((r) => r.page))
+    throw new Error(`the ${fn} function serves pages: its handler needs an error page renderer`);
+  const byKey = new Map(own.map((r) => [routeKey(r), r]));
   return async (event) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     const route = byKey.get(event.routeKey);
