@@ -5,9 +5,9 @@
  * the same way and imported in alternation with it (so both see the same machine load). Goal: every
  * bundle < 500 KB and within 100 ms of the empty handler.
  *
- * Powertools and aws-xray-sdk-core are external (the Powertools Lambda layer provides them,
- * lib/bundling.ts): the size is the function's own asset, and the import time includes loading those
- * modules, from a `node_modules` beside the bundle that holds the same pinned release, as
+ * Powertools Tracer and aws-xray-sdk-core are external (the Powertools Lambda layer provides them,
+ * lib/bundling.ts); Logger and Metrics are bundled. The size is the function's own asset; the layer's
+ * modules resolve from a `node_modules` beside the bundle that holds the same pinned release, as
  * /opt/nodejs/node_modules does in Lambda. The environment is Lambda's with active tracing. Tracer and
  * the X-Ray SDK load at the first SDK call of a sampled invocation, not during init: their load is
  * measured on its own (`bundle.deferredTracerMs`) and added to the worst import for the cold start of
