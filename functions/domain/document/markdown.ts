@@ -210,10 +210,15 @@ const parser = /* @__PURE__ */ lazy(createMarkdownParser);
  * children left empty. A model built from it parses each block's inline content while it reads that
  * block (`inlineChildren`), so those children die young instead of living, with every other token of
  * a large text, until the whole parse is read (a 2 MiB text of tiny blocks has hundreds of thousands).
+ *
+ * Its block tokens are handed over as they are made, one top-level block at a time (`streamBlocks`):
+ * kept until the parse ends, the half million block tokens of such a text outlived the young generation
+ * and cost more garbage collection than the parse itself.
  */
 const blockParts = /* @__PURE__ */ lazy(() => {
   const blockParser = createMarkdownParser();
   blockParser.core.ruler.disable(['inline', 'text_join']);
+  streamTopLevelBlocks(blockParser);
   /** markdown-it's `text_join` core rule (pinned 15.0.3), run on one inline token's children. */
   const textJoin = (
     blockParser.core.ruler as unknown as { __rules__: Array<{ name: string; fn: CoreRule }> }
@@ -221,6 +226,80 @@ const blockParts = /* @__PURE__ */ lazy(() => {
   return { blockParser, textJoin };
 });
 type CoreRule = (state: { tokens: Token[] }) => void;
+
+/** Takes the tokens of one complete top-level block; false stops the parse after it. */
+type BlockSink = (tokens: Token[]) => boolean;
+/** The sink of the block parse in progress (parses are synchronous: one at a time). */
+let blockSink: BlockSink | null = null;
+
+type BlockRule = (state: BlockState, startLine: number, endLine: number, silent: boolean) => boolean;
+type BlockState = { level: number; line: number; lineMax: number; tokens: Token[] };
+
+/**
+ * Wraps every block rule so that, once a rule has made a whole top-level block (called at nesting level
+ * 0, not in the silent mode other rules use to test whether a line ends a paragraph), that block's tokens
+ * go to the sink, leaving the state's token list empty. No block rule reads tokens made before its own
+ * call (markdown-it 15.0.3: `list` indexes only from the length at its start), so the blocks are the
+ * stock parser's, cut where one top-level block ends (`document.test.ts` compares them).
+ */
+function streamTopLevelBlocks(md: MarkdownItInstance): void {
+  const ruler = md.block.ruler as unknown as {
+    __rules__: Array<{ name: string; fn: BlockRule; alt: string[] }>;
+    at(name: string, fn: BlockRule, options: { alt: string[] }): void;
+  };
+  for (const { name, fn, alt } of [...ruler.__rules__]) {
+    const streamed: BlockRule = (state, startLine, endLine, silent) => {
+      if (silent || state.level !== 0 || blockSink === null) return fn(state, startLine, endLine, silent);
+      const ok = fn(state, startLine, endLine, silent);
+      if (ok && state.tokens.length > 0) {
+        const block = withoutReferences(state.tokens.splice(0));
+        if (block.length > 0 && !blockSink(block)) state.line = state.lineMax;
+      }
+      return ok;
+    };
+    ruler.at(name, streamed, { alt: [...alt] });
+  }
+}
+
+/**
+ * The tokens without the hidden `reference_definition` ones, which the core `strip_references` rule
+ * removes after the block parse (a definition is in `env.references`, not in the tokens).
+ */
+function withoutReferences(tokens: Token[]): Token[] {
+  for (const t of tokens)
+    if (t.type === 'reference_definition')
+      return tokens.filter((x) => x !== t && x.type !== 'reference_definition');
+  return tokens;
+}
+
+/**
+ * Block-parses `source`, giving each top-level block's tokens to `sink` as soon as it is parsed (inline
+ * tokens without children); stops after a block for which `sink` returns false. `env` collects the link
+ * reference definitions, as markdown-it's `parse` does.
+ */
+export function streamBlocks(source: string, env: ParserEnv, sink: BlockSink): void {
+  const { blockParser } = blockParts();
+  const outer = blockSink;
+  blockSink = sink;
+  try {
+    // Whatever no top-level rule handed over (nothing, as every block is one).
+    const rest = blockParser.parse(source, env);
+    if (rest.length > 0) sink(rest);
+  } finally {
+    blockSink = outer;
+  }
+}
+
+/**
+ * The environment a block-by-block read of `source` needs for inline content: the link reference
+ * definitions of the whole text, which a block may use before they are defined. A definition needs
+ * `]:` on one line, so a text without it has none and needs no first pass.
+ */
+function referencesOf(source: string): ParserEnv {
+  const env: ParserEnv = {};
+  if (source.includes(']:')) streamBlocks(source, env, () => true);
+  return env;
+}
 
 /** What the core `inline` and `text_join` rules make of one inline token's children. */
 function inlineChildren(inline: Token, env: ParserEnv): Token[] {
@@ -324,8 +403,7 @@ export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
 type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
 
 function extract(source: string, keepTokens = true): { model: DocumentModel; tokens: Token[] } {
-  const env: ParserEnv = {};
-  const tokens = (keepTokens ? parser() : blockParts().blockParser).parse(source, env);
+  const env: ParserEnv = keepTokens ? {} : referencesOf(source);
   /** An inline token's children: parsed with the rest, or now (see `blockParser`). */
   const childrenOf = keepTokens ? (t: Token) => t.children : (t: Token) => inlineChildren(t, env);
   const srcStarts = lineStarts(source);
@@ -368,97 +446,111 @@ function extract(source: string, keepTokens = true): { model: DocumentModel; tok
     openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
   };
 
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    switch (t.type) {
-      case 'bullet_list_open':
-        listDepth++;
-        ordinals.push(-1);
-        break;
-      case 'ordered_list_open':
-        listDepth++;
-        ordinals.push(Number(t.attrGet('start') ?? 1));
-        break;
-      case 'bullet_list_close':
-      case 'ordered_list_close':
-        listDepth--;
-        ordinals.pop();
-        break;
-      case 'blockquote_open':
-        quoteDepth++;
-        break;
-      case 'blockquote_close':
-        quoteDepth--;
-        break;
-      case 'list_item_open': {
-        itemPending = true;
-        // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
-        // paragraph and `1. Scope` written as a list read the same; bullets are markup.
-        const n = ordinals[ordinals.length - 1] ?? -1;
-        itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
-        if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
-        break;
-      }
-      case 'heading_open': {
-        parserHeadings++;
-        const inline = tokens[k + 1]!;
-        addHeading(
-          t,
-          inlineText(childrenOf(inline)),
-          t.map?.[0] ?? 0,
-          Number(t.tag.slice(1)),
-          inline.content,
-        );
-        k += 2;
-        break;
-      }
-      case 'paragraph_open': {
-        const inline = tokens[k + 1]!;
-        const children = childrenOf(inline);
-        const text = inlineText(children).trim();
-        const item = itemPending;
-        itemPending = false;
-        k += 2;
-        if (text === '') break;
-        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
-          if (looksLikeBoldHeading(text)) {
-            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
-            break;
+  /** Reads a run of whole blocks (the whole text, or one top-level block). */
+  const read = (tokens: Token[]) => {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      switch (t.type) {
+        case 'bullet_list_open':
+          listDepth++;
+          ordinals.push(-1);
+          break;
+        case 'ordered_list_open':
+          listDepth++;
+          ordinals.push(Number(t.attrGet('start') ?? 1));
+          break;
+        case 'bullet_list_close':
+        case 'ordered_list_close':
+          listDepth--;
+          ordinals.pop();
+          break;
+        case 'blockquote_open':
+          quoteDepth++;
+          break;
+        case 'blockquote_close':
+          quoteDepth--;
+          break;
+        case 'list_item_open': {
+          itemPending = true;
+          // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
+          // paragraph and `1. Scope` written as a list read the same; bullets are markup.
+          const n = ordinals[ordinals.length - 1] ?? -1;
+          itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
+          if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
+          break;
+        }
+        case 'heading_open': {
+          parserHeadings++;
+          const inline = tokens[k + 1]!;
+          addHeading(
+            t,
+            inlineText(childrenOf(inline)),
+            t.map?.[0] ?? 0,
+            Number(t.tag.slice(1)),
+            inline.content,
+          );
+          k += 2;
+          break;
+        }
+        case 'paragraph_open': {
+          const inline = tokens[k + 1]!;
+          const children = childrenOf(inline);
+          const text = inlineText(children).trim();
+          const item = itemPending;
+          itemPending = false;
+          k += 2;
+          if (text === '') break;
+          if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
+            if (looksLikeBoldHeading(text)) {
+              addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
+              break;
+            }
           }
+          push(
+            {
+              kind: item ? 'item' : 'paragraph',
+              level: listDepth,
+              quote: quoteDepth,
+              inline: inline.content,
+            },
+            item ? itemPrefix + text : text,
+          );
+          break;
         }
-        push(
-          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, inline: inline.content },
-          item ? itemPrefix + text : text,
-        );
-        break;
-      }
-      case 'fence':
-      case 'code_block': {
-        const text = t.content.replace(/\n$/, '');
-        if (text.trim() !== '')
-          push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
-        itemPending = false;
-        break;
-      }
-      case 'tr_open': {
-        const cells: string[] = [];
-        let header = false;
-        let j = k + 1;
-        for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
-          const c = tokens[j]!;
-          if (c.type === 'th_open') header = true;
-          if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
+        case 'fence':
+        case 'code_block': {
+          const text = t.content.replace(/\n$/, '');
+          if (text.trim() !== '')
+            push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
+          itemPending = false;
+          break;
         }
-        const text = cells.join(' | ');
-        if (text.replace(/[ |]/g, '') !== '')
-          push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
-        k = j;
-        break;
+        case 'tr_open': {
+          const cells: string[] = [];
+          let header = false;
+          let j = k + 1;
+          for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
+            const c = tokens[j]!;
+            if (c.type === 'th_open') header = true;
+            if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
+          }
+          const text = cells.join(' | ');
+          if (text.replace(/[ |]/g, '') !== '')
+            push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
+          k = j;
+          break;
+        }
+        default:
+          break;
       }
-      default:
-        break;
     }
-  }
+    return true;
+  };
+  let tokens: Token[] = [];
+  if (keepTokens) {
+    tokens = parser().parse(source, env);
+    read(tokens);
+  } else streamBlocks(source, env, read);
 
   const reader = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   const readerStarts = lineStarts(reader);
