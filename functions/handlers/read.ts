@@ -347,6 +347,7 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
       : await findRevision(deps, policyId, ref);
   const askedLocale = optionalLocale(req);
   const served = await revisionText(deps, revision, askedLocale);
+  const fullTextHref = `/policies/${encodeURIComponent(policyId)}/revisions/${revision.version}?locale=${encodeURIComponent(served.locale)}`;
   const render = (text: string, cut: boolean) =>
     renderTextPage({
       view,
@@ -357,16 +358,13 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
       now,
       isCurrentPage: ref === 'current',
       ...(askedLocale === undefined ? {} : { askedLocale }),
-      ...(cut
-        ? {
-            textCut: {
-              fullTextHref: `/policies/${encodeURIComponent(policyId)}/revisions/${revision.version}?locale=${encodeURIComponent(served.locale)}`,
-            },
-          }
-        : {}),
+      ...(cut ? { textCut: { fullTextHref } } : {}),
+      // A Markdown text is rendered within the page's bytes, stopping at the block that would not fit.
+      budget: { maxBytes: MAX_RESPONSE_BYTES, fullTextHref },
     });
-  // A 2 MiB text of characters that escaping or markup multiplies would outgrow a response: such a
-  // page shows the text's beginning, cut in proportion, and links to the whole text.
+  // A 2 MiB text of characters that escaping multiplies would outgrow a response: such a plain-text
+  // page shows the text's beginning, cut in proportion, and links to the whole text (a Markdown page
+  // is cut while it is rendered, see `budget`).
   let text = served.text;
   let body = render(text, false);
   for (let size = Buffer.byteLength(body, 'utf8'); size > MAX_RESPONSE_BYTES; ) {

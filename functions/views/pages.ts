@@ -9,7 +9,6 @@ import {
   type DocumentModel,
   documentModel,
   headingId,
-  markdownModelForRender,
   PREAMBLE_KEY,
   plainText,
 } from '../domain/document';
@@ -21,8 +20,10 @@ import {
   opHtml,
   renderBlockChanges,
   renderMarkdown,
+  renderMarkdownWithin,
   sectionIds,
   uniqueIds,
+  utf8Length,
 } from './markdown';
 import {
   formatDate,
@@ -61,16 +62,32 @@ function languageNotice(asked: string | undefined, shown: string, pageLocale: st
   return `<p class="notice lang" id="language-notice" lang="${escapeAttr(noticeLang)}">${escapeHtml(text)}</p>`;
 }
 
-/** The sections of a text, with their heading ids, as a list of links (only for two or more headings). */
-function tableOfContents(sections: readonly DocSection[], ids: Map<string, string>, s: PageStrings) {
-  const items = sections.flatMap((sec) => {
-    const id = ids.get(sec.key);
-    if (id === undefined || sec.heading === null) return [];
-    // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
-    const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
-    const cls = depth > 1 ? ` class="d${depth}"` : '';
-    return [`<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`];
-  });
+/** A section's entry in the table of contents ('' for the preamble). */
+function tocItem(sec: DocSection, ids: Map<string, string>): string {
+  const id = ids.get(sec.key);
+  if (id === undefined || sec.heading === null) return '';
+  // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
+  const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
+  const cls = depth > 1 ? ` class="d${depth}"` : '';
+  return `<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`;
+}
+
+/**
+ * The sections of a text, with their heading ids, as a list of links (only for two or more headings);
+ * the first `limit` headed sections only when the page shows only those.
+ */
+function tableOfContents(
+  sections: readonly DocSection[],
+  ids: Map<string, string>,
+  s: PageStrings,
+  limit = Number.POSITIVE_INFINITY,
+) {
+  const items: string[] = [];
+  for (const sec of sections) {
+    if (items.length >= limit) break;
+    const item = tocItem(sec, ids);
+    if (item !== '') items.push(item);
+  }
   if (items.length < 2) return '';
   return `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul>${items.join('')}</ul></nav>`;
 }
@@ -151,6 +168,11 @@ export interface TextPageInput {
   isCurrentPage: boolean;
   /** Set when `text` is only the beginning of the text (too large for one page). */
   textCut?: { fullTextHref: string };
+  /**
+   * Most bytes of the page for a Markdown text: its rendering (and table of contents) stops at the
+   * block that would not fit, and the page then says the text is cut and links to the whole text.
+   */
+  budget?: { maxBytes: number; fullTextHref: string };
   /** The locale `?locale=` asked for (canonical), when one did: a notice says when it is not `locale`. */
   askedLocale?: string;
 }
@@ -183,11 +205,7 @@ export function renderTextPage(input: TextPageInput): string {
   const { view, revision: r, locale } = input;
   const s = stringsFor(locale);
   const format = r.format ?? 'text';
-  // One parse for a text not seen lately: its tokens go straight to the renderer (the model keeps none).
-  const { model, tokens } =
-    format === 'markdown'
-      ? markdownModelForRender(input.text)
-      : { model: documentModel(input.text, format), tokens: null };
+  const model = documentModel(input.text, format);
   const ids = sectionIds(model.sections);
   const title = `${revisionTitle(r, locale)} · ${s.version} ${r.version}`;
   const switchHref = (l: string) =>
@@ -203,17 +221,44 @@ export function renderTextPage(input: TextPageInput): string {
 <h1>${escapeHtml(revisionTitle(r, locale))} — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${timeHtml(r.effectiveAt, locale)} · ${escapeHtml(s.published)}: ${timeHtml(r.publishedAt, locale)}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
-  const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
-${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(input.textCut.fullTextHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
-${tableOfContents(model.sections, ids, s)}
-${
-  format === 'markdown'
-    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(model, tokens)}</article>`
-    : `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`
-}
-${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
   const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(feedPath(view.policyId))}">${escapeHtml(s.feed)}</a>`;
-  return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
+  const page = (article: string, toc: string, cutHref: string | undefined) => {
+    const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
+${cutHref !== undefined ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(cutHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
+${toc}
+${article}
+${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
+    return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
+  };
+  if (format !== 'markdown')
+    return page(
+      `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`,
+      tableOfContents(model.sections, ids, s),
+      input.textCut?.fullTextHref,
+    );
+  const open = `<article class="doc" lang="${escapeAttr(locale)}">`;
+  if (input.budget === undefined)
+    return page(
+      `${open}${renderMarkdown(model)}</article>`,
+      tableOfContents(model.sections, ids, s),
+      undefined,
+    );
+  // What the page spends besides the text and its table of contents (with the cut notice and the
+  // table's frame, as if both were there), then the text within what is left.
+  const frame = utf8Length(
+    page(`${open}</article>`, tableOfContents([], ids, s), input.budget.fullTextHref) +
+      `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul></ul></nav>`,
+  );
+  const headed = model.sections.filter((sec) => sec.heading !== null && ids.has(sec.key));
+  const text = renderMarkdownWithin(model, {
+    maxBytes: Math.max(0, input.budget.maxBytes - frame),
+    headingCost: (h) => (headed[h] === undefined ? 0 : utf8Length(tocItem(headed[h]!, ids))),
+  });
+  return page(
+    `${open}${text.html}</article>`,
+    tableOfContents(model.sections, ids, s, text.cut ? text.headings : Number.POSITIVE_INFINITY),
+    text.cut ? input.budget.fullTextHref : undefined,
+  );
 }
 
 const labelsOf = (s: PageStrings): ChangeLabels => ({ inserted: s.insertedLabel, deleted: s.deletedLabel });

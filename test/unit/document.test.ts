@@ -20,6 +20,7 @@ import {
   parseMarkdown,
   parseMarkdownWithTokens,
   streamBlocks,
+  streamMarkdownTokens,
 } from '../../functions/domain/document/markdown';
 import { normalizeText } from '../../functions/domain/text';
 
@@ -486,6 +487,57 @@ describe('the Markdown parser (fast token construction)', () => {
     });
     expect(firstOnly).toHaveLength(1);
     expect((firstOnly[0]![0] as { type: string }).type).toBe('heading_open');
+  });
+
+  it('gives the whole text tokens as one stock parse does, read block by block (heading ids aside)', () => {
+    const unmarked = (tokens: ReturnType<typeof markdownTokens>) =>
+      JSON.stringify(tokens, (key, value) => {
+        if (key === 'meta' && value !== null && typeof value === 'object' && 'heading' in value) return null;
+        if (key === 'attrs' && Array.isArray(value)) {
+          const rest = value.filter(([name]: [string]) => name !== 'id');
+          return rest.length === 0 ? null : rest;
+        }
+        return value;
+      });
+    const check = (text: string) => {
+      const model = parseMarkdown(text);
+      const ours = markdownTokens(model);
+      expect(unmarked(ours)).toBe(JSON.stringify(createMarkdownParser().parse(text, {})));
+      const marked = ours.filter((t) => (t.meta as { heading?: number } | null)?.heading !== undefined);
+      expect(marked.map((t) => (t.meta as { heading: number }).heading)).toEqual(marked.map((_, h) => h));
+      expect(marked).toHaveLength(model.sections.filter((s) => s.heading !== null).length);
+      // Streamed: the same tokens, block by block, until the sink stops.
+      const streamed: unknown[] = [];
+      streamMarkdownTokens(model, (block) => {
+        streamed.push(...block);
+        return true;
+      });
+      expect(unmarked(streamed as typeof ours)).toBe(unmarked(ours));
+    };
+    check(sample);
+    check('**Bold heading**\n\ntext [r]\n\n| a | *b* |\n|---|---|\n| [r] | `c` |\n\n[r]: /x\n');
+    const chars = [...'\n!#$%&*+-:<=>@[\\]^_`{}~|.,;()"\' \taZ9ä'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...chars,
+            'a b',
+            '## 1',
+            '**B**',
+            '\n\n',
+            '1. ',
+            '- ',
+            '> ',
+            '| a |\n|---|\n| b |\n',
+            '[r]: /u\n',
+          ),
+          { maxLength: 30 },
+        ),
+        (parts) => check(parts.join('')),
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('reads a reference defined after its use as the stock parser does, block by block', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
-import { parseDocument } from '../../functions/domain/document/index';
+import { createMarkdownParser, markdownTokens, parseDocument } from '../../functions/domain/document/index';
 import type { Revision } from '../../functions/domain/revision';
 import { PAGE_CSP } from '../../functions/views/html';
-import { renderMarkdown } from '../../functions/views/markdown';
+import { renderMarkdown, renderMarkdownWithin, sectionIds, utf8Length } from '../../functions/views/markdown';
 import { renderChangesPage, renderTextPage } from '../../functions/views/pages';
 
 const html = (markdown: string) => renderMarkdown(parseDocument(markdown, 'markdown'));
@@ -72,6 +72,81 @@ describe('renderMarkdown (XSS table)', () => {
     expectInert(out);
     // The parser caps nesting; the rest is text, not 10,000 open elements.
     expect((out.match(/<(ul|blockquote)>/g) ?? []).length).toBeLessThan(200);
+  });
+});
+
+describe('renderMarkdownWithin (a byte budget, block by block)', () => {
+  const text = [
+    '# Policy',
+    'Intro with **bold**, [a link](https://e.x/1) and `code`.',
+    ...Array.from(
+      { length: 40 },
+      (_, i) => `## ${i + 1}. Part ${i + 1}\n\n- item *${i}*\n- [x](https://e.x/${i})\n\n> quote ${i}`,
+    ),
+    '| a | b |\n|---|---|\n| 1 | 2 |',
+    '**Bold heading**',
+    '- one\n- two\n  - nested\n\n  more\n- three',
+  ].join('\n\n');
+  const model = parseDocument(`${text}\n`, 'markdown');
+  const full = renderMarkdown(model);
+
+  it('without a budget, renders what markdown-it renders of the whole parse, with the pages heading ids', () => {
+    const tokens = markdownTokens(model);
+    const ids = [...sectionIds(model.sections).values()];
+    for (const t of tokens) {
+      const h = (t.meta as { heading?: number } | null)?.heading;
+      if (h !== undefined) t.attrSet('id', ids[h]!);
+    }
+    const md = createMarkdownParser();
+    const link = md.renderer.rules.link_open;
+    md.renderer.rules.link_open = (ts, idx, options, env, self) => {
+      ts[idx]!.attrSet('rel', 'nofollow noopener noreferrer');
+      return link ? link(ts, idx, options, env, self) : self.renderToken(ts, idx, options);
+    };
+    expect(full).toBe(md.renderer.render(tokens, md.options, {}));
+    expect(full).toContain('<h2 id="s-40">40. Part 40</h2>');
+  });
+
+  it('stops at the block that does not fit, closes what it opened, and counts the headings it shows', () => {
+    const fullBytes = utf8Length(full);
+    for (let maxBytes = 0; maxBytes <= fullBytes + 10; maxBytes += 37) {
+      const cost = 11;
+      const out = renderMarkdownWithin(parseDocument(`${text}\n`, 'markdown'), {
+        maxBytes,
+        headingCost: () => cost,
+      });
+      expect(utf8Length(out.html) + cost * out.headings).toBeLessThanOrEqual(maxBytes);
+      expect(out.cut).toBe(maxBytes < fullBytes + cost * (model.sections.length - 1));
+      // Every element it opens is closed, in order.
+      const stack: string[] = [];
+      for (const [, close, tag] of out.html.matchAll(
+        /<(\/?)(h[1-6]|p|ul|ol|li|blockquote|table|thead|tbody|tr|th|td|strong|em|a|code)\b[^>]*>/g,
+      )) {
+        if (close === '') stack.push(tag!);
+        else expect(stack.pop()).toBe(tag);
+      }
+      expect(stack).toEqual([]);
+      // What it shows is the beginning of the whole rendering (up to the closing tags of a cut block).
+      const shown = out.html.replace(
+        /(?:<\/(?:ul|ol|li|blockquote|table|thead|tbody|tr|th|td|p|h[1-6])>\n?)+$/,
+        '',
+      );
+      expect(full.startsWith(shown)).toBe(true);
+      expect((out.html.match(/<h[1-6] id=|<p id=/g) ?? []).length).toBe(out.headings);
+    }
+  });
+
+  it('cuts inside one large top-level list, and escapes what it shows', () => {
+    const list = parseDocument(
+      `${Array.from({ length: 2000 }, (_, i) => `- <b>${i}</b> & "q"`).join('\n')}\n`,
+      'markdown',
+    );
+    const out = renderMarkdownWithin(list, { maxBytes: 5000 });
+    expect(out.cut).toBe(true);
+    expect(utf8Length(out.html)).toBeLessThanOrEqual(5000);
+    expect(out.html.startsWith('<ul>\n<li>&lt;b&gt;0&lt;/b&gt; &amp; &quot;q&quot;</li>')).toBe(true);
+    expect(out.html.endsWith('</li>\n</ul>\n')).toBe(true);
+    expectInert(out.html);
   });
 });
 

@@ -377,7 +377,7 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  return extract(source, false).model;
+  return extract(source, 'model').model;
 }
 
 /** `parseMarkdown` with the parser's tokens of that parse (as `markdownTokens` gives them). */
@@ -390,7 +390,17 @@ export function parseMarkdownWithTokens(source: string): { model: DocumentModel;
  * section's id): a new parse each call, for rendering the whole document (the model does not keep them).
  */
 export function markdownTokens(model: DocumentModel): Token[] {
-  return extract(model.source).tokens;
+  return extract(model.source, 'tokens', undefined, model.references).tokens;
+}
+
+/**
+ * The tokens `markdownTokens` gives, handed to `onBlock` one top-level block at a time as they are parsed
+ * (so they die young), until it answers false; the text after that block is not parsed. A heading token
+ * (a parser heading or a bold heading line) carries its heading's index in `meta.heading`: the index of
+ * its section among the model's sections with a heading.
+ */
+export function streamMarkdownTokens(model: DocumentModel, onBlock: (tokens: Token[]) => boolean): void {
+  extract(model.source, 'render', onBlock, model.references);
 }
 
 /** A block's inline content as the parser's inline tokens (empty for a block without any). */
@@ -402,10 +412,33 @@ export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
 
 type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
 
-function extract(source: string, keepTokens = true): { model: DocumentModel; tokens: Token[] } {
-  const env: ParserEnv = keepTokens ? {} : referencesOf(source);
-  /** An inline token's children: parsed with the rest, or now (see `blockParser`). */
-  const childrenOf = keepTokens ? (t: Token) => t.children : (t: Token) => inlineChildren(t, env);
+/**
+ * How `extract` reads the text, always block by block (`streamBlocks`), each block's inline content parsed
+ * as it is read: `model` drops the tokens; `tokens` keeps them all (children attached, heading ids set);
+ * `render` hands each top-level block's tokens (children attached, heading tokens marked with their
+ * heading's index in `meta.heading`) to `onBlock` and stops when it answers false.
+ */
+type ExtractMode = 'model' | 'tokens' | 'render';
+
+function extract(
+  source: string,
+  mode: ExtractMode = 'tokens',
+  onBlock?: (tokens: Token[]) => boolean,
+  /** The text's link reference definitions when known (a model's), else read in a first pass. */
+  references?: Record<string, unknown> | null,
+): { model: DocumentModel; tokens: Token[] } {
+  const env =
+    references === undefined
+      ? referencesOf(source)
+      : ((references === null ? {} : { references: { ...references } }) as ParserEnv);
+  const keepTokens = mode !== 'model';
+  /** An inline token's children, parsed now (see `blockParts`); kept on the token unless only the model is read. */
+  const childrenOf = keepTokens
+    ? (t: Token) => {
+        if (t.children === null || t.children.length === 0) t.children = inlineChildren(t, env);
+        return t.children;
+      }
+    : (t: Token) => inlineChildren(t, env);
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
@@ -443,7 +476,7 @@ function extract(source: string, keepTokens = true): { model: DocumentModel; tok
     });
     push({ kind: 'heading', level, quote: quoteDepth, inline }, text.replace(/\n/g, ' ').trim());
     // The id is set later, once the key is unique.
-    openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
+    if (keepTokens) openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
   };
 
   /** Reads a run of whole blocks (the whole text, or one top-level block). */
@@ -546,11 +579,15 @@ function extract(source: string, keepTokens = true): { model: DocumentModel; tok
     }
     return true;
   };
-  let tokens: Token[] = [];
-  if (keepTokens) {
-    tokens = parser().parse(source, env);
-    read(tokens);
-  } else streamBlocks(source, env, read);
+  const tokens: Token[] = [];
+  streamBlocks(source, env, (block) => {
+    read(block);
+    // Table cells are read by `inlineText` too; a cell's inline content is rendered, so parse the rest.
+    if (keepTokens) for (const t of block) if (t.type === 'inline') childrenOf(t);
+    if (mode === 'render') return onBlock!(block);
+    if (mode === 'tokens') for (const t of block) tokens.push(t);
+    return true;
+  });
 
   const reader = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   const readerStarts = lineStarts(reader);
