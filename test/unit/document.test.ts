@@ -19,6 +19,7 @@ import {
   markdownTokens,
   parseMarkdown,
   parseMarkdownWithTokens,
+  scanBlockLines,
   streamBlocks,
   streamMarkdownTokens,
 } from '../../functions/domain/document/markdown';
@@ -537,6 +538,29 @@ describe('the Markdown parser (fast token construction)', () => {
         (parts) => check(parts.join('')),
       ),
       { numRuns: 1000 },
+    );
+  });
+
+  it('builds the line tables of the stock block state', () => {
+    const md = stock();
+    const tables = (st: Record<string, unknown>) =>
+      JSON.stringify([st.bMarks, st.eMarks, st.tShift, st.sCount, st.bsCount, st.lineMax]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(' ', '\t', '\n', 'a', '#', '\u3000', '  \t'), { maxLength: 40 }),
+        (parts) => {
+          const text = parts.join('');
+          const ours = { bMarks: [], eMarks: [], tShift: [], sCount: [], bsCount: [], lineMax: 0 };
+          scanBlockLines(ours, text);
+          const theirs = new md.block.State(text, md, {}, []) as unknown as Record<string, unknown>;
+          expect(tables(ours)).toBe(tables(theirs));
+          const fast = createMarkdownParser();
+          expect(tables(new fast.block.State(text, fast, {}, []) as unknown as Record<string, unknown>)).toBe(
+            tables(theirs),
+          );
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 
