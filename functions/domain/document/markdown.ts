@@ -81,16 +81,26 @@ export function isPlainWebUrl(url: string): boolean {
  */
 export function scanBlockLines(
   state: {
-    bMarks: number[];
-    eMarks: number[];
-    tShift: number[];
-    sCount: number[];
-    bsCount: number[];
+    bMarks: ArrayLike<number>;
+    eMarks: ArrayLike<number>;
+    tShift: ArrayLike<number>;
+    sCount: ArrayLike<number>;
+    bsCount: ArrayLike<number>;
     lineMax: number;
   },
   s: string,
 ): void {
   const len = s.length;
+  // Lines at most: one per line break, one after the last, one for the end.
+  let most = 2;
+  for (let at = s.indexOf('\n'); at !== -1; at = s.indexOf('\n', at + 1)) most++;
+  // Typed tables, filled by index (pushing 5 × 100,000 numbers into growing arrays cost ~50 ms): the
+  // rules only read and write entries of existing lines.
+  const bMarks = new Int32Array(most);
+  const eMarks = new Int32Array(most);
+  const tShift = new Int32Array(most);
+  const sCount = new Int32Array(most);
+  let line = 0;
   for (let start = 0; start < len; ) {
     let pos = start;
     let indent = 0;
@@ -105,19 +115,21 @@ export function scanBlockLines(
     if (pos >= len) break;
     let end = s.indexOf('\n', pos);
     if (end === -1) end = len;
-    state.bMarks.push(start);
-    state.eMarks.push(end);
-    state.tShift.push(indent);
-    state.sCount.push(offset);
-    state.bsCount.push(0);
+    bMarks[line] = start;
+    eMarks[line] = end;
+    tShift[line] = indent;
+    sCount[line] = offset;
+    line++;
     start = end + 1;
   }
-  state.bMarks.push(len);
-  state.eMarks.push(len);
-  state.tShift.push(0);
-  state.sCount.push(0);
-  state.bsCount.push(0);
-  state.lineMax = state.bMarks.length - 1;
+  bMarks[line] = len;
+  eMarks[line] = len;
+  state.bMarks = bMarks.subarray(0, line + 1);
+  state.eMarks = eMarks.subarray(0, line + 1);
+  state.tShift = tShift.subarray(0, line + 1);
+  state.sCount = sCount.subarray(0, line + 1);
+  state.bsCount = new Int32Array(line + 1);
+  state.lineMax = line;
 }
 
 type AnyToken = Token & Record<string, unknown>;
@@ -164,11 +176,11 @@ function useFastTokens(md: MarkdownItInstance): TokenMaker {
   // constructor too cold to be optimised: ~60–100 ms for 2 MiB). Same fields in the same order, the same
   // line tables (`StateBlock` of markdown-it 15.0.3), found line by line with `indexOf`.
   type BlockState = State & {
-    bMarks: number[];
-    eMarks: number[];
-    tShift: number[];
-    sCount: number[];
-    bsCount: number[];
+    bMarks: ArrayLike<number>;
+    eMarks: ArrayLike<number>;
+    tShift: ArrayLike<number>;
+    sCount: ArrayLike<number>;
+    bsCount: ArrayLike<number>;
     lineMax: number;
   };
   const Block = md.block.State as unknown as { prototype: object };
