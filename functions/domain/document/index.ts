@@ -1,7 +1,8 @@
 /**
  * The document model: one parse of a policy text gives its structure (sections, blocks) and its word
  * extraction (the reader text the diff runs on). The parser's tokens are not kept: rendering the whole
- * text parses it again (`markdownTokens`), a block's inline content alone (`inlineTokens`). Pure, no I/O.
+ * text parses it again, block by block (`streamMarkdownTokens`), a block's inline content alone
+ * (`inlineTokens`). Pure, no I/O.
  */
 import { lineStarts } from '../diff/lines';
 import { lazy } from '../lazy';
