@@ -95,33 +95,93 @@ function tableOfContents(
 /** Leading blank lines off, trailing white space off (linear, whatever the input). */
 const trimBlankLines = (text: string) => text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
 
+/** Bytes `escapeHtml(text)` takes in UTF-8, without escaping it. */
+function escapedBytes(text: string, end = text.length): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) n += escapedUnit(text.charCodeAt(i));
+  return n;
+}
+
+/** UTF-8 bytes of one UTF-16 unit once HTML-escaped (a surrogate half: 2, a pair: 4). */
+function escapedUnit(c: number): number {
+  if (c < 0x80) {
+    if (c === 0x26) return 5; // &amp;
+    if (c === 0x3c || c === 0x3e) return 4; // &lt; &gt;
+    if (c === 0x22) return 6; // &quot;
+    if (c === 0x27) return 5; // &#39;
+    return 1;
+  }
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdfff) return 2;
+  return 3;
+}
+
+/** The longest prefix of `text` whose escaped bytes fit `room`, never between the halves of a pair. */
+function prefixEscapedWithin(text: string, room: number): string {
+  let spent = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const cost = escapedUnit(text.charCodeAt(i));
+    if (spent + cost > room) break;
+    spent += cost;
+  }
+  if (i > 0 && i < text.length && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) i--;
+  return text.slice(0, i);
+}
+
 /**
  * A plain-text revision: each section's heading line as a heading (its id the section key), the text
- * between headings pre-wrapped as written.
+ * between headings pre-wrapped as written; within `maxBytes` (the escaped text measured before it is
+ * escaped, `headingCost` added per heading shown), stopping inside the block that does not fit.
  */
-function renderPlainText(model: DocumentModel, ids: Map<string, string>): string {
+function renderPlainText(
+  model: DocumentModel,
+  ids: Map<string, string>,
+  maxBytes = Number.POSITIVE_INFINITY,
+  headingCost: (heading: number) => number = () => 0,
+): { html: string; cut: boolean; headings: number } {
   const text = model.source;
   const out: string[] = [];
-  let at = 0;
+  let spent = 0;
+  let headings = 0;
+  let cut = false;
+  /** Adds `open + escaped body + close` if it fits (with its line break); else what fits of the body. */
+  const add = (open: string, body: string, close: string, extra = 0): boolean => {
+    const frame = (out.length > 0 ? 1 : 0) + utf8Length(open) + utf8Length(close) + extra;
+    const size = frame + escapedBytes(body);
+    if (spent + size <= maxBytes) {
+      out.push(`${open}${escapeHtml(body)}${close}`);
+      spent += size;
+      return true;
+    }
+    cut = true;
+    const room = maxBytes - spent - frame;
+    const part = room > 0 && extra === 0 ? prefixEscapedWithin(body, room) : '';
+    if (part !== '') out.push(`${open}${escapeHtml(part)}${close}`);
+    return false;
+  };
   const block = (t: string) => {
     const body = trimBlankLines(t);
-    if (body !== '') out.push(`<div class="text">${escapeHtml(body)}</div>`);
+    return body === '' || add('<div class="text">', body, '</div>');
   };
+  let at = 0;
   for (const sec of model.sections) {
-    if (sec.srcFrom > at) block(text.slice(at, sec.srcFrom));
+    if (sec.srcFrom > at && !block(text.slice(at, sec.srcFrom))) break;
     const src = text.slice(sec.srcFrom, sec.srcTo);
     at = Math.max(at, sec.srcTo);
     const id = ids.get(sec.key);
     if (sec.heading === null || id === undefined) {
-      block(src);
+      if (!block(src)) break;
       continue;
     }
     const nl = src.indexOf('\n');
-    out.push(`<h2 id="${escapeAttr(id)}">${escapeHtml((nl === -1 ? src : src.slice(0, nl)).trim())}</h2>`);
-    if (nl !== -1) block(src.slice(nl + 1));
+    const line = (nl === -1 ? src : src.slice(0, nl)).trim();
+    if (!add(`<h2 id="${escapeAttr(id)}">`, line, '</h2>', headingCost(headings))) break;
+    headings++;
+    if (nl !== -1 && !block(src.slice(nl + 1))) break;
   }
-  if (at < text.length) block(text.slice(at));
-  return out.join('\n');
+  if (!cut && at < text.length) block(text.slice(at));
+  return { html: out.join('\n'), cut, headings };
 }
 
 function languageSwitch(
@@ -166,11 +226,10 @@ export interface TextPageInput {
   now: Date;
   /** The policy's front page (current version) rather than a pinned version page. */
   isCurrentPage: boolean;
-  /** Set when `text` is only the beginning of the text (too large for one page). */
-  textCut?: { fullTextHref: string };
   /**
-   * Most bytes of the page for a Markdown text: its rendering (and table of contents) stops at the
-   * block that would not fit, and the page then says the text is cut and links to the whole text.
+   * Most bytes of the page: the text's rendering (and table of contents) stops where it would not fit
+   * (a Markdown text at the block, a plain text inside it), and the page then says the text is cut and
+   * links to the whole text.
    */
   budget?: { maxBytes: number; fullTextHref: string };
   /** The locale `?locale=` asked for (canonical), when one did: a notice says when it is not `locale`. */
@@ -230,16 +289,13 @@ ${article}
 ${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
     return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
   };
-  if (format !== 'markdown')
-    return page(
-      `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`,
-      tableOfContents(model.sections, ids, s),
-      input.textCut?.fullTextHref,
-    );
-  const open = `<article class="doc" lang="${escapeAttr(locale)}">`;
+  const markdown = format === 'markdown';
+  const open = markdown
+    ? `<article class="doc" lang="${escapeAttr(locale)}">`
+    : `<article class="plain" lang="${escapeAttr(locale)}">`;
   if (input.budget === undefined)
     return page(
-      `${open}${renderMarkdown(model)}</article>`,
+      `${open}${markdown ? renderMarkdown(model) : renderPlainText(model, ids).html}</article>`,
       tableOfContents(model.sections, ids, s),
       undefined,
     );
@@ -250,10 +306,11 @@ ${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
       `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul></ul></nav>`,
   );
   const headed = model.sections.filter((sec) => sec.heading !== null && ids.has(sec.key));
-  const text = renderMarkdownWithin(model, {
-    maxBytes: Math.max(0, input.budget.maxBytes - frame),
-    headingCost: (h) => (headed[h] === undefined ? 0 : utf8Length(tocItem(headed[h]!, ids))),
-  });
+  const maxBytes = Math.max(0, input.budget.maxBytes - frame);
+  const headingCost = (h: number) => (headed[h] === undefined ? 0 : utf8Length(tocItem(headed[h]!, ids)));
+  const text = markdown
+    ? renderMarkdownWithin(model, { maxBytes, headingCost })
+    : renderPlainText(model, ids, maxBytes, headingCost);
   return page(
     `${open}${text.html}</article>`,
     tableOfContents(model.sections, ids, s, text.cut ? text.headings : Number.POSITIVE_INFINITY),

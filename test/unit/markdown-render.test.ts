@@ -206,6 +206,46 @@ describe('policy pages with Markdown', () => {
     );
   });
 
+  it('keeps a page within its bytes, plain or Markdown, listing only the headings it shows', () => {
+    const plain = Array.from(
+      { length: 60 },
+      (_, i) => `${i + 1}. Part "${i}" <&>\n\nBody ${i} 'q' & more.\n`,
+    ).join('\n');
+    const markdown = Array.from({ length: 60 }, (_, i) => `## ${i + 1}. Part\n\n- *${i}* <b>\n`).join('\n');
+    for (const [format, text] of [
+      ['text', plain],
+      ['markdown', markdown],
+    ] as const) {
+      const input = {
+        view,
+        revisions: [revision(1, format)],
+        revision: revision(1, format),
+        locale: 'en',
+        text,
+        now: new Date('2026-02-01'),
+        isCurrentPage: true,
+      };
+      const whole = renderTextPage(input);
+      const article = (page: string) => page.slice(page.indexOf('<article'), page.indexOf('</article>'));
+      expect(renderTextPage({ ...input, budget: { maxBytes: 10_000_000, fullTextHref: '/t' } })).toBe(whole);
+      const size = utf8Length(whole);
+      for (const maxBytes of [0.7, 0.8, 0.9, 0.97].map((f) => Math.floor(size * f))) {
+        const page = renderTextPage({ ...input, budget: { maxBytes, fullTextHref: '/whole' } });
+        expect(utf8Length(page)).toBeLessThanOrEqual(maxBytes);
+        expect(page).toContain('data-truncated="true"');
+        expect(page).toContain('href="/whole"');
+        expectInert(main(page));
+        // The beginning of the whole text, as the whole page shows it (a cut block closed).
+        const shown = article(page).replace(/(?:<\/(?:div|ul|li|p)>\n?)+$/, '');
+        expect(article(whole).startsWith(shown)).toBe(true);
+        const toc = [...page.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
+        expect(toc.length).toBeGreaterThan(1);
+        expect(toc.length).toBeLessThan(60);
+        for (const id of toc) expect(article(page)).toContain(`id="${id}"`);
+      }
+    }
+  });
+
   it('renders the redline as blocks with ins/del inside them, unchanged blocks formatted', () => {
     const diff = diffPolicyTexts(v1, v2, 'markdown');
     const page = renderChangesPage({
