@@ -348,36 +348,20 @@ async function textPage(req: ApiRequest, deps: ReadDeps, ref: number | 'current'
       : await findRevision(deps, policyId, ref);
   const askedLocale = optionalLocale(req);
   const served = await revisionText(deps, revision, askedLocale);
-  const render = (text: string, cut: boolean) =>
-    renderTextPage({
-      view,
-      revisions,
-      revision,
-      locale: served.locale,
-      text,
-      now,
-      isCurrentPage: ref === 'current',
-      ...(askedLocale === undefined ? {} : { askedLocale }),
-      ...(cut
-        ? {
-            textCut: {
-              fullTextHref: `/policies/${encodeURIComponent(policyId)}/revisions/${revision.version}?locale=${encodeURIComponent(served.locale)}`,
-            },
-          }
-        : {}),
-    });
-  // A 2 MiB text of characters that escaping or markup multiplies would outgrow a response: such a
-  // page shows the text's beginning, cut in proportion, and links to the whole text.
-  let text = served.text;
-  let body = render(text, false);
-  for (let size = Buffer.byteLength(body, 'utf8'); size > MAX_RESPONSE_BYTES; ) {
-    let end = Math.floor(text.length * (MAX_RESPONSE_BYTES / size) * 0.9);
-    // Never between the halves of a surrogate pair.
-    if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
-    text = text.slice(0, end);
-    body = render(text, true);
-    size = Buffer.byteLength(body, 'utf8');
-  }
+  const fullTextHref = `/policies/${encodeURIComponent(policyId)}/revisions/${revision.version}?locale=${encodeURIComponent(served.locale)}`;
+  // A 2 MiB text that escaping or markup multiplies would outgrow a response: the page is rendered
+  // within its bytes, shows the text's beginning and links to the whole text (one render, one parse).
+  const body = renderTextPage({
+    view,
+    revisions,
+    revision,
+    locale: served.locale,
+    text: served.text,
+    now,
+    isCurrentPage: ref === 'current',
+    ...(askedLocale === undefined ? {} : { askedLocale }),
+    budget: { maxBytes: MAX_RESPONSE_BYTES, fullTextHref },
+  });
   return { status: 200, contentType: 'text/html; charset=utf-8', headers: pageHeaders, body };
 }
 

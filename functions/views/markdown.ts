@@ -15,7 +15,7 @@ import {
   type DocumentModel,
   headingId,
   inlineTokens,
-  markdownTokens,
+  streamMarkdownTokens,
 } from '../domain/document';
 import { lazy } from '../domain/lazy';
 import { escapeHtml } from './html';
@@ -63,14 +63,10 @@ function computeSectionIds(sections: readonly Pick<DocSection, 'key' | 'heading'
   return new Map(headed.map((sec, i) => [sec.key, ids[i]!]));
 }
 
-type RenderEnv = {
-  /** Heading tokens whose id differs from the one the parser set (see `uniqueIds`). */
-  ids?: Map<Token, string>;
-  [key: string]: unknown;
-};
+type RenderEnv = Record<string, unknown>;
 
 /**
- * The renderer: the service's parser with safe links and the page's heading ids. Built at the first
+ * The renderer: the service's parser with safe links (heading ids are set on the tokens). Built at the first
  * render (`lazy`), so that the routes which render no Markdown never build it.
  */
 const renderer = /* @__PURE__ */ lazy(() => {
@@ -82,61 +78,137 @@ const renderer = /* @__PURE__ */ lazy(() => {
     tokens[idx]!.attrSet('rel', 'nofollow noopener noreferrer');
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
-  for (const type of ['heading_open', 'paragraph_open'] as const) {
-    const base =
-      md.renderer.rules[type] ??
-      ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-    md.renderer.rules[type] = (tokens, idx, options, env, self) => {
-      const token = tokens[idx]!;
-      const id = (env as RenderEnv).ids?.get(token);
-      if (id === undefined) return base(tokens, idx, options, env, self);
-      // The model is shared (cached): its token gets the page's id for this one render only.
-      const before = token.attrGet('id');
-      token.attrSet('id', id);
-      try {
-        return base(tokens, idx, options, env, self);
-      } finally {
-        if (before === null) token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'id');
-        else token.attrSet('id', before);
-      }
-    };
-  }
   return md;
 });
 
 /**
  * Documents rendered lately, by model (a model never changes, nor does its HTML): a warm function showing
  * the same text again neither re-parses nor re-renders it. Weak, so an entry goes with its model (the
- * parse cache of functions/domain/document keeps a few).
+ * parse cache of functions/domain/document keeps a few). Keyed by the byte budget too (none: `Infinity`).
  */
-const rendered = new WeakMap<DocumentModel, string>();
+const rendered = new WeakMap<DocumentModel, { maxBytes: number; out: RenderedMarkdown }>();
 
-/** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
-export function renderMarkdown(
-  model: DocumentModel,
-  /** The parser's tokens of `model.source` when the caller has them (`markdownModelForRender`). */
-  parsed?: unknown[] | null,
-): string {
-  let html = rendered.get(model);
-  if (html === undefined) {
-    html = renderTokens(model, (parsed as Token[] | null | undefined) ?? markdownTokens(model));
-    rendered.set(model, html);
-  }
-  return html;
+/** What `renderMarkdownWithin` gives: the HTML, whether the text was cut, how many headings it shows. */
+export interface RenderedMarkdown {
+  html: string;
+  /** The HTML shows only the text's beginning (the budget was reached). */
+  cut: boolean;
+  /** Headings rendered (the first `headings` of the model's sections with a heading). */
+  headings: number;
 }
 
-function renderTokens(model: DocumentModel, tokens: Token[]): string {
-  const ids = [...sectionIds(model.sections).values()];
-  const changed = new Map<Token, string>();
-  let h = 0;
-  for (const t of tokens) {
-    if ((t.meta as { heading?: number } | null)?.heading === undefined) continue;
-    const id = ids[h++];
-    if (id !== undefined && id !== t.attrGet('id')) changed.set(t, id);
+/** The whole document as HTML (the body of a policy or version page); heading ids as `sectionIds`. */
+export function renderMarkdown(model: DocumentModel): string {
+  return renderMarkdownWithin(model, { maxBytes: Number.POSITIVE_INFINITY }).html;
+}
+
+/** UTF-8 bytes of a string (views also run in the browser: no `Buffer`). */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
   }
-  const env: RenderEnv = changed.size > 0 ? { ids: changed } : {};
+  return n;
+}
+
+/**
+ * The document as HTML within a byte budget: rendered block by block as the text is parsed
+ * (`streamMarkdownTokens`), and stopped once the next block would not fit — the rest of the text is
+ * neither parsed nor rendered. The block that crosses the budget is rendered token by token while it fits,
+ * its open elements then closed, so the HTML stays well formed. `headingCost` adds, per heading shown,
+ * what the caller spends on it elsewhere (a table-of-contents entry); it must depend on the model alone
+ * (the result is cached per model and budget).
+ */
+export function renderMarkdownWithin(
+  model: DocumentModel,
+  budget: { maxBytes: number; headingCost?: (heading: number) => number },
+): RenderedMarkdown {
+  const hit = rendered.get(model);
+  if (hit !== undefined && hit.maxBytes === budget.maxBytes) return hit.out;
   const md = renderer();
-  return md.renderer.render(tokens, md.options, env);
+  const ids = [...sectionIds(model.sections).values()];
+  const headingCost = budget.headingCost ?? (() => 0);
+  const parts: string[] = [];
+  let spent = 0;
+  let headings = 0;
+  let cut = false;
+  const env: RenderEnv = {};
+  streamMarkdownTokens(model, (tokens) => {
+    let cost = 0;
+    let marked = 0;
+    for (const t of tokens) {
+      const h = (t.meta as { heading?: number } | null)?.heading;
+      if (h === undefined) continue;
+      const id = ids[h];
+      if (id !== undefined) t.attrSet('id', id);
+      cost += headingCost(h);
+      marked++;
+    }
+    const html = md.renderer.render(tokens as Token[], md.options, env);
+    cost += utf8Length(html);
+    if (spent + cost <= budget.maxBytes) {
+      parts.push(html);
+      spent += cost;
+      headings += marked;
+      return true;
+    }
+    const partial = renderPrefix(md, tokens as Token[], budget.maxBytes - spent, headingCost, env);
+    parts.push(partial.html);
+    headings += partial.headings;
+    cut = true;
+    return false;
+  });
+  const out = { html: parts.join(''), cut, headings };
+  rendered.set(model, { maxBytes: budget.maxBytes, out });
+  return out;
+}
+
+/**
+ * The longest run of a block's first tokens whose HTML, with closing tags for the elements still open,
+ * fits `room` bytes (markdown-it's `Renderer.render`, one token at a time).
+ */
+function renderPrefix(
+  md: ReturnType<typeof renderer>,
+  tokens: Token[],
+  room: number,
+  headingCost: (heading: number) => number,
+  env: RenderEnv,
+): { html: string; headings: number } {
+  const out: string[] = [];
+  const open: Token[] = [];
+  const closeTag = (t: Token) => (t.hidden ? '' : `</${t.tag}>${t.block ? '\n' : ''}`);
+  let spent = 0;
+  let closing = 0;
+  let headings = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const rule = md.renderer.rules[t.type];
+    const html =
+      t.type === 'inline'
+        ? md.renderer.renderInline(t.children ?? [], md.options, env)
+        : rule !== undefined
+          ? rule(tokens, i, md.options, env, md.renderer)
+          : md.renderer.renderToken(tokens, i, md.options);
+    const h = (t.meta as { heading?: number } | null)?.heading;
+    const extra = h === undefined ? 0 : headingCost(h);
+    const closingAfter =
+      t.nesting === 1
+        ? closing + utf8Length(closeTag(t))
+        : t.nesting === -1
+          ? closing - utf8Length(closeTag(open.at(-1)!))
+          : closing;
+    const size = utf8Length(html) + extra;
+    if (spent + size + closingAfter > room) break;
+    out.push(html);
+    spent += size;
+    closing = closingAfter;
+    if (h !== undefined) headings++;
+    if (t.nesting === 1) open.push(t);
+    else if (t.nesting === -1) open.pop();
+  }
+  for (let k = open.length - 1; k >= 0; k--) out.push(closeTag(open[k]!));
+  return { html: out.join(''), headings };
 }
 
 /** One block's inline content as formatted HTML (links, emphasis, code). */

@@ -9,7 +9,6 @@ import {
   type DocumentModel,
   documentModel,
   headingId,
-  markdownModelForRender,
   PREAMBLE_KEY,
   plainText,
 } from '../domain/document';
@@ -21,8 +20,10 @@ import {
   opHtml,
   renderBlockChanges,
   renderMarkdown,
+  renderMarkdownWithin,
   sectionIds,
   uniqueIds,
+  utf8Length,
 } from './markdown';
 import {
   formatDate,
@@ -61,16 +62,32 @@ function languageNotice(asked: string | undefined, shown: string, pageLocale: st
   return `<p class="notice lang" id="language-notice" lang="${escapeAttr(noticeLang)}">${escapeHtml(text)}</p>`;
 }
 
-/** The sections of a text, with their heading ids, as a list of links (only for two or more headings). */
-function tableOfContents(sections: readonly DocSection[], ids: Map<string, string>, s: PageStrings) {
-  const items = sections.flatMap((sec) => {
-    const id = ids.get(sec.key);
-    if (id === undefined || sec.heading === null) return [];
-    // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
-    const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
-    const cls = depth > 1 ? ` class="d${depth}"` : '';
-    return [`<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`];
-  });
+/** A section's entry in the table of contents ('' for the preamble). */
+function tocItem(sec: DocSection, ids: Map<string, string>): string {
+  const id = ids.get(sec.key);
+  if (id === undefined || sec.heading === null) return '';
+  // A numbered subsection (`3.2`, `3.2.1`) is indented under its section.
+  const depth = /^[0-9]+(?:\.[0-9]+)+$/.test(sec.key) ? Math.min(sec.key.split('.').length, 4) : 1;
+  const cls = depth > 1 ? ` class="d${depth}"` : '';
+  return `<li${cls}><a href="#${escapeAttr(id)}">${escapeHtml(sec.heading.trim())}</a></li>`;
+}
+
+/**
+ * The sections of a text, with their heading ids, as a list of links (only for two or more headings);
+ * the first `limit` headed sections only when the page shows only those.
+ */
+function tableOfContents(
+  sections: readonly DocSection[],
+  ids: Map<string, string>,
+  s: PageStrings,
+  limit = Number.POSITIVE_INFINITY,
+) {
+  const items: string[] = [];
+  for (const sec of sections) {
+    if (items.length >= limit) break;
+    const item = tocItem(sec, ids);
+    if (item !== '') items.push(item);
+  }
   if (items.length < 2) return '';
   return `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul>${items.join('')}</ul></nav>`;
 }
@@ -78,33 +95,93 @@ function tableOfContents(sections: readonly DocSection[], ids: Map<string, strin
 /** Leading blank lines off, trailing white space off (linear, whatever the input). */
 const trimBlankLines = (text: string) => text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
 
+/** Bytes `escapeHtml(text)` takes in UTF-8, without escaping it. */
+function escapedBytes(text: string, end = text.length): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) n += escapedUnit(text.charCodeAt(i));
+  return n;
+}
+
+/** UTF-8 bytes of one UTF-16 unit once HTML-escaped (a surrogate half: 2, a pair: 4). */
+function escapedUnit(c: number): number {
+  if (c < 0x80) {
+    if (c === 0x26) return 5; // &amp;
+    if (c === 0x3c || c === 0x3e) return 4; // &lt; &gt;
+    if (c === 0x22) return 6; // &quot;
+    if (c === 0x27) return 5; // &#39;
+    return 1;
+  }
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdfff) return 2;
+  return 3;
+}
+
+/** The longest prefix of `text` whose escaped bytes fit `room`, never between the halves of a pair. */
+function prefixEscapedWithin(text: string, room: number): string {
+  let spent = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const cost = escapedUnit(text.charCodeAt(i));
+    if (spent + cost > room) break;
+    spent += cost;
+  }
+  if (i > 0 && i < text.length && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) i--;
+  return text.slice(0, i);
+}
+
 /**
  * A plain-text revision: each section's heading line as a heading (its id the section key), the text
- * between headings pre-wrapped as written.
+ * between headings pre-wrapped as written; within `maxBytes` (the escaped text measured before it is
+ * escaped, `headingCost` added per heading shown), stopping inside the block that does not fit.
  */
-function renderPlainText(model: DocumentModel, ids: Map<string, string>): string {
+function renderPlainText(
+  model: DocumentModel,
+  ids: Map<string, string>,
+  maxBytes = Number.POSITIVE_INFINITY,
+  headingCost: (heading: number) => number = () => 0,
+): { html: string; cut: boolean; headings: number } {
   const text = model.source;
   const out: string[] = [];
-  let at = 0;
+  let spent = 0;
+  let headings = 0;
+  let cut = false;
+  /** Adds `open + escaped body + close` if it fits (with its line break); else what fits of the body. */
+  const add = (open: string, body: string, close: string, extra = 0): boolean => {
+    const frame = (out.length > 0 ? 1 : 0) + utf8Length(open) + utf8Length(close) + extra;
+    const size = frame + escapedBytes(body);
+    if (spent + size <= maxBytes) {
+      out.push(`${open}${escapeHtml(body)}${close}`);
+      spent += size;
+      return true;
+    }
+    cut = true;
+    const room = maxBytes - spent - frame;
+    const part = room > 0 && extra === 0 ? prefixEscapedWithin(body, room) : '';
+    if (part !== '') out.push(`${open}${escapeHtml(part)}${close}`);
+    return false;
+  };
   const block = (t: string) => {
     const body = trimBlankLines(t);
-    if (body !== '') out.push(`<div class="text">${escapeHtml(body)}</div>`);
+    return body === '' || add('<div class="text">', body, '</div>');
   };
+  let at = 0;
   for (const sec of model.sections) {
-    if (sec.srcFrom > at) block(text.slice(at, sec.srcFrom));
+    if (sec.srcFrom > at && !block(text.slice(at, sec.srcFrom))) break;
     const src = text.slice(sec.srcFrom, sec.srcTo);
     at = Math.max(at, sec.srcTo);
     const id = ids.get(sec.key);
     if (sec.heading === null || id === undefined) {
-      block(src);
+      if (!block(src)) break;
       continue;
     }
     const nl = src.indexOf('\n');
-    out.push(`<h2 id="${escapeAttr(id)}">${escapeHtml((nl === -1 ? src : src.slice(0, nl)).trim())}</h2>`);
-    if (nl !== -1) block(src.slice(nl + 1));
+    const line = (nl === -1 ? src : src.slice(0, nl)).trim();
+    if (!add(`<h2 id="${escapeAttr(id)}">`, line, '</h2>', headingCost(headings))) break;
+    headings++;
+    if (nl !== -1 && !block(src.slice(nl + 1))) break;
   }
-  if (at < text.length) block(text.slice(at));
-  return out.join('\n');
+  if (!cut && at < text.length) block(text.slice(at));
+  return { html: out.join('\n'), cut, headings };
 }
 
 function languageSwitch(
@@ -149,8 +226,12 @@ export interface TextPageInput {
   now: Date;
   /** The policy's front page (current version) rather than a pinned version page. */
   isCurrentPage: boolean;
-  /** Set when `text` is only the beginning of the text (too large for one page). */
-  textCut?: { fullTextHref: string };
+  /**
+   * Most bytes of the page: the text's rendering (and table of contents) stops where it would not fit
+   * (a Markdown text at the block, a plain text inside it), and the page then says the text is cut and
+   * links to the whole text.
+   */
+  budget?: { maxBytes: number; fullTextHref: string };
   /** The locale `?locale=` asked for (canonical), when one did: a notice says when it is not `locale`. */
   askedLocale?: string;
 }
@@ -183,11 +264,7 @@ export function renderTextPage(input: TextPageInput): string {
   const { view, revision: r, locale } = input;
   const s = stringsFor(locale);
   const format = r.format ?? 'text';
-  // One parse for a text not seen lately: its tokens go straight to the renderer (the model keeps none).
-  const { model, tokens } =
-    format === 'markdown'
-      ? markdownModelForRender(input.text)
-      : { model: documentModel(input.text, format), tokens: null };
+  const model = documentModel(input.text, format);
   const ids = sectionIds(model.sections);
   const title = `${revisionTitle(r, locale)} · ${s.version} ${r.version}`;
   const switchHref = (l: string) =>
@@ -203,17 +280,42 @@ export function renderTextPage(input: TextPageInput): string {
 <h1>${escapeHtml(revisionTitle(r, locale))} — ${escapeHtml(s.version)} ${r.version} ${changeBadge(r, s)}</h1>
 <p class="meta">${escapeHtml(pending ? s.notYetEffective : s.effectiveFrom)}: ${timeHtml(r.effectiveAt, locale)} · ${escapeHtml(s.published)}: ${timeHtml(r.publishedAt, locale)}</p>
 ${languageSwitch(r.locales, locale, switchHref, s)}`;
-  const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
-${input.textCut ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(input.textCut.fullTextHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
-${tableOfContents(model.sections, ids, s)}
-${
-  format === 'markdown'
-    ? `<article class="doc" lang="${escapeAttr(locale)}">${renderMarkdown(model, tokens)}</article>`
-    : `<article class="plain" lang="${escapeAttr(locale)}">${renderPlainText(model, ids)}</article>`
-}
-${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
   const footer = `${escapeHtml(s.contentHash)} (${escapeHtml(locale)}): <code>${escapeHtml(r.contentHashes[locale] ?? '')}</code><br><a href="${escapeAttr(feedPath(view.policyId))}">${escapeHtml(s.feed)}</a>`;
-  return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
+  const page = (article: string, toc: string, cutHref: string | undefined) => {
+    const body = `${languageNotice(input.askedLocale, locale, locale)}${replacedBanner(input, s)}${upcoming}
+${cutHref !== undefined ? `<p class="notice" id="truncated" data-truncated="true">${escapeHtml(s.textCut)} <a href="${escapeAttr(cutHref)}">${escapeHtml(s.wholeTextJson)}</a></p>` : ''}
+${toc}
+${article}
+${historyTable(view.policyId, input.revisions, locale, input.now, s)}`;
+    return layout({ lang: uiLanguage(locale), title, header, body, footer, feed: feedOf(view.policyId, s) });
+  };
+  const markdown = format === 'markdown';
+  const open = markdown
+    ? `<article class="doc" lang="${escapeAttr(locale)}">`
+    : `<article class="plain" lang="${escapeAttr(locale)}">`;
+  if (input.budget === undefined)
+    return page(
+      `${open}${markdown ? renderMarkdown(model) : renderPlainText(model, ids).html}</article>`,
+      tableOfContents(model.sections, ids, s),
+      undefined,
+    );
+  // What the page spends besides the text and its table of contents (with the cut notice and the
+  // table's frame, as if both were there), then the text within what is left.
+  const frame = utf8Length(
+    page(`${open}</article>`, tableOfContents([], ids, s), input.budget.fullTextHref) +
+      `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${escapeHtml(s.contents)}</h2><ul></ul></nav>`,
+  );
+  const headed = model.sections.filter((sec) => sec.heading !== null && ids.has(sec.key));
+  const maxBytes = Math.max(0, input.budget.maxBytes - frame);
+  const headingCost = (h: number) => (headed[h] === undefined ? 0 : utf8Length(tocItem(headed[h]!, ids)));
+  const text = markdown
+    ? renderMarkdownWithin(model, { maxBytes, headingCost })
+    : renderPlainText(model, ids, maxBytes, headingCost);
+  return page(
+    `${open}${text.html}</article>`,
+    tableOfContents(model.sections, ids, s, text.cut ? text.headings : Number.POSITIVE_INFINITY),
+    text.cut ? input.budget.fullTextHref : undefined,
+  );
 }
 
 const labelsOf = (s: PageStrings): ChangeLabels => ({ inserted: s.insertedLabel, deleted: s.deletedLabel });

@@ -173,6 +173,30 @@ describe('bounded answers', () => {
       expect(page.text).toContain('data-truncated="true"');
       expect(page.text).toContain('href="/policies/quotes/revisions/1?locale=vi"');
     }
+    // Markdown whose HTML outgrows the page: rendered up to the page's bytes, no more, in one pass.
+    const parts: string[] = [];
+    for (let i = 0, bytes = 0; bytes < MAX_TEXT_BYTES - 200; i++) {
+      const piece = i % 2 ? `- [a](https://e.x/${i}) *b* <i>\n` : `## ${i}\n`;
+      parts.push(piece);
+      bytes += Buffer.byteLength(piece);
+    }
+    const markdown = parts.join('');
+    const md = await publish('md-big', { texts: { vi: markdown }, format: 'markdown' });
+    expect(md.status).toBe(201);
+    for (const path of ['/p/md-big', '/p/md-big/v/1']) {
+      const page = await call(service, 'GET', path);
+      expect(page.status).toBe(200);
+      expect(Buffer.byteLength(page.text)).toBeLessThanOrEqual(4_400_000);
+      expect(page.text).toContain('data-truncated="true"');
+      expect(page.text).toContain('href="/policies/md-big/revisions/1?locale=vi"');
+      expect(page.text).not.toContain('<i>');
+      // The table of contents lists the headings shown, each one on the page.
+      const toc = [...page.text.matchAll(/<li><a href="#(s-[0-9]+)">/g)].map((m) => m[1]);
+      expect(toc.length).toBeGreaterThan(100);
+      expect(toc.length).toBeLessThan(parts.length / 2);
+      expect(page.text).toContain(`<h2 id="${toc.at(-1)}">`);
+      expect(page.text.indexOf('</article>')).toBeGreaterThan(page.text.lastIndexOf(`id="${toc.at(-1)}"`));
+    }
     const json = await call(service, 'GET', '/policies/quotes/revisions/1');
     expect(Buffer.byteLength(json.text)).toBeLessThan(LIMIT);
     expect(json.json.text === quotes).toBe(true);

@@ -19,6 +19,9 @@ import {
   markdownTokens,
   parseMarkdown,
   parseMarkdownWithTokens,
+  scanBlockLines,
+  streamBlocks,
+  streamMarkdownTokens,
 } from '../../functions/domain/document/markdown';
 import { normalizeText } from '../../functions/domain/text';
 
@@ -416,6 +419,161 @@ describe('the Markdown parser (fast token construction)', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+
+  it('hands the block tokens over one whole top-level block at a time, exactly the stock block parse', () => {
+    const blocksOnly = () => {
+      const md = stock();
+      md.core.ruler.disable(['inline', 'text_join']);
+      return md;
+    };
+    const streamed = (text: string) => {
+      const chunks: unknown[][] = [];
+      const env = {};
+      streamBlocks(text, env, (tokens) => {
+        chunks.push(tokens);
+        return true;
+      });
+      return { chunks, env };
+    };
+    const expectSame = (text: string) => {
+      const env = {};
+      const whole = blocksOnly().parse(text, env);
+      const { chunks, env: ours } = streamed(text);
+      expect(JSON.stringify(chunks.flat())).toBe(JSON.stringify(whole));
+      expect(ours).toEqual(env);
+      // Every chunk is balanced and starts at nesting level 0: one whole top-level block.
+      for (const chunk of chunks) {
+        expect((chunk[0] as { level: number }).level).toBe(0);
+        let depth = 0;
+        for (const t of chunk as { nesting: number }[]) depth += t.nesting;
+        expect(depth).toBe(0);
+      }
+      return chunks.length;
+    };
+    expect(expectSame(sample)).toBeGreaterThan(10);
+    // Lazy continuation lines, loose and tight lists, a quote running on, a fence with blank lines.
+    expectSame('- a\nb\n\n- c\n\n  d\n> q\nlazy\n\n```\nx\n\n\ny\n```\n    code\n\n    more\n# h\n');
+    const chars = [...'\n!#*+-:<>[\\]_`~|. \taZ9'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...chars,
+            'a b',
+            '## 1',
+            '\n\n',
+            '1. ',
+            '- ',
+            '> ',
+            '    ',
+            '```\n',
+            '| a |\n|---|\n',
+            '[r]: /u\n',
+            '[r]',
+          ),
+          { maxLength: 40 },
+        ),
+        (parts) => {
+          expectSame(parts.join(''));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // A sink that answers false ends the parse after that block.
+    const firstOnly: unknown[][] = [];
+    streamBlocks('# a\n\nb\n\nc\n', {}, (tokens) => {
+      firstOnly.push(tokens);
+      return false;
+    });
+    expect(firstOnly).toHaveLength(1);
+    expect((firstOnly[0]![0] as { type: string }).type).toBe('heading_open');
+  });
+
+  it('gives the whole text tokens as one stock parse does, read block by block (heading ids aside)', () => {
+    const unmarked = (tokens: ReturnType<typeof markdownTokens>) =>
+      JSON.stringify(tokens, (key, value) => {
+        if (key === 'meta' && value !== null && typeof value === 'object' && 'heading' in value) return null;
+        if (key === 'attrs' && Array.isArray(value)) {
+          const rest = value.filter(([name]: [string]) => name !== 'id');
+          return rest.length === 0 ? null : rest;
+        }
+        return value;
+      });
+    const check = (text: string) => {
+      const model = parseMarkdown(text);
+      const ours = markdownTokens(model);
+      expect(unmarked(ours)).toBe(JSON.stringify(createMarkdownParser().parse(text, {})));
+      const marked = ours.filter((t) => (t.meta as { heading?: number } | null)?.heading !== undefined);
+      expect(marked.map((t) => (t.meta as { heading: number }).heading)).toEqual(marked.map((_, h) => h));
+      expect(marked).toHaveLength(model.sections.filter((s) => s.heading !== null).length);
+      // Streamed: the same tokens, block by block, until the sink stops.
+      const streamed: unknown[] = [];
+      streamMarkdownTokens(model, (block) => {
+        streamed.push(...block);
+        return true;
+      });
+      expect(unmarked(streamed as typeof ours)).toBe(unmarked(ours));
+    };
+    check(sample);
+    check('**Bold heading**\n\ntext [r]\n\n| a | *b* |\n|---|---|\n| [r] | `c` |\n\n[r]: /x\n');
+    const chars = [...'\n!#$%&*+-:<=>@[\\]^_`{}~|.,;()"\' \taZ9ä'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...chars,
+            'a b',
+            '## 1',
+            '**B**',
+            '\n\n',
+            '1. ',
+            '- ',
+            '> ',
+            '| a |\n|---|\n| b |\n',
+            '[r]: /u\n',
+          ),
+          { maxLength: 30 },
+        ),
+        (parts) => check(parts.join('')),
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('builds the line tables of the stock block state', () => {
+    const md = stock();
+    const tables = (st: Record<string, unknown>) =>
+      JSON.stringify([
+        ...(['bMarks', 'eMarks', 'tShift', 'sCount', 'bsCount'] as const).map((k) =>
+          Array.from(st[k] as ArrayLike<number>),
+        ),
+        st.lineMax,
+      ]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(' ', '\t', '\n', 'a', '#', '\u3000', '  \t'), { maxLength: 40 }),
+        (parts) => {
+          const text = parts.join('');
+          const ours = { bMarks: [], eMarks: [], tShift: [], sCount: [], bsCount: [], lineMax: 0 };
+          scanBlockLines(ours, text);
+          const theirs = new md.block.State(text, md, {}, []) as unknown as Record<string, unknown>;
+          expect(tables(ours)).toBe(tables(theirs));
+          const fast = createMarkdownParser();
+          expect(tables(new fast.block.State(text, fast, {}, []) as unknown as Record<string, unknown>)).toBe(
+            tables(theirs),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads a reference defined after its use as the stock parser does, block by block', () => {
+    const text = 'See [the terms][t] and [t].\n\n- item [t]\n\n[t]: https://t.test "T"\n';
+    expect(parseMarkdown(text)).toEqual(parseMarkdownWithTokens(text).model);
+    expect(parseMarkdown(text).references).toEqual({ T: { href: 'https://t.test', title: 'T' } });
+    expect(parseMarkdown(text).reader).toContain('See the terms and t.');
   });
 
   it('gives the stock tokens and HTML for any text over Markdown punctuation and plain characters', () => {

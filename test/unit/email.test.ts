@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalTimeZone,
@@ -7,10 +8,12 @@ import {
   headerSafe,
   isSafeAddress,
   isTimeZone,
+  MAX_LISTED_SECTIONS,
   type NoticeInput,
   noticeLinks,
   personalize,
   senderHeader,
+  singleLine,
 } from '../../functions/domain/email';
 
 const base: NoticeInput = {
@@ -110,6 +113,37 @@ describe('composeNotice + personalize', () => {
     const email = personalize(composeNotice({ ...base, changedSections: titles }), null);
     expect(email.text).toContain('- Section 15\n… and 5 more');
     expect(email.text).not.toContain('Section 16');
+  });
+
+  it('counts only the titles that are not blank, listed or not, as cleaning them would', () => {
+    const blankish = [
+      '',
+      ' ',
+      '\t',
+      '\r\n',
+      '\u0000',
+      '\u0085',
+      '\u00a0',
+      '\u2028',
+      '\ufeff',
+      '\u3000',
+      'x',
+      'Đ',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...blankish), { maxLength: 3 }), { maxLength: 40 }),
+        (parts) => {
+          const titles = parts.map((p) => p.join(''));
+          const kept = titles.map((t) => singleLine(t)).filter((t) => t !== '');
+          const more = kept.length - Math.min(kept.length, MAX_LISTED_SECTIONS);
+          const { text } = personalize(composeNotice({ ...base, changedSections: titles }), null);
+          expect(text.includes(`… and ${more} more`)).toBe(more > 0);
+          if (more === 0) expect(text).not.toContain(' more\n');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffPolicyTexts, splitSections } from '../../functions/domain/diff/index';
-import { parseDocument } from '../../functions/domain/document/index';
+import { createMarkdownParser, markdownTokens, parseDocument } from '../../functions/domain/document/index';
 import type { Revision } from '../../functions/domain/revision';
 import { PAGE_CSP } from '../../functions/views/html';
-import { renderMarkdown } from '../../functions/views/markdown';
+import { renderMarkdown, renderMarkdownWithin, sectionIds, utf8Length } from '../../functions/views/markdown';
 import { renderChangesPage, renderTextPage } from '../../functions/views/pages';
 
 const html = (markdown: string) => renderMarkdown(parseDocument(markdown, 'markdown'));
@@ -75,6 +75,81 @@ describe('renderMarkdown (XSS table)', () => {
   });
 });
 
+describe('renderMarkdownWithin (a byte budget, block by block)', () => {
+  const text = [
+    '# Policy',
+    'Intro with **bold**, [a link](https://e.x/1) and `code`.',
+    ...Array.from(
+      { length: 40 },
+      (_, i) => `## ${i + 1}. Part ${i + 1}\n\n- item *${i}*\n- [x](https://e.x/${i})\n\n> quote ${i}`,
+    ),
+    '| a | b |\n|---|---|\n| 1 | 2 |',
+    '**Bold heading**',
+    '- one\n- two\n  - nested\n\n  more\n- three',
+  ].join('\n\n');
+  const model = parseDocument(`${text}\n`, 'markdown');
+  const full = renderMarkdown(model);
+
+  it('without a budget, renders what markdown-it renders of the whole parse, with the pages heading ids', () => {
+    const tokens = markdownTokens(model);
+    const ids = [...sectionIds(model.sections).values()];
+    for (const t of tokens) {
+      const h = (t.meta as { heading?: number } | null)?.heading;
+      if (h !== undefined) t.attrSet('id', ids[h]!);
+    }
+    const md = createMarkdownParser();
+    const link = md.renderer.rules.link_open;
+    md.renderer.rules.link_open = (ts, idx, options, env, self) => {
+      ts[idx]!.attrSet('rel', 'nofollow noopener noreferrer');
+      return link ? link(ts, idx, options, env, self) : self.renderToken(ts, idx, options);
+    };
+    expect(full).toBe(md.renderer.render(tokens, md.options, {}));
+    expect(full).toContain('<h2 id="s-40">40. Part 40</h2>');
+  });
+
+  it('stops at the block that does not fit, closes what it opened, and counts the headings it shows', () => {
+    const fullBytes = utf8Length(full);
+    for (let maxBytes = 0; maxBytes <= fullBytes + 10; maxBytes += 37) {
+      const cost = 11;
+      const out = renderMarkdownWithin(parseDocument(`${text}\n`, 'markdown'), {
+        maxBytes,
+        headingCost: () => cost,
+      });
+      expect(utf8Length(out.html) + cost * out.headings).toBeLessThanOrEqual(maxBytes);
+      expect(out.cut).toBe(maxBytes < fullBytes + cost * (model.sections.length - 1));
+      // Every element it opens is closed, in order.
+      const stack: string[] = [];
+      for (const [, close, tag] of out.html.matchAll(
+        /<(\/?)(h[1-6]|p|ul|ol|li|blockquote|table|thead|tbody|tr|th|td|strong|em|a|code)\b[^>]*>/g,
+      )) {
+        if (close === '') stack.push(tag!);
+        else expect(stack.pop()).toBe(tag);
+      }
+      expect(stack).toEqual([]);
+      // What it shows is the beginning of the whole rendering (up to the closing tags of a cut block).
+      const shown = out.html.replace(
+        /(?:<\/(?:ul|ol|li|blockquote|table|thead|tbody|tr|th|td|p|h[1-6])>\n?)+$/,
+        '',
+      );
+      expect(full.startsWith(shown)).toBe(true);
+      expect((out.html.match(/<h[1-6] id=|<p id=/g) ?? []).length).toBe(out.headings);
+    }
+  });
+
+  it('cuts inside one large top-level list, and escapes what it shows', () => {
+    const list = parseDocument(
+      `${Array.from({ length: 2000 }, (_, i) => `- <b>${i}</b> & "q"`).join('\n')}\n`,
+      'markdown',
+    );
+    const out = renderMarkdownWithin(list, { maxBytes: 5000 });
+    expect(out.cut).toBe(true);
+    expect(utf8Length(out.html)).toBeLessThanOrEqual(5000);
+    expect(out.html.startsWith('<ul>\n<li>&lt;b&gt;0&lt;/b&gt; &amp; &quot;q&quot;</li>')).toBe(true);
+    expect(out.html.endsWith('</li>\n</ul>\n')).toBe(true);
+    expectInert(out.html);
+  });
+});
+
 const revision = (version: number, format: 'markdown' | 'text' = 'text'): Revision => ({
   policyId: 'acme',
   version,
@@ -129,6 +204,46 @@ describe('policy pages with Markdown', () => {
     expect(text).toContain(
       '<article class="plain" lang="en"><div class="text"># Privacy\n\nWe keep **data**',
     );
+  });
+
+  it('keeps a page within its bytes, plain or Markdown, listing only the headings it shows', () => {
+    const plain = Array.from(
+      { length: 60 },
+      (_, i) => `${i + 1}. Part "${i}" <&>\n\nBody ${i} 'q' & more.\n`,
+    ).join('\n');
+    const markdown = Array.from({ length: 60 }, (_, i) => `## ${i + 1}. Part\n\n- *${i}* <b>\n`).join('\n');
+    for (const [format, text] of [
+      ['text', plain],
+      ['markdown', markdown],
+    ] as const) {
+      const input = {
+        view,
+        revisions: [revision(1, format)],
+        revision: revision(1, format),
+        locale: 'en',
+        text,
+        now: new Date('2026-02-01'),
+        isCurrentPage: true,
+      };
+      const whole = renderTextPage(input);
+      const article = (page: string) => page.slice(page.indexOf('<article'), page.indexOf('</article>'));
+      expect(renderTextPage({ ...input, budget: { maxBytes: 10_000_000, fullTextHref: '/t' } })).toBe(whole);
+      const size = utf8Length(whole);
+      for (const maxBytes of [0.7, 0.8, 0.9, 0.97].map((f) => Math.floor(size * f))) {
+        const page = renderTextPage({ ...input, budget: { maxBytes, fullTextHref: '/whole' } });
+        expect(utf8Length(page)).toBeLessThanOrEqual(maxBytes);
+        expect(page).toContain('data-truncated="true"');
+        expect(page).toContain('href="/whole"');
+        expectInert(main(page));
+        // The beginning of the whole text, as the whole page shows it (a cut block closed).
+        const shown = article(page).replace(/(?:<\/(?:div|ul|li|p)>\n?)+$/, '');
+        expect(article(whole).startsWith(shown)).toBe(true);
+        const toc = [...page.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
+        expect(toc.length).toBeGreaterThan(1);
+        expect(toc.length).toBeLessThan(60);
+        for (const id of toc) expect(article(page)).toContain(`id="${id}"`);
+      }
+    }
   });
 
   it('renders the redline as blocks with ins/del inside them, unchanged blocks formatted', () => {

@@ -1,15 +1,16 @@
 /**
  * The document model: one parse of a policy text gives its structure (sections, blocks) and its word
  * extraction (the reader text the diff runs on). The parser's tokens are not kept: rendering the whole
- * text parses it again (`markdownTokens`), a block's inline content alone (`inlineTokens`). Pure, no I/O.
+ * text parses it again, block by block (`streamMarkdownTokens`), a block's inline content alone
+ * (`inlineTokens`). Pure, no I/O.
  */
 import { lineStarts } from '../diff/lines';
 import { lazy } from '../lazy';
-import { createMarkdownParser, inlineText, parseMarkdown, parseMarkdownWithTokens } from './markdown';
+import { createMarkdownParser, inlineText, parseMarkdown } from './markdown';
 import { plainSections } from './plain';
 import type { DocumentFormat, DocumentModel } from './types';
 
-export { createMarkdownParser, inlineTokens, markdownTokens } from './markdown';
+export { createMarkdownParser, inlineTokens, markdownTokens, streamMarkdownTokens } from './markdown';
 export {
   HEADING_FAMILIES,
   type HeadingFamily,
@@ -78,18 +79,6 @@ function cacheHit(text: string, format: DocumentFormat): DocumentModel | undefin
 /** `parseDocument`, memoised for recently seen texts (see above). Callers must not mutate the model. */
 export function documentModel(text: string, format: DocumentFormat, starts?: Int32Array): DocumentModel {
   return cacheHit(text, format) ?? remember(text, parseDocument(text, format, starts));
-}
-
-/**
- * `documentModel` for a Markdown text about to be rendered whole: when the text is not cached, the
- * parser's tokens of the one parse come with the model (for `renderMarkdown`), so it is not parsed twice;
- * null when the model was cached (the renderer then parses again, or reuses its own output).
- */
-export function markdownModelForRender(text: string): { model: DocumentModel; tokens: unknown[] | null } {
-  const hit = cacheHit(text, 'markdown');
-  if (hit !== undefined) return { model: hit, tokens: null };
-  const { model, tokens } = parseMarkdownWithTokens(text);
-  return { model: remember(text, model), tokens };
 }
 
 function remember(text: string, model: DocumentModel): DocumentModel {

@@ -73,6 +73,65 @@ export function isPlainWebUrl(url: string): boolean {
   return hostEnd - hostStart <= MAX_HOST;
 }
 
+/**
+ * markdown-it's `StateBlock` line tables (15.0.3): per line its start, end, indent in characters and in
+ * columns (a tab to the next multiple of 4), then one entry for the end of the text. A last line of only
+ * spaces and tabs without a line break is no line, as there. Exact, not a port of its loop: each line's
+ * end is found with `indexOf`, only its leading white space is read (`document.test.ts` compares).
+ */
+export function scanBlockLines(
+  state: {
+    bMarks: ArrayLike<number>;
+    eMarks: ArrayLike<number>;
+    tShift: ArrayLike<number>;
+    sCount: ArrayLike<number>;
+    bsCount: ArrayLike<number>;
+    lineMax: number;
+  },
+  s: string,
+): void {
+  const len = s.length;
+  // Lines at most: one per line break, one after the last, one for the end.
+  let most = 2;
+  for (let at = s.indexOf('\n'); at !== -1; at = s.indexOf('\n', at + 1)) most++;
+  // Typed tables, filled by index (pushing 5 × 100,000 numbers into growing arrays cost ~50 ms): the
+  // rules only read and write entries of existing lines.
+  const bMarks = new Int32Array(most);
+  const eMarks = new Int32Array(most);
+  const tShift = new Int32Array(most);
+  const sCount = new Int32Array(most);
+  let line = 0;
+  for (let start = 0; start < len; ) {
+    let pos = start;
+    let indent = 0;
+    let offset = 0;
+    for (; pos < len; pos++) {
+      const ch = s.charCodeAt(pos);
+      if (ch === 0x20) offset++;
+      else if (ch === 0x09) offset += 4 - (offset % 4);
+      else break;
+      indent++;
+    }
+    if (pos >= len) break;
+    let end = s.indexOf('\n', pos);
+    if (end === -1) end = len;
+    bMarks[line] = start;
+    eMarks[line] = end;
+    tShift[line] = indent;
+    sCount[line] = offset;
+    line++;
+    start = end + 1;
+  }
+  bMarks[line] = len;
+  eMarks[line] = len;
+  state.bMarks = bMarks.subarray(0, line + 1);
+  state.eMarks = eMarks.subarray(0, line + 1);
+  state.tShift = tShift.subarray(0, line + 1);
+  state.sCount = sCount.subarray(0, line + 1);
+  state.bsCount = new Int32Array(line + 1);
+  state.lineMax = line;
+}
+
 type AnyToken = Token & Record<string, unknown>;
 type Nesting = Token['nesting'];
 type TokenMaker = new (type: string, tag: string, nesting: Nesting) => Token;
@@ -113,22 +172,58 @@ function useFastTokens(md: MarkdownItInstance): TokenMaker {
       this.Token = make;
     }
   } as unknown as typeof md.core.State;
-  const Block = md.block.State as unknown as new (...args: unknown[]) => State;
-  md.block.State = class extends Block {
-    constructor(...args: unknown[]) {
-      super(...args);
-      this.Token = make;
-    }
-    push(type: string, tag: string, nesting: Nesting): Token {
-      const token = new make(type, tag, nesting);
-      token.block = true;
-      if (nesting < 0) this.level--;
-      token.level = this.level;
-      if (nesting > 0) this.level++;
-      this.tokens.push(token);
-      return token;
-    }
-  } as unknown as typeof md.block.State;
+  // The block state: a plain constructor too (one per parse, but its line scan ran char by char in a
+  // constructor too cold to be optimised: ~60–100 ms for 2 MiB). Same fields in the same order, the same
+  // line tables (`StateBlock` of markdown-it 15.0.3), found line by line with `indexOf`.
+  type BlockState = State & {
+    bMarks: ArrayLike<number>;
+    eMarks: ArrayLike<number>;
+    tShift: ArrayLike<number>;
+    sCount: ArrayLike<number>;
+    bsCount: ArrayLike<number>;
+    lineMax: number;
+  };
+  const Block = md.block.State as unknown as { prototype: object };
+  const blockProto = Object.create(Block.prototype) as BlockState & {
+    push(type: string, tag: string, nesting: Nesting): Token;
+  };
+  blockProto.push = function push(this: BlockState, type: string, tag: string, nesting: Nesting): Token {
+    const token = new make(type, tag, nesting);
+    token.block = true;
+    if (nesting < 0) this.level--;
+    token.level = this.level;
+    if (nesting > 0) this.level++;
+    this.tokens.push(token);
+    return token;
+  };
+  function FastBlockState(
+    this: BlockState & Record<string, unknown>,
+    src: string,
+    mdi: MarkdownItInstance,
+    env: unknown,
+    tokens: Token[],
+  ) {
+    this.bMarks = [];
+    this.eMarks = [];
+    this.tShift = [];
+    this.sCount = [];
+    this.bsCount = [];
+    this.blkIndent = 0;
+    this.line = 0;
+    this.lineMax = 0;
+    this.tight = false;
+    this.listIndent = -1;
+    this.parentType = 'root';
+    this.level = 0;
+    this.Token = make;
+    this.src = src;
+    this.md = mdi;
+    this.env = env;
+    this.tokens = tokens;
+    scanBlockLines(this, src);
+  }
+  FastBlockState.prototype = blockProto;
+  md.block.State = FastBlockState as unknown as typeof md.block.State;
   type InlineState = State & {
     push(type: string, tag: string, nesting: Nesting): Token;
     pushPending(): Token;
@@ -210,10 +305,15 @@ const parser = /* @__PURE__ */ lazy(createMarkdownParser);
  * children left empty. A model built from it parses each block's inline content while it reads that
  * block (`inlineChildren`), so those children die young instead of living, with every other token of
  * a large text, until the whole parse is read (a 2 MiB text of tiny blocks has hundreds of thousands).
+ *
+ * Its block tokens are handed over as they are made, one top-level block at a time (`streamBlocks`):
+ * kept until the parse ends, the half million block tokens of such a text outlived the young generation
+ * and cost more garbage collection than the parse itself.
  */
 const blockParts = /* @__PURE__ */ lazy(() => {
   const blockParser = createMarkdownParser();
   blockParser.core.ruler.disable(['inline', 'text_join']);
+  streamTopLevelBlocks(blockParser);
   /** markdown-it's `text_join` core rule (pinned 15.0.3), run on one inline token's children. */
   const textJoin = (
     blockParser.core.ruler as unknown as { __rules__: Array<{ name: string; fn: CoreRule }> }
@@ -221,6 +321,80 @@ const blockParts = /* @__PURE__ */ lazy(() => {
   return { blockParser, textJoin };
 });
 type CoreRule = (state: { tokens: Token[] }) => void;
+
+/** Takes the tokens of one complete top-level block; false stops the parse after it. */
+type BlockSink = (tokens: Token[]) => boolean;
+/** The sink of the block parse in progress (parses are synchronous: one at a time). */
+let blockSink: BlockSink | null = null;
+
+type BlockRule = (state: BlockState, startLine: number, endLine: number, silent: boolean) => boolean;
+type BlockState = { level: number; line: number; lineMax: number; tokens: Token[] };
+
+/**
+ * Wraps every block rule so that, once a rule has made a whole top-level block (called at nesting level
+ * 0, not in the silent mode other rules use to test whether a line ends a paragraph), that block's tokens
+ * go to the sink, leaving the state's token list empty. No block rule reads tokens made before its own
+ * call (markdown-it 15.0.3: `list` indexes only from the length at its start), so the blocks are the
+ * stock parser's, cut where one top-level block ends (`document.test.ts` compares them).
+ */
+function streamTopLevelBlocks(md: MarkdownItInstance): void {
+  const ruler = md.block.ruler as unknown as {
+    __rules__: Array<{ name: string; fn: BlockRule; alt: string[] }>;
+    at(name: string, fn: BlockRule, options: { alt: string[] }): void;
+  };
+  for (const { name, fn, alt } of [...ruler.__rules__]) {
+    const streamed: BlockRule = (state, startLine, endLine, silent) => {
+      if (silent || state.level !== 0 || blockSink === null) return fn(state, startLine, endLine, silent);
+      const ok = fn(state, startLine, endLine, silent);
+      if (ok && state.tokens.length > 0) {
+        const block = withoutReferences(state.tokens.splice(0));
+        if (block.length > 0 && !blockSink(block)) state.line = state.lineMax;
+      }
+      return ok;
+    };
+    ruler.at(name, streamed, { alt: [...alt] });
+  }
+}
+
+/**
+ * The tokens without the hidden `reference_definition` ones, which the core `strip_references` rule
+ * removes after the block parse (a definition is in `env.references`, not in the tokens).
+ */
+function withoutReferences(tokens: Token[]): Token[] {
+  for (const t of tokens)
+    if (t.type === 'reference_definition')
+      return tokens.filter((x) => x !== t && x.type !== 'reference_definition');
+  return tokens;
+}
+
+/**
+ * Block-parses `source`, giving each top-level block's tokens to `sink` as soon as it is parsed (inline
+ * tokens without children); stops after a block for which `sink` returns false. `env` collects the link
+ * reference definitions, as markdown-it's `parse` does.
+ */
+export function streamBlocks(source: string, env: ParserEnv, sink: BlockSink): void {
+  const { blockParser } = blockParts();
+  const outer = blockSink;
+  blockSink = sink;
+  try {
+    // Whatever no top-level rule handed over (nothing, as every block is one).
+    const rest = blockParser.parse(source, env);
+    if (rest.length > 0) sink(rest);
+  } finally {
+    blockSink = outer;
+  }
+}
+
+/**
+ * The environment a block-by-block read of `source` needs for inline content: the link reference
+ * definitions of the whole text, which a block may use before they are defined. A definition needs
+ * `]:` on one line, so a text without it has none and needs no first pass.
+ */
+function referencesOf(source: string): ParserEnv {
+  const env: ParserEnv = {};
+  if (source.includes(']:')) streamBlocks(source, env, () => true);
+  return env;
+}
 
 /** What the core `inline` and `text_join` rules make of one inline token's children. */
 function inlineChildren(inline: Token, env: ParserEnv): Token[] {
@@ -298,7 +472,7 @@ function looksLikeBoldHeading(text: string): boolean {
  * become sections.
  */
 export function parseMarkdown(source: string): DocumentModel {
-  return extract(source, false).model;
+  return extract(source, 'model').model;
 }
 
 /** `parseMarkdown` with the parser's tokens of that parse (as `markdownTokens` gives them). */
@@ -311,7 +485,17 @@ export function parseMarkdownWithTokens(source: string): { model: DocumentModel;
  * section's id): a new parse each call, for rendering the whole document (the model does not keep them).
  */
 export function markdownTokens(model: DocumentModel): Token[] {
-  return extract(model.source).tokens;
+  return extract(model.source, 'tokens', undefined, model.references).tokens;
+}
+
+/**
+ * The tokens `markdownTokens` gives, handed to `onBlock` one top-level block at a time as they are parsed
+ * (so they die young), until it answers false; the text after that block is not parsed. A heading token
+ * (a parser heading or a bold heading line) carries its heading's index in `meta.heading`: the index of
+ * its section among the model's sections with a heading.
+ */
+export function streamMarkdownTokens(model: DocumentModel, onBlock: (tokens: Token[]) => boolean): void {
+  extract(model.source, 'render', onBlock, model.references);
 }
 
 /** A block's inline content as the parser's inline tokens (empty for a block without any). */
@@ -323,11 +507,33 @@ export function inlineTokens(model: DocumentModel, block: DocBlock): Token[] {
 
 type ParserEnv = NonNullable<Parameters<MarkdownItInstance['parse']>[1]>;
 
-function extract(source: string, keepTokens = true): { model: DocumentModel; tokens: Token[] } {
-  const env: ParserEnv = {};
-  const tokens = (keepTokens ? parser() : blockParts().blockParser).parse(source, env);
-  /** An inline token's children: parsed with the rest, or now (see `blockParser`). */
-  const childrenOf = keepTokens ? (t: Token) => t.children : (t: Token) => inlineChildren(t, env);
+/**
+ * How `extract` reads the text, always block by block (`streamBlocks`), each block's inline content parsed
+ * as it is read: `model` drops the tokens; `tokens` keeps them all (children attached, heading ids set);
+ * `render` hands each top-level block's tokens (children attached, heading tokens marked with their
+ * heading's index in `meta.heading`) to `onBlock` and stops when it answers false.
+ */
+type ExtractMode = 'model' | 'tokens' | 'render';
+
+function extract(
+  source: string,
+  mode: ExtractMode = 'tokens',
+  onBlock?: (tokens: Token[]) => boolean,
+  /** The text's link reference definitions when known (a model's), else read in a first pass. */
+  references?: Record<string, unknown> | null,
+): { model: DocumentModel; tokens: Token[] } {
+  const env =
+    references === undefined
+      ? referencesOf(source)
+      : ((references === null ? {} : { references: { ...references } }) as ParserEnv);
+  const keepTokens = mode !== 'model';
+  /** An inline token's children, parsed now (see `blockParts`); kept on the token unless only the model is read. */
+  const childrenOf = keepTokens
+    ? (t: Token) => {
+        if (t.children === null || t.children.length === 0) t.children = inlineChildren(t, env);
+        return t.children;
+      }
+    : (t: Token) => inlineChildren(t, env);
   const srcStarts = lineStarts(source);
   const srcOffset = (line: number) => srcStarts[Math.min(line, srcStarts.length - 1)]!;
   const lines: string[] = [];
@@ -365,100 +571,118 @@ function extract(source: string, keepTokens = true): { model: DocumentModel; tok
     });
     push({ kind: 'heading', level, quote: quoteDepth, inline }, text.replace(/\n/g, ' ').trim());
     // The id is set later, once the key is unique.
-    openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
+    if (keepTokens) openToken.meta = { ...(openToken.meta ?? {}), heading: headingAt.length - 1 };
   };
 
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    switch (t.type) {
-      case 'bullet_list_open':
-        listDepth++;
-        ordinals.push(-1);
-        break;
-      case 'ordered_list_open':
-        listDepth++;
-        ordinals.push(Number(t.attrGet('start') ?? 1));
-        break;
-      case 'bullet_list_close':
-      case 'ordered_list_close':
-        listDepth--;
-        ordinals.pop();
-        break;
-      case 'blockquote_open':
-        quoteDepth++;
-        break;
-      case 'blockquote_close':
-        quoteDepth--;
-        break;
-      case 'list_item_open': {
-        itemPending = true;
-        // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
-        // paragraph and `1. Scope` written as a list read the same; bullets are markup.
-        const n = ordinals[ordinals.length - 1] ?? -1;
-        itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
-        if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
-        break;
-      }
-      case 'heading_open': {
-        parserHeadings++;
-        const inline = tokens[k + 1]!;
-        addHeading(
-          t,
-          inlineText(childrenOf(inline)),
-          t.map?.[0] ?? 0,
-          Number(t.tag.slice(1)),
-          inline.content,
-        );
-        k += 2;
-        break;
-      }
-      case 'paragraph_open': {
-        const inline = tokens[k + 1]!;
-        const children = childrenOf(inline);
-        const text = inlineText(children).trim();
-        const item = itemPending;
-        itemPending = false;
-        k += 2;
-        if (text === '') break;
-        if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
-          if (looksLikeBoldHeading(text)) {
-            addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
-            break;
+  /** Reads a run of whole blocks (the whole text, or one top-level block). */
+  const read = (tokens: Token[]) => {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      switch (t.type) {
+        case 'bullet_list_open':
+          listDepth++;
+          ordinals.push(-1);
+          break;
+        case 'ordered_list_open':
+          listDepth++;
+          ordinals.push(Number(t.attrGet('start') ?? 1));
+          break;
+        case 'bullet_list_close':
+        case 'ordered_list_close':
+          listDepth--;
+          ordinals.pop();
+          break;
+        case 'blockquote_open':
+          quoteDepth++;
+          break;
+        case 'blockquote_close':
+          quoteDepth--;
+          break;
+        case 'list_item_open': {
+          itemPending = true;
+          // A numbered item reads with its number, as rendered (`1. Scope`), so `1\. Scope` written as a
+          // paragraph and `1. Scope` written as a list read the same; bullets are markup.
+          const n = ordinals[ordinals.length - 1] ?? -1;
+          itemPrefix = n >= 0 ? `${n}${t.markup || '.'} ` : '';
+          if (n >= 0) ordinals[ordinals.length - 1] = n + 1;
+          break;
+        }
+        case 'heading_open': {
+          parserHeadings++;
+          const inline = tokens[k + 1]!;
+          addHeading(
+            t,
+            inlineText(childrenOf(inline)),
+            t.map?.[0] ?? 0,
+            Number(t.tag.slice(1)),
+            inline.content,
+          );
+          k += 2;
+          break;
+        }
+        case 'paragraph_open': {
+          const inline = tokens[k + 1]!;
+          const children = childrenOf(inline);
+          const text = inlineText(children).trim();
+          const item = itemPending;
+          itemPending = false;
+          k += 2;
+          if (text === '') break;
+          if (!item && listDepth === 0 && quoteDepth === 0 && isBoldOnly(children)) {
+            if (looksLikeBoldHeading(text)) {
+              addHeading(t, text, t.map?.[0] ?? 0, BOLD_HEADING_LEVEL, inline.content);
+              break;
+            }
           }
+          push(
+            {
+              kind: item ? 'item' : 'paragraph',
+              level: listDepth,
+              quote: quoteDepth,
+              inline: inline.content,
+            },
+            item ? itemPrefix + text : text,
+          );
+          break;
         }
-        push(
-          { kind: item ? 'item' : 'paragraph', level: listDepth, quote: quoteDepth, inline: inline.content },
-          item ? itemPrefix + text : text,
-        );
-        break;
-      }
-      case 'fence':
-      case 'code_block': {
-        const text = t.content.replace(/\n$/, '');
-        if (text.trim() !== '')
-          push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
-        itemPending = false;
-        break;
-      }
-      case 'tr_open': {
-        const cells: string[] = [];
-        let header = false;
-        let j = k + 1;
-        for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
-          const c = tokens[j]!;
-          if (c.type === 'th_open') header = true;
-          if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
+        case 'fence':
+        case 'code_block': {
+          const text = t.content.replace(/\n$/, '');
+          if (text.trim() !== '')
+            push({ kind: 'code', level: listDepth, quote: quoteDepth, inline: null }, text);
+          itemPending = false;
+          break;
         }
-        const text = cells.join(' | ');
-        if (text.replace(/[ |]/g, '') !== '')
-          push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
-        k = j;
-        break;
+        case 'tr_open': {
+          const cells: string[] = [];
+          let header = false;
+          let j = k + 1;
+          for (; j < tokens.length && tokens[j]!.type !== 'tr_close'; j++) {
+            const c = tokens[j]!;
+            if (c.type === 'th_open') header = true;
+            if (c.type === 'inline') cells.push(inlineText(childrenOf(c)).replace(/\n/g, ' ').trim());
+          }
+          const text = cells.join(' | ');
+          if (text.replace(/[ |]/g, '') !== '')
+            push({ kind: 'row', level: listDepth, quote: quoteDepth, inline: null, header }, text);
+          k = j;
+          break;
+        }
+        default:
+          break;
       }
-      default:
-        break;
     }
-  }
+    return true;
+  };
+  const tokens: Token[] = [];
+  streamBlocks(source, env, (block) => {
+    read(block);
+    // Table cells are read by `inlineText` too; a cell's inline content is rendered, so parse the rest.
+    if (keepTokens) for (const t of block) if (t.type === 'inline') childrenOf(t);
+    if (mode === 'render') return onBlock!(block);
+    if (mode === 'tokens') for (const t of block) tokens.push(t);
+    return true;
+  });
 
   const reader = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   const readerStarts = lineStarts(reader);

@@ -65,7 +65,7 @@ export interface DocumentModel {
    * Markdown only: the link reference definitions the parser found (markdown-it's `env.references`), so
    * a block's inline content parses again exactly as it did in the document. The parser's tokens are not
    * kept (half a million objects for a 2 MiB text of tiny blocks, which every later garbage collection
-   * would have to trace): rendering re-parses the source (`markdownTokens`).
+   * would have to trace): rendering parses the source again, block by block (`streamMarkdownTokens`).
    */
   references: Record<string, unknown> | null;
   /** Markdown only: how many headings the parser itself found. */
