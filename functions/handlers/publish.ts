@@ -10,6 +10,7 @@ import { lazyHandler } from '../composition/handler';
 import { publishFromEnv } from '../composition/publish';
 import { DomainError, notFound, validationFailed } from '../domain/errors';
 import { assertPolicyId, canonicalLocale, LOCALE, parseVersion } from '../domain/ids';
+import { lazy } from '../domain/lazy';
 import { DOCUMENT_FORMATS, MAX_TITLE_CHARS } from '../domain/revision';
 import * as z from '../domain/schema';
 import { intIn, matching } from '../domain/schema';
@@ -64,60 +65,64 @@ async function dryRunPreview(
   );
 }
 
-export const suppressionLimit = z._default(
-  z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)),
-  100,
+// The route schemas are built at their first use, not at module load: every cold start would otherwise
+// build all of them (a few hundred zod objects) for the one route it serves.
+export const suppressionLimit = /* @__PURE__ */ lazy(() =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
 );
-export const suppressionHash = matching(
-  SUPPRESSION_HASH,
-  'must be the 64-hex-digit SHA-256 of a normalised address',
+export const suppressionHash = /* @__PURE__ */ lazy(() =>
+  matching(SUPPRESSION_HASH, 'must be the 64-hex-digit SHA-256 of a normalised address'),
 );
-const addressQuery = z
-  .string()
-  .check(z.minLength(3), z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'));
+const addressQuery = /* @__PURE__ */ lazy(() =>
+  z
+    .string()
+    .check(z.minLength(3), z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')),
+);
 
 function suppressionStore(deps: PublishHandlerDeps): SuppressionStore {
   if (!deps.suppressions) throw new Error('the publish function has no suppression store');
   return deps.suppressions;
 }
 
-const localeKey = matching(LOCALE, 'must be a BCP 47 language tag');
+const localeKey = () => matching(LOCALE, 'must be a BCP 47 language tag');
 
 /** The retry route takes an empty JSON object (a POST body is always JSON here): room for options later. */
-export const retrySchema = z.strictObject({});
+export const retrySchema = /* @__PURE__ */ lazy(() => z.strictObject({}));
 
-export const publishSchema = z.strictObject({
-  texts: z.record(localeKey, z.string()),
-  change: z.enum(['material', 'minor']),
-  format: z.optional(z.enum(DOCUMENT_FORMATS)),
-  summary: z.optional(
-    z.record(localeKey, z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
-  ),
-  titles: z.optional(
-    z.record(
-      localeKey,
-      z
-        .string()
-        .check(
-          z.minLength(1),
-          z.maxLength(MAX_TITLE_CHARS),
-          z.regex(SINGLE_LINE, 'must be one line (no CR, LF or NUL)'),
-        ),
+export const publishSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    texts: z.record(localeKey(), z.string()),
+    change: z.enum(['material', 'minor']),
+    format: z.optional(z.enum(DOCUMENT_FORMATS)),
+    summary: z.optional(
+      z.record(localeKey(), z.string().check(z.maxLength(2000), z.regex(/^[^\0]*$/, 'must not contain NUL'))),
     ),
-  ),
-  effectiveAt: z.optional(z.iso.datetime({ offset: true })),
-  baseVersion: z.optional(intIn(0)),
-  notify: z.optional(z.boolean()),
-  dryRun: z.optional(z.boolean()),
-  /** Dry run only: send the preview's email to this one address (never a notification). */
-  testRecipient: z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
-  /** The language of the test email (a key of the preview's `emails`; default: the revision's default). */
-  testLocale: z.optional(localeKey),
-});
+    titles: z.optional(
+      z.record(
+        localeKey(),
+        z
+          .string()
+          .check(
+            z.minLength(1),
+            z.maxLength(MAX_TITLE_CHARS),
+            z.regex(SINGLE_LINE, 'must be one line (no CR, LF or NUL)'),
+          ),
+      ),
+    ),
+    effectiveAt: z.optional(z.iso.datetime({ offset: true })),
+    baseVersion: z.optional(intIn(0)),
+    notify: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
+    /** Dry run only: send the preview's email to this one address (never a notification). */
+    testRecipient: z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
+    /** The language of the test email (a key of the preview's `emails`; default: the revision's default). */
+    testLocale: z.optional(localeKey()),
+  }),
+);
 
-export const settingsSchema = z.strictObject({
-  noticePeriodDays: intIn(0, MAX_NOTICE_PERIOD_DAYS),
-});
+export const settingsSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ noticePeriodDays: intIn(0, MAX_NOTICE_PERIOD_DAYS) }),
+);
 
 /** `vi-vn` and `vi-VN` are one locale: keys are canonicalised, and a clash is the caller's mistake. */
 function canonicalKeys(record: Record<string, string> | undefined, path: string) {
@@ -135,7 +140,7 @@ function canonicalKeys(record: Record<string, string> | undefined, path: string)
 export const publishOperations: Operations<PublishHandlerDeps> = {
   publishRevision: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
-    const body = parseWith(publishSchema, req.body);
+    const body = parseWith(publishSchema(), req.body);
     const input = {
       ...body,
       texts: canonicalKeys(body.texts, 'texts')!,
@@ -188,7 +193,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
   },
   putPolicySettings: async (req, deps) => {
     const policyId = assertPolicyId(req.params.policyId);
-    const body = parseWith(settingsSchema, req.body);
+    const body = parseWith(settingsSchema(), req.body);
     return { status: 200, body: { policyId, ...(await updatePolicySettings(deps, policyId, body)) } };
   },
   notificationStatus: async (req, deps) => {
@@ -205,7 +210,7 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
       throw new Error('the publish function has no notification store or send queue');
     const policyId = assertPolicyId(req.params.policyId);
     const version = parseVersion(req.params.version);
-    parseWith(retrySchema, req.body);
+    parseWith(retrySchema(), req.body);
     const result = await retryFailed(
       {
         ...deps,
@@ -229,17 +234,17 @@ export const publishOperations: Operations<PublishHandlerDeps> = {
         ]);
       const key =
         hash !== undefined
-          ? parseWith(suppressionHash, hash, 'hash')
-          : addressHash(parseWith(addressQuery, email?.trim(), 'email'));
+          ? parseWith(suppressionHash(), hash, 'hash')
+          : addressHash(parseWith(addressQuery(), email?.trim(), 'email'));
       const found = await store.get(key);
       return { status: 200, body: { suppressions: found ? [found] : [], nextCursor: null } };
     }
-    const limit = parseWith(suppressionLimit, req.query.limit, 'limit');
+    const limit = parseWith(suppressionLimit(), req.query.limit, 'limit');
     const page = await store.list(limit, req.query.cursor ?? null);
     return { status: 200, body: { suppressions: page.items, nextCursor: page.nextCursor } };
   },
   liftSuppression: async (req, deps) => {
-    const hash = parseWith(suppressionHash, req.params.hash, 'hash');
+    const hash = parseWith(suppressionHash(), req.params.hash, 'hash');
     if (!(await suppressionStore(deps).lift(hash))) throw notFound('no suppression with this hash');
     return { status: 204 };
   },

@@ -393,7 +393,7 @@ export const contract = {
   },
   publishRevision: {
     summary: 'Publish a new revision (or preview it with dryRun)',
-    body: publishSchema,
+    body: publishSchema(),
     bodyExample: {
       texts: { vi: 'Chính sách bảo mật\n\n1. Thông tin chúng tôi thu thập\n' },
       change: 'material',
@@ -444,7 +444,7 @@ export const contract = {
   putPolicySettings: {
     summary:
       "Store a policy's settings: noticePeriodDays (0..365) delays a material, notified revision published without effectiveAt",
-    body: settingsSchema,
+    body: settingsSchema(),
     bodyExample: { noticePeriodDays: 30 },
     responses: {
       200: json('the stored settings', policySettingsSchema, {
@@ -471,7 +471,7 @@ export const contract = {
   },
   retryNotification: {
     summary: "Send a revision's change email again to its recipients that failed for a retryable reason",
-    body: retrySchema,
+    body: retrySchema(),
     bodyExample: {},
     responses: {
       200: json('what was put back on the send queue', retryResultSchema, {
@@ -491,9 +491,9 @@ export const contract = {
       },
       hash: {
         description: 'SHA-256 hex of the trimmed, lower-cased address; not with `email`',
-        schema: suppressionHash,
+        schema: suppressionHash(),
       },
-      limit: { description: 'entries per page, 1–1000 (default 100)', schema: suppressionLimit },
+      limit: { description: 'entries per page, 1–1000 (default 100)', schema: suppressionLimit() },
       cursor: { description: 'from the previous page', schema: z.string() },
     },
     responses: {
@@ -505,7 +505,7 @@ export const contract = {
   },
   liftSuppression: {
     summary: 'Lift the suppression of one address (by its hash)',
-    params: { hash: suppressionHash },
+    params: { hash: suppressionHash() },
     responses: { 204: text('lifted') },
   },
   diff: {
