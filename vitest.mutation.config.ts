@@ -8,10 +8,18 @@ import { defineConfig } from 'vitest/config';
  */
 export const mutationTests = [
   'test/unit/csv-injection.test.ts',
+  'test/unit/diff-bound.test.ts',
+  'test/unit/diff.engine.test.ts',
+  'test/unit/diff.policy.test.ts',
+  'test/unit/diff.sections.test.ts',
+  'test/unit/diff.unified.test.ts',
+  'test/unit/document.test.ts',
   'test/unit/domain.test.ts',
   'test/unit/domain-ids-notification.test.ts',
   'test/unit/email.test.ts',
   'test/unit/feed.test.ts',
+  'test/unit/lazy.test.ts',
+  'test/unit/markdown-render.test.ts',
   'test/unit/notify-adapters.test.ts',
   'test/unit/notify-domain.test.ts',
   'test/unit/notify-quota.test.ts',
@@ -37,6 +45,19 @@ const slowOrUnfit = [
   'cuts only between code points',
   'agrees with normalize\\(\\) for every character',
   'keeps a real run under the rate',
+  'is never below the bytes JSON or HTML escaping writes',
+  'the ops rebuild both reader texts',
+  'modified sections rebuild both texts, added/removed carry the whole text',
+  'finishes a 10,000-line full rewrite with sections',
+  'in a 200 KB single-section document',
+  'stops at the byte budget, and cuts a single section larger than it',
+  'finishes on 20,000 lines drawn from 3 distinct values',
+  'builds the same model whether the inline content is parsed with the blocks or block by block',
+  'equal\\+delete rebuilds the old text and equal\\+insert the new one, ops merged \\(property\\)',
+  'gives the stock tokens and HTML for any text over Markdown punctuation and plain characters',
+  'keeps letters, marks, digits, dots, underscores and hyphens',
+  'shows at most maxSections, counts the rest by status and pages through every section once',
+  'reports a large in-place rewrite whose word sets differ as one replacement',
 ];
 
 export default defineConfig({
