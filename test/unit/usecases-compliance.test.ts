@@ -552,10 +552,12 @@ describe('reconcileCounts', () => {
     const suppressed = [customer('s1', 'en', 'suppressed'), customer('s2', null, 'suppressed')];
     const a = (userId: string, policyId: string, version: number) =>
       ({ userId, policyId, version }) as Acknowledgment;
+    // a's newer acknowledgment comes first in the page: the newest version counts, not the last read.
     const acks = [
-      a('a', 'privacy', 1),
       a('a', 'privacy', 2),
+      a('a', 'privacy', 1),
       a('b', 'privacy', 1),
+      a('d', 'privacy', 1),
       a('gone', 'privacy', 2),
       a('c', 'terms', 1),
     ];
@@ -587,7 +589,7 @@ describe('reconcileCounts', () => {
   }
 
   const exactCustomers = { active: 4, 'loc#en': 2, 'loc#vi': 1, 'loc#-': 1, suppressed: 2 };
-  const exactPrivacy = { 'ack#1': 2, 'ack#2': 2, 'cur#2': 1, 'cur#1': 1 };
+  const exactPrivacy = { 'ack#1': 3, 'ack#2': 2, 'cur#2': 1, 'cur#1': 2 };
   const exactTerms = { 'ack#1': 1, 'cur#1': 1 };
 
   it('leaves exact counters alone, reading every page', async () => {
@@ -604,14 +606,14 @@ describe('reconcileCounts', () => {
       ],
     });
     expect(corrected).toEqual([]);
-    // 4 active + 2 suppressed + 4 privacy + 1 terms + 1 (empty) cookies page, one item each.
-    expect(limits).toEqual(Array(12).fill(1));
+    // 4 active + 2 suppressed + 5 privacy + 1 terms + 1 (empty) cookies page, one item each.
+    expect(limits).toEqual(Array(13).fill(1));
   });
 
   it('adds truth − stored to a wrong counter, dropping the zero differences', async () => {
     const stored = {
       customers: { active: 5, 'loc#en': 2, 'loc#vi': 1, 'loc#fr': 1, suppressed: 2 },
-      policies: { privacy: { 'ack#1': 2, 'ack#2': 2, 'cur#2': 1, 'cur#1': 3 }, cookies: { 'ack#1': 1 } },
+      policies: { privacy: { 'ack#1': 3, 'ack#2': 2, 'cur#2': 1, 'cur#1': 4 }, cookies: { 'ack#1': 1 } },
     };
     const { deps, limits, corrected } = fixture([stored, stored]);
     const report = await reconcileCounts(deps);

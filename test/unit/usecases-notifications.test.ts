@@ -231,7 +231,9 @@ class MemoryCampaigns implements NotificationStore {
 
 class RecordingQueue {
   readonly messages: QueueMessage[] = [];
+  calls = 0;
   async sendBatch(m: QueueMessage[]) {
+    this.calls++;
     this.messages.push(...m);
   }
   bodies() {
@@ -443,7 +445,7 @@ describe('fanoutStep', () => {
     const { deps, notifications, sendQueue } = setup([]);
     await startCampaign(deps, { policyId: 'privacy', version: 2, notify: true });
     expect(await fanoutStep(deps, message)).toBe('done');
-    expect(sendQueue.messages).toEqual([]);
+    expect(sendQueue.calls).toBe(0);
     const c = (await notifications.getCampaign('privacy', 2))!;
     expect([c.status, c.completedAt, c.total]).toEqual(['completed', iso(T0), 0]);
   });
@@ -507,6 +509,11 @@ describe('completeIfDone and rollUpIfComplete', () => {
       ],
     ]);
     expect(await completeIfDone(deps, { ...c, sent: 3 })).toBe(false);
+    // Without a logger too.
+    notifications.set({ ...c, version: 3 });
+    expect(await completeIfDone({ notifications, clock: deps.clock }, { ...c, version: 3, sent: 3 })).toBe(
+      true,
+    );
     expect(await completeIfDone({ notifications, clock: deps.clock }, { ...c, status: 'completed' })).toBe(
       false,
     );
@@ -757,6 +764,49 @@ describe('sweep', () => {
   });
 });
 
+describe('sweep: bounds and progress signature', () => {
+  it('looks at 100 open pages per campaign and run, and reads no tallies when no page is open', async () => {
+    const { deps, notifications, sendQueue, lines } = setup();
+    const sweepDeps = { ...deps, policies: new MemoryPolicyStore() };
+    notifications.set(
+      campaign({ total: 150, fanout: { page: 150, cursor: null, done: true, leaseUntil: 0 } }),
+    );
+    notifications.set(
+      campaign({ version: 3, fanout: { page: 0, cursor: null, done: false, leaseUntil: T0 + MIN } }),
+    );
+    const getTallies = vi.spyOn(notifications, 'getTallies');
+    const getPage = vi.spyOn(notifications, 'getPage');
+    const report = await sweep(sweepDeps, { queuesLost: true });
+    expect(getTallies.mock.calls).toEqual([['privacy', 2, Array.from({ length: 100 }, (_, i) => i)]]);
+    expect(getPage.mock.calls.map(([, v, p]) => [v, p])).toEqual(
+      Array.from({ length: 100 }, (_, i) => [2, i]),
+    );
+    // No page was frozen: nothing to re-enqueue, and nothing said about it.
+    expect(report.requeued).toBe(0);
+    expect(sendQueue.calls).toBe(0);
+    expect(lines.filter(([, m]) => m.startsWith('sweeper re-enqueued'))).toEqual([]);
+  });
+
+  it('counts sent, failed and suppressed recipients of the campaign and of its pages not rolled up', async () => {
+    const { deps, notifications } = setup();
+    const sweepDeps = { ...deps, policies: new MemoryPolicyStore() };
+    notifications.set(
+      campaign({
+        total: 20,
+        sent: 2,
+        failed: 1,
+        suppressed: 1,
+        rolledUpPages: [0],
+        fanout: { page: 3, cursor: null, done: true, leaseUntil: 0 },
+      }),
+    );
+    notifications.tally('privacy', 2, tally(1, ['1-0'], 2, 1, 2, 3));
+    notifications.tally('privacy', 2, tally(2, ['2-0'], 3, 0, 0, 1));
+    await sweep(sweepDeps);
+    expect((await notifications.getCampaign('privacy', 2))!.sweep).toEqual({ signature: '3:11', at: T0 });
+  });
+});
+
 describe('notificationStatus', () => {
   it('404s an unknown version, says not_requested without notify, and reads open tallies', async () => {
     const policies = new MemoryPolicyStore();
@@ -808,6 +858,7 @@ describe('applySesEvent', () => {
     const byEmail = new Map<string, number>([
       ['bounced@example.com', 2],
       ['mixed@example.com', 1],
+      ['Upper@Example.com', 1],
     ]);
     const calls: string[] = [];
     const notifications = new MemoryCampaigns();
@@ -889,6 +940,37 @@ describe('applySesEvent', () => {
     ]);
   });
 
+  it('asks once for an address in mixed case that is registered as it is, and reads a complaint as one', async () => {
+    const { deps, calls, suppressions } = ses();
+    const result = await applySesEvent(deps, {
+      notificationType: 'Complaint',
+      complaint: { complainedRecipients: [{ emailAddress: 'Upper@Example.com' }] },
+      // A complaint never takes a bounce's path, whatever else the payload carries.
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'other@example.com' }] },
+    });
+    expect(calls).toEqual([`Upper@Example.com|complaint:abuse|${iso(T0)}`]);
+    expect(suppressions.map((s) => s.reason)).toEqual(['complaint:abuse']);
+    expect(result.suppressed).toBe(1);
+  });
+
+  it('ignores a payload whose parts have the wrong shape, without throwing', async () => {
+    const { deps, calls, lines } = ses();
+    const none = { suppressed: 0, delivered: 0 };
+    for (const payload of [
+      { eventType: 'Bounce', bounce: { bounceType: 'Permanent' } },
+      { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{}] } },
+      { eventType: 'Bounce', bounce: { bouncedRecipients: [] } },
+      { eventType: 'Complaint', complaint: {} },
+      { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 5 }] } },
+      { eventType: 'Delivery', delivery: { timestamp: 5 } },
+      { eventType: 'Delivery', mail: { messageId: 5 } },
+      { eventType: 'Delivery', mail: { tags: { ledger: 'not a list' } } },
+    ])
+      expect(await applySesEvent(deps, payload)).toEqual(none);
+    expect(calls).toEqual([]);
+    expect(lines.map(([level]) => level)).toEqual(Array(8).fill('warn'));
+  });
+
   it('ignores transient bounces, other events and what is not an SES event', async () => {
     const { deps, suppressions, calls, lines } = ses();
     const none = { suppressed: 0, delivered: 0 };
@@ -935,8 +1017,15 @@ describe('applySesEvent', () => {
     });
     expect(await applySesEvent(deps, delivery(tag, 'yesterday'))).toEqual({ suppressed: 0, delivered: 1 });
     expect(await applySesEvent(deps, delivery(tag))).toEqual({ suppressed: 0, delivered: 1 });
+    expect(
+      await applySesEvent(deps, { eventType: 'Delivery', mail: { messageId: 'ses-1', tags: tag } }),
+    ).toEqual({
+      suppressed: 0,
+      delivered: 1,
+    });
     expect(notifications.deliveries).toEqual([
       { key: 'privacy/2/u:1', messageId: 'ses-1', deliveredAt: '2026-03-01T09:05:00.500Z' },
+      { key: 'privacy/2/u:1', messageId: 'ses-1', deliveredAt: iso(T0) },
       { key: 'privacy/2/u:1', messageId: 'ses-1', deliveredAt: iso(T0) },
       { key: 'privacy/2/u:1', messageId: 'ses-1', deliveredAt: iso(T0) },
     ]);
@@ -956,7 +1045,7 @@ describe('applySesEvent', () => {
       delivered: 0,
     });
     expect(lines.filter(([, m]) => m === 'SES delivery without a ledger tag; skipped')).toHaveLength(4);
-    expect(notifications.deliveries).toHaveLength(3);
+    expect(notifications.deliveries).toHaveLength(4);
   });
 });
 
@@ -1034,6 +1123,25 @@ describe('retryFailed', () => {
       status: 'sending',
     });
     expect(sendQueue.messages).toHaveLength(2);
+    // No empty page was opened by the call that had nothing to send.
+    expect((await notifications.getCampaign('privacy', 2))!.fanout.page).toBe(2);
+    expect(await notifications.getPage('privacy', 2, 2)).toBeNull();
+  });
+
+  it('works without a logger', async () => {
+    const { deps, notifications, sendQueue } = await retrySetup();
+    notifications.set(
+      campaign({
+        status: 'completed',
+        total: 1,
+        failed: 1,
+        fanout: { page: 1, cursor: null, done: true, leaseUntil: 0 },
+      }),
+    );
+    notifications.entry('privacy', 2, failed('u1', 'MessageRejected'));
+    const { logger: _, ...quiet } = deps;
+    expect((await retryFailed(quiet, 'privacy', 2)).requeued).toBe(1);
+    expect(sendQueue.messages).toHaveLength(1);
   });
 
   it('sends a dead call’s frozen page first, then this call’s own candidates', async () => {
@@ -1074,6 +1182,13 @@ describe('retryFailed', () => {
     );
     notifications.entry('privacy', 2, failed('u1', 'MessageRejected'));
     notifications.entry('privacy', 2, failed('u2', 'InvalidAddress'));
+    // The page the other call froze also holds a recipient that is no longer a candidate here.
+    await notifications.putPage(
+      'privacy',
+      2,
+      { page: 1, cursorIn: null, cursorOut: null, userIds: ['u1', 'u7'] },
+      0,
+    );
     notifications.loseRetryOpen = true;
     expect(await retryFailed(deps, 'privacy', 2)).toEqual({
       requeued: 0,

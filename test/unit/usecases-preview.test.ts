@@ -4,6 +4,7 @@
  * that also serves the unstored revision; the test send's checks and queue message; the test-send limit.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { groupRecipients, registeredLocale } from '../../functions/domain/audience';
 import { DomainError } from '../../functions/domain/errors';
 import { prepareRevision } from '../../functions/domain/prepare-revision';
 import type { Revision } from '../../functions/domain/revision';
@@ -102,6 +103,26 @@ describe('previewPublish', () => {
     // v1 has no vi text: nothing to read but the previous revision itself.
     expect(policies.getRevision.mock.calls).toEqual([['privacy', 1]]);
     expect(policies.getText).not.toHaveBeenCalled();
+  });
+});
+
+describe('groupRecipients', () => {
+  it('groups registered locales into email languages, leaving out empty counters', () => {
+    const revision = { locales: ['en', 'vi'], defaultLocale: 'vi' };
+    expect(registeredLocale('-')).toBeNull();
+    expect(registeredLocale('ja')).toBe('ja');
+    expect(groupRecipients(revision, { active: 0, byLocale: { de: 0, en: -1 }, suppressed: 0 })).toEqual({
+      total: 0,
+      byLocale: {},
+      suppressed: 0,
+    });
+    expect(
+      groupRecipients(revision, {
+        active: 9,
+        byLocale: { '-': 2, 'en-GB': 3, fr: 1, ja: 1, vi: 2 },
+        suppressed: 4,
+      }),
+    ).toEqual({ total: 9, byLocale: { vi: 5, 'en-GB': 3, ja: 1 }, suppressed: 4 });
   });
 });
 
