@@ -29,6 +29,7 @@ export const mutationTests = [
   'test/unit/notify-titles-config.test.ts',
   'test/unit/notify-ses-serialisation.test.ts',
   'test/unit/observability.test.ts',
+  'test/unit/redact.test.ts',
   'test/unit/revision-format.test.ts',
   'test/unit/revision-rules.test.ts',
   'test/unit/schema-boundaries.test.ts',
