@@ -35,6 +35,7 @@ export const mutationTests = [
   'test/unit/schema-boundaries.test.ts',
   'test/unit/text-chunks.test.ts',
   'test/unit/text.test.ts',
+  'test/unit/text-rules.test.ts',
   'test/unit/usecases-*.test.ts',
   'test/unit/valid-unicode.test.ts',
 ];
