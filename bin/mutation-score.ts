@@ -137,11 +137,14 @@ function main() {
     '',
     '| File | Score | Detected | Survived | No coverage |',
     '| ---- | ----: | -------: | -------: | ----------: |',
-    ...files.map(
-      (f) =>
-        `| \`${f.path}\` | ${mutationScore(f.counts)} % | ${f.counts.killed + f.counts.timeout} | ` +
-        `${f.counts.survived} | ${f.counts.noCoverage} |`,
-    ),
+    ...files.map((f) => {
+      // A file whose mutants are all static (ignored) has no score.
+      const fileScore = mutationScore(f.counts);
+      return (
+        `| \`${f.path}\` | ${Number.isNaN(fileScore) ? 'n/a (static only)' : `${fileScore} %`} | ` +
+        `${f.counts.killed + f.counts.timeout} | ${f.counts.survived} | ${f.counts.noCoverage} |`
+      );
+    }),
     '',
     '## Survivors by file',
     '',
