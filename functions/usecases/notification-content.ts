@@ -15,8 +15,6 @@ import {
 import { type Revision, revisionTitle } from '../domain/revision';
 import type { PolicyStore, RevisionChanges } from '../ports';
 
-export type { ChangedSections } from '../domain/email';
-
 export interface NoticeConfig {
   publicBaseUrl: string;
   org: OrgContact;
@@ -87,10 +85,10 @@ export class NoticeCache {
   /**
    * What the revision changed in the locale, as stored when it was published. None stored (a revision
    * published before changes were stored): the email lists no sections and still links to the redline,
-   * which shows every change.
-   * Protected: a dry run's preview (usecases/preview.ts) passes what the diff it already made changed.
+   * which shows every change. (A dry run's preview serves the changes of its unstored revision through
+   * the store view it passes: usecases/preview.ts.)
    */
-  protected async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
+  private async changedSections(revision: Revision, locale: string): Promise<ChangedSections> {
     const key = `${revision.policyId}/${revision.hash}`;
     const stored = await this.cached(this.changes, key, () =>
       this.policies.getChanges(revision.policyId, revision.hash),
