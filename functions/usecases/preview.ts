@@ -2,8 +2,8 @@
  * What a dry-run publish shows besides the diff: the exact emails each reader language would get, and
  * how many customers per language, so the person publishing sees what will happen before it does.
  *
- * The emails come from the worker's own path (`NoticeCache.notice` then `personalize`) over a store view
- * that also serves the unstored revision and what it changed; nothing is written. The counts come from the
+ * The emails come from the worker's own path (`NoticeCache.notice` then `personalize`) for the unstored
+ * revision, with what it changed from the dry run's diff; nothing is read or written. The counts come from the
  * sharded counters (one BatchGetItem, no scan), grouped into email languages as the worker picks them.
  */
 import { groupRecipients, type Recipients, readerLanguage } from '../domain/audience';
@@ -15,7 +15,7 @@ import type { CountStore, IdGenerator, PolicyStore, Queue, RevisionChanges } fro
 import { NoticeCache, type NoticeConfig } from './notification-content';
 
 export interface PreviewDeps {
-  policies: Pick<PolicyStore, 'getRevision' | 'getChanges'>;
+  policies: Pick<PolicyStore, 'getRevision'>;
   counts: Pick<CountStore, 'audience'>;
   notice: NoticeConfig;
 }
@@ -23,28 +23,6 @@ export interface PreviewDeps {
 export interface Preview {
   emails: Record<string, RenderedEmail>;
   recipients: Recipients;
-}
-
-/**
- * The store as the worker would see it once the revision is published: the unstored revision, and what
- * it changed taken from the diff the dry run already made (the same texts and formats publishing
- * compares), so a preview diffs each locale once.
- */
-function withUnstored(
-  policies: PreviewDeps['policies'],
-  revision: Revision,
-  changed: RevisionChanges,
-): PreviewDeps['policies'] {
-  return {
-    getRevision: async (policyId, version) =>
-      policyId === revision.policyId && version === revision.version
-        ? revision
-        : policies.getRevision(policyId, version),
-    getChanges: async (policyId, hash) =>
-      policyId === revision.policyId && hash === revision.hash
-        ? changed
-        : policies.getChanges(policyId, hash),
-  };
 }
 
 /**
@@ -59,7 +37,16 @@ export async function previewPublish(
 ): Promise<Preview> {
   const audience = await deps.counts.audience();
   const recipients = groupRecipients(revision, audience);
-  const cache = new NoticeCache(withUnstored(deps.policies, revision, changed), deps.notice);
+  // The notices of the unstored revision, composed as the worker will compose them once it is published;
+  // what it changed comes from the diff the dry run already made (the same texts and formats publishing
+  // compares), so a preview diffs each locale once and reads nothing.
+  const cache = new NoticeCache(
+    {
+      getRevision: (policyId, version) => deps.policies.getRevision(policyId, version),
+      getChanges: async () => changed,
+    },
+    deps.notice,
+  );
   const frames = new Map<string, string>(revision.locales.map((l) => [l, l]));
   for (const frame of Object.keys(recipients.byLocale)) {
     if (frames.has(frame)) continue;
