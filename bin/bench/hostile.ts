@@ -16,67 +16,16 @@
  * other routes (publish, revision read, text pages) `hostile.maxOtherCpuMs` (goal ≤ 1,000 too: no route
  * spends more than a second on an accepted input).
  */
-import type { DocumentFormat, Revision } from '../../functions/domain/revision';
+import type { DocumentFormat } from '../../functions/domain/revision';
 import { MAX_TEXT_BYTES, utf8Bytes } from '../../functions/domain/text';
 import { createPublishHandler } from '../../functions/handlers/publish';
 import { createReadHandler } from '../../functions/handlers/read';
 import type { ApiEvent, ApiResponse } from '../../functions/http/api';
 import { matchRoute, routeKey } from '../../functions/http/routes';
-import type { Page, PolicySettings, PolicyStore, RevisionChanges } from '../../functions/ports';
 import { RevisionCatalog } from '../../functions/usecases/catalog';
+// Revisions and texts in memory (the same fake the use-case tests run on): the handlers' CPU without any store's.
+import { MemoryPolicyStore } from '../../test/support/memory-ports';
 import type { BenchRecord } from './common';
-
-/** Revisions and texts in memory: the handlers' CPU without any store's. */
-class MemoryPolicyStore implements PolicyStore {
-  private readonly revisions = new Map<string, Revision[]>();
-  private readonly texts = new Map<string, string>();
-
-  async listPolicyIds() {
-    return [...this.revisions.keys()];
-  }
-  async registerPolicy(policyId: string) {
-    if (!this.revisions.has(policyId)) this.revisions.set(policyId, []);
-  }
-  async listRevisions(policyId: string) {
-    return [...(this.revisions.get(policyId) ?? [])];
-  }
-  async pageRevisions(policyId: string, limit: number): Promise<Page<Revision>> {
-    return { items: (await this.listRevisions(policyId)).reverse().slice(0, limit), nextCursor: null };
-  }
-  async getRevision(policyId: string, version: number) {
-    return this.revisions.get(policyId)?.[version - 1] ?? null;
-  }
-  async latestRevision(policyId: string) {
-    return this.revisions.get(policyId)?.at(-1) ?? null;
-  }
-  async putRevision(revision: Revision) {
-    const list = this.revisions.get(revision.policyId) ?? [];
-    list.push(revision);
-    this.revisions.set(revision.policyId, list);
-  }
-  async putText(policyId: string, hash: string, text: string) {
-    this.texts.set(`${policyId}/${hash}`, text);
-  }
-  async getText(policyId: string, hash: string) {
-    return this.texts.get(`${policyId}/${hash}`) ?? null;
-  }
-  private readonly changes = new Map<string, RevisionChanges>();
-  async putChanges(policyId: string, revisionHash: string, changes: RevisionChanges) {
-    if (!this.changes.has(`${policyId}/${revisionHash}`))
-      this.changes.set(`${policyId}/${revisionHash}`, changes);
-  }
-  async getChanges(policyId: string, revisionHash: string) {
-    return this.changes.get(`${policyId}/${revisionHash}`) ?? null;
-  }
-
-  private readonly settings = new Map<string, PolicySettings>();
-  async getSettings(policyId: string) {
-    return this.settings.get(policyId) ?? null;
-  }
-  async putSettings(policyId: string, settings: PolicySettings) {
-    this.settings.set(policyId, settings);
-  }
-}
 
 /** Repeats `unit(i)` while the result stays within the per-locale limit. */
 function fill(unit: (i: number) => string, limit = MAX_TEXT_BYTES - 64): string {
