@@ -148,7 +148,7 @@ function parseBody(event: ApiEvent, headers: Record<string, string>): unknown {
   }
 }
 
-const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
+export const lowerKeys = (h: Record<string, string | undefined> | undefined) =>
   Object.fromEntries(
     Object.entries(h ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
   );

@@ -7,17 +7,14 @@
 import { renderErrorPage } from '../views/error-page';
 import { PAGE_CSP } from '../views/html';
 import { acceptedLanguages, pickUiLanguage } from '../views/strings';
-import { baseHeaders, type ErrorPageRenderer } from './api';
+import { baseHeaders, type ErrorPageRenderer, lowerKeys } from './api';
 
 export const htmlErrorPage: ErrorPageRenderer = (failure, request, page) => {
-  const acceptLanguage = Object.entries(request.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'accept-language',
-  )?.[1];
   // The page's language: the one asked for, else the policy's, else the reader's browser's.
   const locale = pickUiLanguage([
     request.query?.locale,
     page.policyLocale,
-    ...acceptedLanguages(acceptLanguage),
+    ...acceptedLanguages(lowerKeys(request.headers)['accept-language']),
   ]);
   const { error } = JSON.parse(failure.body) as { error: { message: string } };
   const body = renderErrorPage({
