@@ -6,8 +6,9 @@
  * the same two normalised files.
  *
  * Rows:
- * - `corpus.rejected`: versions over the domain's size limit (`MAX_TEXT_BYTES`); they are still diffed,
- *   so the other rows do not depend on the limit.
+ * - `corpus.rejected`: versions publish would refuse, over the domain's size limit (`MAX_TEXT_BYTES`) or
+ *   a Markdown text's line and markup limits (`markdownLimitProblem`); they are still diffed, so the
+ *   other rows do not depend on the limits.
  * - `corpus.changeRatio.p90|p99|max`: reported change ÷ git's, per pair. Reported change = non-space
  *   characters of the insert and delete ops of every changed section; git's = non-space characters of
  *   the `+`/`-` lines of its porcelain word diff. A pair git sees no change in counts as 1 when nothing
@@ -28,6 +29,7 @@ import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { diffPolicyTexts, type PolicyDiff } from '../../functions/domain/diff/index';
 import { parseDocument } from '../../functions/domain/document/index';
+import { markdownLimitProblem } from '../../functions/domain/document/limits';
 import { MAX_TEXT_BYTES, normalizeText, utf8Bytes } from '../../functions/domain/text';
 import { type BenchRecord, percentile, round } from './common';
 
@@ -91,7 +93,8 @@ export function corpusPairs(dir: string): {
     for (const doc of manifest.documents) {
       const name = `${doc.service} / ${doc.document}`;
       const texts = doc.versions.map((v) => normalizeText(readFileSync(join(dir, v.file), 'utf8')));
-      for (const t of texts) if (utf8Bytes(t) > MAX_TEXT_BYTES) rejected++;
+      for (const t of texts)
+        if (utf8Bytes(t) > MAX_TEXT_BYTES || markdownLimitProblem(t) !== null) rejected++;
       const newest = texts[texts.length - 1];
       if (newest !== undefined) {
         const headings = counter.parse(newest, {}).filter((t) => t.type === 'heading_open').length;

@@ -16,6 +16,12 @@
  * other routes (publish, revision read, text pages) `hostile.maxOtherCpuMs` (goal ≤ 1,000 too: no route
  * spends more than a second on an accepted input).
  */
+
+import {
+  MAX_MARKDOWN_LINES,
+  MAX_MARKDOWN_MARKUP,
+  markdownShape,
+} from '../../functions/domain/document/limits';
 import type { DocumentFormat } from '../../functions/domain/revision';
 import { MAX_TEXT_BYTES, utf8Bytes } from '../../functions/domain/text';
 import { createPublishHandler } from '../../functions/handlers/publish';
@@ -27,19 +33,35 @@ import { RevisionCatalog } from '../../functions/usecases/catalog';
 import { MemoryPolicyStore } from '../../test/support/memory-ports';
 import type { BenchRecord } from './common';
 
-/** Repeats `unit(i)` while the result stays within the per-locale limit. */
-function fill(unit: (i: number) => string, limit = MAX_TEXT_BYTES - 64): string {
-  const parts: string[] = [];
-  let bytes = 0;
+/**
+ * Repeats `unit(i)` while the result stays within the per-locale limit and, for Markdown, within its
+ * line and inline-markup limits (`document/limits.ts`): the largest text of that shape publish accepts.
+ */
+function fill(unit: (i: number) => string, format: DocumentFormat = 'text', head = ''): string {
+  const limit = MAX_TEXT_BYTES - 64;
+  const parts: string[] = [head];
+  let bytes = utf8Bytes(head);
+  let { lines, markup } = markdownShape(head);
   for (let i = 0; ; i++) {
     const piece = unit(i);
     const size = utf8Bytes(piece);
+    const shape = markdownShape(piece);
     if (bytes + size > limit) break;
+    if (
+      format === 'markdown' &&
+      (lines + shape.lines > MAX_MARKDOWN_LINES || markup + shape.markup > MAX_MARKDOWN_MARKUP)
+    )
+      break;
     parts.push(piece);
     bytes += size;
+    lines += shape.lines;
+    markup += shape.markup;
   }
   return parts.join('');
 }
+
+/** Plain words that make a line long (different per `i`, so lines do not repeat). */
+const pad = (i: number) => `words ${i % 97} of ${i % 89} in the text ${i} here`;
 
 interface Shape {
   name: string;
@@ -48,7 +70,7 @@ interface Shape {
   new: string;
 }
 
-const shapes = (): Shape[] => [
+export const shapes = (): Shape[] => [
   // Thousands of tiny numbered sections, every one changed.
   {
     name: 'tinySections',
@@ -79,19 +101,55 @@ const shapes = (): Shape[] => [
     old: fill((i) => `${i + 1}.${' '.repeat(40)}x\u3000\u3000y\n`),
     new: fill((i) => `${i + 1}.${'\t'.repeat(40)}z\u3000 y\n`),
   },
-  // Markdown whose rendering multiplies it: tiny headings, links and emphasis.
+  // Markdown whose rendering multiplies it: tiny headings, links and emphasis, as many lines and as much
+  // inline markup as accepted, each line long enough to reach 2 MiB.
   {
     name: 'markdown',
     format: 'markdown',
-    old: fill((i) => (i % 2 ? `- [a](https://e.x/${i}) *b*\n` : `## ${i}\n`)),
-    new: fill((i) => (i % 2 ? `- [c](https://e.x/${i}) **d**\n` : `### ${i}\n`)),
+    old: fill((i) => (i % 2 ? `- [a](https://e.x/${i}) *b* ${pad(i)}\n` : `## ${i} ${pad(i)}\n`), 'markdown'),
+    new: fill(
+      (i) => (i % 2 ? `- [c](https://e.x/${i}) **d** ${pad(i)}\n` : `### ${i} ${pad(i)}\n`),
+      'markdown',
+    ),
+  },
+  // As many headings as lines are accepted, every one renamed: the most sections to align.
+  {
+    name: 'mdHeadings',
+    format: 'markdown',
+    old: fill((i) => `# h${i} ${pad(i)}\n`, 'markdown'),
+    new: fill((i) => `# g${i} ${pad(i + 1)}\n`, 'markdown'),
+  },
+  // As many list items as lines are accepted, one section, every item changed.
+  {
+    name: 'mdItems',
+    format: 'markdown',
+    old: fill((i) => `- a${i} ${pad(i)}\n`, 'markdown'),
+    new: fill((i) => `- b${i} ${pad(i + 1)}\n`, 'markdown'),
+  },
+  // A table of as many rows as lines are accepted.
+  {
+    name: 'mdTable',
+    format: 'markdown',
+    old: fill((i) => `| x${i} | ${pad(i)} |\n`, 'markdown', '| a | b |\n|---|---|\n'),
+    new: fill((i) => `| y${i} | ${pad(i + 1)} |\n`, 'markdown', '| a | b |\n|---|---|\n'),
+  },
+  // Emphasis and link storms (the inline delimiters markdown-it pairs up), as many as accepted, in
+  // paragraphs of plain words up to 2 MiB.
+  {
+    name: 'mdInline',
+    format: 'markdown',
+    old: fill((i) => (i % 4 ? `*a _b **c [d](e) ${pad(i)}\n\n` : `${pad(i)} ${pad(i + 1)}\n\n`), 'markdown'),
+    new: fill(
+      (i) => (i % 4 ? `_a *b __c [f](g) ${pad(i + 1)}\n\n` : `${pad(i + 2)} ${pad(i)}\n\n`),
+      'markdown',
+    ),
   },
 ];
 
 const POLICY = 'hostile';
 const TOKEN_ROLE = { role: 'publisher' };
 
-function event(method: string, path: string, query: Record<string, string>, body?: unknown): ApiEvent {
+export function event(method: string, path: string, query: Record<string, string>, body?: unknown): ApiEvent {
   const match = matchRoute(method, path);
   if (match.kind !== 'found') throw new Error(`no route for ${method} ${path}`);
   const rawQueryString = new URLSearchParams(query).toString();

@@ -5,6 +5,7 @@
  * sweeper, SES events, acknowledgments, compliance) import revision.ts without the Markdown parser.
  */
 import { documentModel, plainText } from './document/index';
+import { markdownLimitProblem } from './document/limits';
 import type { DocumentFormat } from './document/types';
 import { DomainError, type ErrorDetail, validationFailed } from './errors';
 import {
@@ -33,15 +34,19 @@ export function prepareRevision(args: {
   const { policyId, input, latest, now } = args;
   const details: ErrorDetail[] = [];
 
+  const format = input.format ?? 'text';
   const texts: Record<string, string> = {};
   for (const [locale, raw] of Object.entries(input.texts)) {
     const normalised = normalizeText(raw);
-    if (normalised.trim() === '') details.push({ path: `texts.${locale}`, message: 'text is empty' });
-    else if (utf8Bytes(normalised) > MAX_TEXT_BYTES)
-      details.push({
-        path: `texts.${locale}`,
-        message: `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation`,
-      });
+    const problem =
+      normalised.trim() === ''
+        ? 'text is empty'
+        : utf8Bytes(normalised) > MAX_TEXT_BYTES
+          ? `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation`
+          : format === 'markdown'
+            ? markdownLimitProblem(normalised)
+            : null;
+    if (problem !== null) details.push({ path: `texts.${locale}`, message: problem });
     texts[locale] = normalised;
   }
   const locales = Object.keys(texts);
@@ -96,7 +101,6 @@ export function prepareRevision(args: {
   }
 
   const contentHashes = Object.fromEntries(locales.map((l) => [l, contentHash(texts[l]!)]));
-  const format = input.format ?? 'text';
   // Republishing the same texts in another format is a change: they are shown differently.
   if (latest && locales.length === latest.locales.length && latest.format === format) {
     const unchanged = locales.every((l) => latest.contentHashes[l] === contentHashes[l]);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalService } from '../../bin/local/runtime';
+import { MAX_MARKDOWN_LINES, MAX_MARKDOWN_MARKUP } from '../../functions/domain/document/limits';
 import { MAX_TEXT_BYTES, utf8Bytes } from '../../functions/domain/text';
 import { call, dumpTables, startTestService, TOKENS } from '../support/service';
 
@@ -85,6 +86,40 @@ describe('text and request sizes', () => {
     expect(res.json.error.details).toEqual([
       { path: 'texts.vi', message: `text exceeds ${MAX_TEXT_BYTES} bytes after normalisation` },
     ]);
+  });
+
+  it('refuses a Markdown text over its line or inline-markup limit with a 400, storing nothing', async () => {
+    const lines = '- a\n'.repeat(MAX_MARKDOWN_LINES + 1);
+    const markup = `${'*a* '.repeat(MAX_MARKDOWN_MARKUP / 2)}_\n`;
+    const before = await dumpTables(service);
+    for (const [id, text, message] of [
+      ['md-lines', lines, `at most ${MAX_MARKDOWN_LINES} lines (this one has ${MAX_MARKDOWN_LINES + 1})`],
+      ['md-markup', markup, `at most ${MAX_MARKDOWN_MARKUP} inline markup characters`],
+    ] as const) {
+      for (const dryRun of [false, true]) {
+        const res = await publish(id, { texts: { vi: 'ok\n', en: text }, format: 'markdown', dryRun });
+        expect(res.status).toBe(400);
+        expect(res.json.error.code).toBe('VALIDATION_FAILED');
+        expect(res.json.error.details).toHaveLength(1);
+        expect(res.json.error.details[0].path).toBe('texts.en');
+        expect(res.json.error.details[0].message).toContain(message);
+      }
+    }
+    expect(await dumpTables(service)).toEqual(before);
+    // The same texts as plain text are not parsed as Markdown, and are accepted.
+    expect((await publish('md-lines-text', { texts: { vi: lines } })).status).toBe(201);
+    expect((await publish('md-markup-text', { texts: { vi: markup } })).status).toBe(201);
+  });
+
+  it('accepts a Markdown text at exactly its line and inline-markup limits', async () => {
+    // 40,000 lines, 100,000 markup characters (4 per link line), within 2 MiB.
+    const text = Array.from({ length: MAX_MARKDOWN_LINES }, (_, i) =>
+      i < MAX_MARKDOWN_MARKUP / 4 ? `- [l${i}](#x) *e*` : `- item ${i}`,
+    ).join('\n');
+    const res = await publish('md-at-limits', { texts: { vi: `${text}\n` }, format: 'markdown' });
+    expect(res.status).toBe(201);
+    const read = await call(service, 'GET', '/policies/md-at-limits/revisions/1');
+    expect(read.json.text === `${text}\n`).toBe(true);
   });
 
   it('answers 413 above 6 MB with a message that says why', async () => {
@@ -173,14 +208,13 @@ describe('bounded answers', () => {
       expect(page.text).toContain('data-truncated="true"');
       expect(page.text).toContain('href="/policies/quotes/revisions/1?locale=vi"');
     }
-    // Markdown whose HTML outgrows the page: rendered up to the page's bytes, no more, in one pass.
+    // Markdown whose HTML outgrows the page (as many lines as accepted, quotes escaped six times over):
+    // rendered up to the page's bytes, no more, in one pass.
     const parts: string[] = [];
-    for (let i = 0, bytes = 0; bytes < MAX_TEXT_BYTES - 200; i++) {
-      const piece = i % 2 ? `- [a](https://e.x/${i}) *b* <i>\n` : `## ${i}\n`;
-      parts.push(piece);
-      bytes += Buffer.byteLength(piece);
-    }
+    for (let i = 0; i < MAX_MARKDOWN_LINES; i++)
+      parts.push(i % 2 ? `- [a](https://e.x/${i}) <i> ${'"'.repeat(60)}\n` : `## ${i}\n`);
     const markdown = parts.join('');
+    expect(utf8Bytes(markdown)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
     const md = await publish('md-big', { texts: { vi: markdown }, format: 'markdown' });
     expect(md.status).toBe(201);
     for (const path of ['/p/md-big', '/p/md-big/v/1']) {
