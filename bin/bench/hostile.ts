@@ -144,6 +144,34 @@ export const shapes = (): Shape[] => [
       'markdown',
     ),
   },
+  // One paragraph of 2 MiB: as many emphasis and link delimiters as accepted, paired across the whole
+  // paragraph.
+  {
+    name: 'mdParagraph',
+    format: 'markdown',
+    old: fill((i) => (i % 8 ? `${pad(i)} ` : `*a _b **c [d](e) `), 'markdown'),
+    new: fill((i) => (i % 8 ? `${pad(i + 1)} ` : `_a *b __c [f](g) `), 'markdown'),
+  },
+  // Nested quotes and lists, as many lines as accepted, every line changed.
+  {
+    name: 'mdNested',
+    format: 'markdown',
+    old: fill((i) => `${'> '.repeat(i % 7)}${'  '.repeat(i % 5)}- ${pad(i)}\n`, 'markdown'),
+    new: fill((i) => `${'> '.repeat(i % 6)}${'  '.repeat(i % 4)}1. ${pad(i + 1)}\n`, 'markdown'),
+  },
+  // Link reference definitions, then references to them.
+  {
+    name: 'mdReferences',
+    format: 'markdown',
+    old: fill(
+      (i) => (i < 15000 ? `[r${i}]: https://e.x/${i}\n` : `See [r${i % 15000}] ${pad(i)}\n\n`),
+      'markdown',
+    ),
+    new: fill(
+      (i) => (i < 15000 ? `[r${i}]: https://f.x/${i}\n` : `Read [r${i % 14999}] ${pad(i)}\n\n`),
+      'markdown',
+    ),
+  },
 ];
 
 const POLICY = 'hostile';
