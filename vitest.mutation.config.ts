@@ -19,6 +19,7 @@ export const mutationTests = [
   'test/unit/email.test.ts',
   'test/unit/email-rules.test.ts',
   'test/unit/email-templates.test.ts',
+  'test/unit/heading-rules.test.ts',
   'test/unit/feed.test.ts',
   'test/unit/lazy.test.ts',
   'test/unit/log.test.ts',

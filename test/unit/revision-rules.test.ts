@@ -3,7 +3,7 @@
  * boundaries (text size, locale count, effectiveAt skew and horizon, baseVersion, unchanged texts).
  */
 import { describe, expect, it } from 'vitest';
-import { prepareRevision } from '../../functions/domain/prepare-revision';
+import { deriveTitle, prepareRevision } from '../../functions/domain/prepare-revision';
 import {
   EFFECTIVE_AT_SKEW_MS,
   effectiveAtHorizon,
@@ -93,6 +93,38 @@ describe('prepareRevision rules', () => {
       message: 'the revision is not valid: summary.vi summary locale has no text in this revision',
       details: [{ path: 'summary.vi', message: 'summary locale has no text in this revision' }],
     });
+  });
+
+  it('refuses a title in a locale without text, and a title that is empty once cleaned', () => {
+    expect(prepare({ titles: { en: ' Privacy ' } }).revision.titles).toEqual({ en: 'Privacy' });
+    expect(rejection({ titles: { vi: 'Chính sách' } })).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'the revision is not valid: titles.vi title locale has no text in this revision',
+      details: [{ path: 'titles.vi', message: 'title locale has no text in this revision' }],
+    });
+    expect(rejection({ titles: { en: ' \t\u2028 ' } })).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'the revision is not valid: titles.en title is empty',
+      details: [{ path: 'titles.en', message: 'title is empty' }],
+    });
+  });
+
+  it('derives a title from the first level-1 heading with words, else from the first line', () => {
+    // A list item nests at depth 1 but is no heading; an empty H1 gives no title.
+    expect(deriveTitle('- first item\n\n#\n\n# Real *Title*\n', 'markdown')).toBe('Real Title');
+    expect(deriveTitle('   ## Overview\n\nBody.\n', 'markdown')).toBe('Overview');
+    expect(deriveTitle('#hashtag start\n\nBody.\n', 'markdown')).toBe('#hashtag start');
+    expect(deriveTitle('A ## B\n', 'markdown')).toBe('A ## B');
+    // Plain text is taken as written: no Markdown read into it.
+    expect(deriveTitle('# Not **Markdown**\n', 'text')).toBe('# Not **Markdown**');
+  });
+
+  it('gives a locale no title when its first line has no words once its markup is read', () => {
+    const { revision } = prepare({
+      texts: { en: '[](https://x.example)\n\nBody.\n', vi: 'Chính sách\n' },
+      format: 'markdown',
+    });
+    expect(revision.titles).toEqual({ vi: 'Chính sách' });
   });
 
   it('allows effectiveAt up to the clock-skew allowance in the past and up to the horizon ahead', () => {
