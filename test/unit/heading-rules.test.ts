@@ -28,6 +28,9 @@ describe('ordinal', () => {
     ['IX', 9],
     ['XIV', 14],
     ['MCMXC', 1990],
+    ['II', 2],
+    ['VI', 6],
+    ['XX', 20],
     ['iv', 4],
     ['xl', 40],
     ['a', 1],
@@ -65,6 +68,7 @@ describe('matchHeading', () => {
     expect(heading('Điều 4. Quyền của bạn')).toEqual(['keyword', '4', 'Quyền của bạn']);
     expect(heading('Chapter 2 - Overview')).toEqual(['keyword', '2', 'Overview']);
     expect(heading('Section IV Data')).toEqual(['keyword', 'IV', 'Data']);
+    expect(heading('Section 3a Data')).toEqual(['keyword', '3a', 'Data']);
     expect(heading('Section 3')).toEqual(['keyword', '3', 'Section 3']);
     expect(heading('§ 5 Datenschutz')).toEqual(['section-sign', '5', 'Datenschutz']);
     expect(heading('§12a: Haftung')).toEqual(['section-sign', '12a', 'Haftung']);
@@ -90,6 +94,7 @@ describe('matchHeading', () => {
       'Section mix of things',
       '1.1.',
       '1.',
+      '1. :',
       '3)',
       '(a)',
       'IV.',
@@ -112,6 +117,9 @@ describe('matchHeading', () => {
     const cases: [string, boolean][] = [
       ['1. we collect data;', false],
       ['1. the data we collect,', false],
+      ['1. Rights; Duties', true],
+      ['1. One two three four five six seven eight.', true],
+      ['1. One two three four five six seven eight nine.', false],
       ['1. 2024', false],
       ['1. This is a long sentence that ends with a period here.', false],
       ['1. A short sentence ends here.', true],
@@ -140,6 +148,8 @@ describe('looksLikeTitleLine', () => {
     ['One Two Three Four Five Six Seven Eight Nine', false],
     ['Rights', false],
     ['Your Rights.', false],
+    ['Your Rights.  ', false],
+    ['隐私政策说明', false],
     ['Your Rights;', false],
     ['Your Rights,', false],
     ['Your Rights!', false],
