@@ -1,6 +1,7 @@
 /**
  * Worst cases of the public and publish routes (issue 12, "bounded responses"): texts at the largest
- * accepted size (2 MiB after normalisation) in pathological shapes, published as version 1 and 2, then
+ * accepted size (2 MiB after normalisation; for Markdown also as many lines and as much inline markup as
+ * accepted, functions/domain/document/limits.ts) in pathological shapes, published as version 1 and 2, then
  * every route that shows them — the diff as JSON, unified and HTML, the redline, revision reads, text
  * pages and a dry-run publish — called through the very Lambda handlers.
  *
@@ -70,6 +71,7 @@ interface Shape {
   new: string;
 }
 
+/** Exported for profiling one shape and route on its own. */
 export const shapes = (): Shape[] => [
   // Thousands of tiny numbered sections, every one changed.
   {
@@ -240,7 +242,9 @@ export async function runHostileBench(): Promise<BenchRecord[]> {
     });
     const revisions = `/policies/${POLICY}/revisions`;
     const texts = (text: string) => ({ texts: { vi: text }, change: 'material', format: shape.format });
-    await publish(event('POST', revisions, {}, texts(shape.old)));
+    const v1 = await publish(event('POST', revisions, {}, texts(shape.old)));
+    if (v1.statusCode !== 201)
+      throw new Error(`${shape.name}: publishing v1 answered ${v1.statusCode}: ${v1.body.slice(0, 300)}`);
     const results: [string, { cpuMs: number; bytes: number }, boolean][] = [];
     results.push([
       'dryRun',
