@@ -31,6 +31,7 @@ export const mutationTests = [
   'test/unit/notify-titles-config.test.ts',
   'test/unit/notify-ses-serialisation.test.ts',
   'test/unit/observability.test.ts',
+  'test/unit/plain-sections.test.ts',
   'test/unit/redact.test.ts',
   'test/unit/revision-format.test.ts',
   'test/unit/revision-rules.test.ts',
