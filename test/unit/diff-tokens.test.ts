@@ -1,0 +1,116 @@
+/**
+ * The word-level helpers of the diff (functions/domain/diff/tokens.ts) with exact expectations: the
+ * Jaccard index of word sets, its bitmap estimate, and the class of a single position.
+ */
+import { describe, expect, it } from 'vitest';
+import { SpanInterner } from '../../functions/domain/diff/lines';
+import {
+  estimateSimilarity,
+  isSpaceAt,
+  isWordUnit,
+  jaccard,
+  tokenize,
+  tokenizeInterned,
+  WordFingerprint,
+  wordSimilarity,
+} from '../../functions/domain/diff/tokens';
+
+const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `w${i + from}`).join(' ');
+
+describe('jaccard', () => {
+  it.each([
+    [[1, 2, 3], [2, 3, 4], 0.5],
+    [[1, 5, 9], [1, 5, 9], 1],
+    [[1, 2], [3, 4], 0],
+    [[1], [], 0],
+    [[], [], 1],
+    [[-5, 0, 7], [-5, 7, 8, 9], 0.4],
+  ])('%j and %j → %d', (a, b, expected) => {
+    expect(jaccard(Int32Array.from(a), Int32Array.from(b))).toBe(expected);
+  });
+});
+
+describe('WordFingerprint', () => {
+  it('compares the sets of words only: no spaces, punctuation, repeats or part boundaries', () => {
+    const abc = new WordFingerprint('a b c');
+    expect(abc.similarity(new WordFingerprint('b c d'))).toBe(0.5);
+    expect(abc.similarity(new WordFingerprint('a, b! (c)'))).toBe(1);
+    expect(abc.similarity(new WordFingerprint('a a b c c'))).toBe(1);
+    expect(abc.similarity(new WordFingerprint('a b', 'c'))).toBe(1);
+    expect(abc.similarity(new WordFingerprint('ab c'))).toBe(0.25);
+    expect(new WordFingerprint('').similarity(new WordFingerprint(' , '))).toBe(1);
+    expect(abc.set).toHaveLength(3);
+    expect(new WordFingerprint('x y', 'y z').set).toHaveLength(3);
+  });
+
+  it('estimates the same index from its bitmap by linear counting', () => {
+    const abc = new WordFingerprint('a b c');
+    expect(abc.setBits).toBe(3);
+    expect(abc.cardinality).toBeCloseTo(-1024 * Math.log(1021 / 1024), 10);
+    expect(abc.estimate(new WordFingerprint('b c d'))).toBeCloseTo(0.4993, 4);
+    expect(abc.estimate(new WordFingerprint('c b a'))).toBe(1);
+    expect(new WordFingerprint('').estimate(new WordFingerprint('.'))).toBe(1);
+    expect(abc.estimate(new WordFingerprint('x y z'))).toBe(0);
+    // 300 words each, 150 shared: exactly 1/3; the estimate is within a few hundredths.
+    const first = new WordFingerprint(words(300));
+    const second = new WordFingerprint(words(300, 150));
+    expect(first.similarity(second)).toBeCloseTo(1 / 3, 10);
+    expect(first.estimate(second)).toBeCloseTo(0.3073, 4);
+  });
+
+  it('gives no estimate (NaN) once the bitmaps are too full to tell', () => {
+    expect(wordSimilarity(words(2000), words(2000))).toBe(1);
+    expect(wordSimilarity(words(4000), words(4000))).toBeNaN();
+    expect(new WordFingerprint(words(4000)).estimate(new WordFingerprint('a'))).toBeNaN();
+  });
+
+  it('estimates two bitmaps the same way', () => {
+    expect(wordSimilarity('a b c', 'b c d')).toBeCloseTo(0.4993, 4);
+    expect(wordSimilarity('', '')).toBe(1);
+    const a = new Uint32Array(32);
+    const b = new Uint32Array(32);
+    expect(estimateSimilarity(a, b)).toBe(1);
+    a[0] = 0b1011;
+    b[0] = 0b0011;
+    b[31] = 1 << 31;
+    expect(estimateSimilarity(a, b)).toBeCloseTo(
+      (-1024 * Math.log(1021 / 1024) + -1024 * Math.log(1021 / 1024) - -1024 * Math.log(1020 / 1024)) /
+        (-1024 * Math.log(1020 / 1024)),
+      10,
+    );
+  });
+});
+
+describe('single positions', () => {
+  it('tells spaces and word units apart, surrogate pairs included', () => {
+    expect([0, 1, 2].map((i) => isSpaceAt('a b', i))).toEqual([false, true, false]);
+    expect(isSpaceAt('\u3000', 0)).toBe(true);
+    expect(isSpaceAt('\n', 0)).toBe(true);
+    expect(isSpaceAt('.', 0)).toBe(false);
+    expect([0, 1, 2].map((i) => isWordUnit('a1.', i))).toEqual([true, true, false]);
+    expect(isWordUnit('ab', 2)).toBe(false);
+    expect(isWordUnit('a\u{1d400}', 1)).toBe(true);
+    expect(isWordUnit('a\u{1f600}', 1)).toBe(false);
+    expect(isWordUnit('\ud800', 0)).toBe(false);
+  });
+});
+
+describe('tokenizeInterned', () => {
+  it('gives the tokens of tokenize as ids, equal tokens equal ids, and a bit per distinct word', () => {
+    const text = 'Điều 3: dữ liệu, dữ liệu.';
+    const interner = new SpanInterner(64);
+    const bits = new Uint32Array(32);
+    const { starts, ids } = tokenizeInterned(text, interner, bits);
+    const tokens = tokenize(text);
+    expect(Array.from(starts)).toEqual([
+      ...tokens.map((_, k) => tokens.slice(0, k).join('').length),
+      text.length,
+    ]);
+    expect(ids).toHaveLength(tokens.length);
+    for (let x = 0; x < tokens.length; x++)
+      for (let y = 0; y < tokens.length; y++) expect(ids[x] === ids[y]).toBe(tokens[x] === tokens[y]);
+    const set = bits.reduce((n, w) => n + w.toString(2).replaceAll('0', '').length, 0);
+    expect(set).toBe(new WordFingerprint(text).setBits);
+    expect(set).toBe(4);
+  });
+});
