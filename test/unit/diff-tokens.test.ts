@@ -38,6 +38,8 @@ describe('WordFingerprint', () => {
     expect(abc.similarity(new WordFingerprint('a a b c c'))).toBe(1);
     expect(abc.similarity(new WordFingerprint('a b', 'c'))).toBe(1);
     expect(abc.similarity(new WordFingerprint('ab c'))).toBe(0.25);
+    expect(new WordFingerprint(' a').similarity(new WordFingerprint('a'))).toBe(1);
+    expect(new WordFingerprint('. a').set).toHaveLength(1);
     expect(new WordFingerprint('').similarity(new WordFingerprint(' , '))).toBe(1);
     expect(abc.set).toHaveLength(3);
     expect(new WordFingerprint('x y', 'y z').set).toHaveLength(3);
@@ -81,6 +83,31 @@ describe('WordFingerprint', () => {
   });
 });
 
+describe('tokenize', () => {
+  it('reads a surrogate pair as one code point of its class, a lone surrogate as a symbol', () => {
+    expect(tokenize('a\u{10000}b')).toEqual(['a\u{10000}b']); // U+10000 is a letter
+    expect(tokenize('x\u{1d400}y \u{1f600}')).toEqual(['x\u{1d400}y', ' ', '\u{1f600}']);
+    expect(tokenize('\u{10fc00}\u{10ffff}\u{1f7ff}')).toEqual(['\u{10fc00}', '\u{10ffff}', '\u{1f7ff}']);
+    expect(tokenize('a\ud800b\udc00')).toEqual(['a', '\ud800', 'b', '\udc00']);
+    expect(tokenize('a\ud800')).toEqual(['a', '\ud800']);
+  });
+
+  it('keeps a number with inner separators whole only between two digits', () => {
+    expect(tokenize('31/12/2026 19.99 09:59')).toEqual(['31/12/2026', ' ', '19.99', ' ', '09:59']);
+    expect(tokenize('v.2 a-1 2.')).toEqual(['v', '.', '2', ' ', 'a', '-', '1', ' ', '2', '.']);
+  });
+
+  it('keeps an e-mail address whole, whatever joins its local part', () => {
+    expect(tokenize('first_last@x.test a+tag@x.test a.b-c@x.test')).toEqual([
+      'first_last@x.test',
+      ' ',
+      'a+tag@x.test',
+      ' ',
+      'a.b-c@x.test',
+    ]);
+  });
+});
+
 describe('single positions', () => {
   it('tells spaces and word units apart, surrogate pairs included', () => {
     expect([0, 1, 2].map((i) => isSpaceAt('a b', i))).toEqual([false, true, false]);
@@ -97,7 +124,7 @@ describe('single positions', () => {
 
 describe('tokenizeInterned', () => {
   it('gives the tokens of tokenize as ids, equal tokens equal ids, and a bit per distinct word', () => {
-    const text = 'Điều 3: dữ liệu, dữ liệu.';
+    const text = 'Điều 3: dữ liệu, dữ liệu. (a)';
     const interner = new SpanInterner(64);
     const bits = new Uint32Array(32);
     const { starts, ids } = tokenizeInterned(text, interner, bits);
@@ -111,6 +138,7 @@ describe('tokenizeInterned', () => {
       for (let y = 0; y < tokens.length; y++) expect(ids[x] === ids[y]).toBe(tokens[x] === tokens[y]);
     const set = bits.reduce((n, w) => n + w.toString(2).replaceAll('0', '').length, 0);
     expect(set).toBe(new WordFingerprint(text).setBits);
-    expect(set).toBe(4);
+    // Điều, 3, dữ, liệu, a: words only (the six distinct spaces and signs set no bit).
+    expect(set).toBe(5);
   });
 });
