@@ -129,3 +129,120 @@ describe('boundUnified', () => {
     }
   });
 });
+
+describe('bounds, worked out by hand on small inputs', () => {
+  it.each([
+    ['a', 1],
+    ['\u007f', 1],
+    ['\t', 2],
+    ['\n', 2],
+    ['\r', 6],
+    ['\u0001', 6],
+    ['"', 6],
+    ['&', 6],
+    ["'", 6],
+    ['<', 6],
+    ['>', 6],
+    ['\\', 6],
+    ['é', 2],
+    ['\u07ff', 2],
+    ['\u0800', 3],
+    ['€', 3],
+    ['\uffff', 3],
+    ['😀', 4],
+    ['\ud800', 4],
+    ['\udc00', 0],
+    ['a"😀\n', 13],
+    ['', 0],
+  ])('escapedCost(%j) = %d', (text, cost) => {
+    expect(escapedCost(text)).toBe(cost);
+  });
+
+  it('pages 10 sections 4 at a time, counting the ones left out by status', () => {
+    const diff = manySections(10);
+    const limits = { offset: 0, maxSections: 4, maxBytes: 1_000_000 };
+    const pages = [0, 4, 8].map((offset) => boundDiff(diff, { ...limits, offset }));
+    expect(pages.map((p) => p.sections.map((s) => s.key))).toEqual([
+      ['1', '2', '3', '4'],
+      ['5', '6', '7', '8'],
+      ['9', '10'],
+    ]);
+    expect(pages.map((p) => p.window)).toEqual([
+      {
+        offset: 0,
+        shown: 4,
+        total: 10,
+        nextOffset: 4,
+        omitted: { added: 2, removed: 2, modified: 1, unchanged: 1 },
+        cutSections: [],
+      },
+      {
+        offset: 4,
+        shown: 4,
+        total: 10,
+        nextOffset: 8,
+        omitted: { added: 2, removed: 2, modified: 1, unchanged: 1 },
+        cutSections: [],
+      },
+      {
+        offset: 8,
+        shown: 2,
+        total: 10,
+        nextOffset: null,
+        omitted: { added: 2, removed: 2, modified: 2, unchanged: 2 },
+        cutSections: [],
+      },
+    ]);
+    expect(pages.map((p) => p.truncated)).toEqual([true, true, true]);
+    // An offset out of range is clamped to the ends.
+    expect(boundDiff(diff, { ...limits, offset: -3 }).window.offset).toBe(0);
+    expect(boundDiff(diff, { ...limits, offset: 2.7 }).window.offset).toBe(2);
+    expect(boundDiff(diff, { ...limits, offset: 99 }).window).toMatchObject({
+      offset: 10,
+      shown: 0,
+      nextOffset: null,
+    });
+    expect(boundDiff(diff, { ...limits, maxSections: 10 }).truncated).toBe(false);
+  });
+
+  it('takes a section whose frame and changes fit exactly, and not one byte more', () => {
+    // Section frame: 400 + 3 × title (1) + key (1) = 404; op frame 32 + text.
+    const section = (key: string, text: string): SectionDiff => ({
+      key,
+      title: 'T',
+      status: 'added',
+      changes: [{ op: 'insert', text }],
+    });
+    const diff: PolicyDiff = {
+      stats: { linesAdded: 2, linesRemoved: 0, sectionsChanged: 2 },
+      sections: [section('1', 'aaaa'), section('2', 'bbbb')],
+    };
+    const one = 404 + 32 + 4;
+    expect(boundDiff(diff, { offset: 0, maxSections: 9, maxBytes: 2 * one }).window.shown).toBe(2);
+    const short = boundDiff(diff, { offset: 0, maxSections: 9, maxBytes: 2 * one - 1 });
+    expect(short.window).toMatchObject({ shown: 1, nextOffset: 1, cutSections: [] });
+    expect(short.sections[0]).toEqual(diff.sections[0]);
+    // The first section is always shown, cut to what fits (here 2 of its 4 characters).
+    const cut = boundDiff(diff, { offset: 0, maxSections: 9, maxBytes: one - 2 });
+    expect(cut.sections).toEqual([{ ...section('1', 'aa'), truncated: true }]);
+    expect(cut.window).toMatchObject({ shown: 1, nextOffset: 1, cutSections: ['1'] });
+    // No room for any of its text: the op is left out, the section still shown.
+    const bare = boundDiff(diff, { offset: 0, maxSections: 9, maxBytes: 404 + 32 });
+    expect(bare.sections).toEqual([{ ...section('1', 'aaaa'), changes: [], truncated: true }]);
+  });
+
+  it('cuts a small patch to its first hunk, its header counting the lines kept', () => {
+    const patch = '--- a\n+++ b\n@@ -1,3 +1,3 @@\n x\n-y\n+z\n w\n@@ -10,2 +10,2 @@\n-p\n+q\n r\n';
+    expect(boundUnified(patch, bytes(patch))).toEqual({ text: patch, truncated: false });
+    expect(boundUnified(patch, bytes(patch) - 1)).toEqual({
+      text: '--- a\n+++ b\n@@ -1,3 +1,3 @@\n x\n-y\n+z\n w\n@@ -10,1 +10,1 @@\n-p\n+q\n',
+      truncated: true,
+    });
+    // A hunk header with no line after it is dropped; no hunk at all leaves nothing.
+    expect(boundUnified(patch, patch.indexOf('-p\n'))).toEqual({
+      text: '--- a\n+++ b\n@@ -1,3 +1,3 @@\n x\n-y\n+z\n w\n',
+      truncated: true,
+    });
+    expect(boundUnified(patch, 8)).toEqual({ text: '', truncated: true });
+  });
+});
