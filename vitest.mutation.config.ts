@@ -27,6 +27,7 @@ export const mutationTests = [
   'test/unit/lazy.test.ts',
   'test/unit/log.test.ts',
   'test/unit/markdown-limits.test.ts',
+  'test/unit/markdown-model.test.ts',
   'test/unit/markdown-render.test.ts',
   'test/unit/notify-adapters.test.ts',
   'test/unit/notify-domain.test.ts',
