@@ -1,0 +1,139 @@
+/**
+ * How sections are paired between versions (functions/domain/diff/align.ts, through diffPolicyTexts),
+ * one documented rule per case, each outcome written out: renumbering, moves, retitling, identical
+ * repeats, a section moved and edited, preambles, and what is left unpaired.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffPolicyTexts } from '../../functions/domain/diff/index';
+
+type Sec = [number: string, title: string, body: string];
+const doc = (...secs: Sec[]) => secs.map(([n, t, b]) => `${n}. ${t}\n${b}\n`).join('\n');
+const as = ([, title, body]: Sec, n: string, t = title, b = body): Sec => [n, t, b];
+const summary = (oldText: string, newText: string) => {
+  const d = diffPolicyTexts(oldText, newText, 'text');
+  return {
+    sections: d.sections.map((s) => [s.key, s.status, s.oldKey ?? null, s.title]),
+    stats: d.stats,
+  };
+};
+
+const A: Sec = ['1', 'Scope', 'This policy covers our apps and sites.'];
+const B: Sec = ['2', 'Data', 'We collect your name, email and address.'];
+const C: Sec = ['3', 'Rights', 'You may ask us to erase your data.'];
+const D: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
+const E: Sec = ['5', 'Changes', 'We tell you about every change by email.'];
+
+describe('alignSections', () => {
+  it('pairs renumbered sections by content: only the new one is a change', () => {
+    expect(
+      summary(doc(A, B, C), doc(['1', 'Intro', 'A new first section.'], as(A, '2'), as(B, '3'), as(C, '4'))),
+    ).toEqual({
+      sections: [
+        ['1', 'added', null, 'Intro'],
+        ['2', 'unchanged', '1', 'Scope'],
+        ['3', 'unchanged', '2', 'Data'],
+        ['4', 'unchanged', '3', 'Rights'],
+      ],
+      stats: { linesAdded: 6, linesRemoved: 3, sectionsChanged: 1 },
+    });
+  });
+
+  it('reports a moved section unchanged, at its new place', () => {
+    expect(summary(doc(A, B, C), doc(A, as(C, '2'), as(B, '3')))).toEqual({
+      sections: [
+        ['1', 'unchanged', null, 'Scope'],
+        ['2', 'unchanged', '3', 'Rights'],
+        ['3', 'unchanged', '2', 'Data'],
+      ],
+      stats: { linesAdded: 4, linesRemoved: 4, sectionsChanged: 0, formattingOnly: true },
+    });
+  });
+
+  it('pairs a retitled section by its body, and a rewritten one by its title', () => {
+    const retitled = diffPolicyTexts(doc(A, B, C), doc(A, as(B, '2', 'Information'), C), 'text');
+    expect(retitled.sections[1]).toEqual({
+      key: '2',
+      title: 'Information',
+      status: 'modified',
+      changes: [
+        { op: 'equal', text: '2. ' },
+        { op: 'delete', text: 'Data' },
+        { op: 'insert', text: 'Information' },
+        { op: 'equal', text: '\nWe collect your name, email and address.\n\n' },
+      ],
+    });
+    expect(
+      summary(doc(A, B, C), doc(A, as(B, '2', 'Data', 'Nothing in common at all here now.'), C)).sections,
+    ).toEqual([
+      ['1', 'unchanged', null, 'Scope'],
+      ['2', 'modified', null, 'Data'],
+      ['3', 'unchanged', null, 'Rights'],
+    ]);
+  });
+
+  it('diffs a section replaced in place as one stretch of text (it keeps its number)', () => {
+    const d = diffPolicyTexts(
+      doc(A, B, C),
+      doc(A, ['2', 'Cookies', 'Small files stored by browsers.'], C),
+      'text',
+    );
+    expect(d.sections[1]).toEqual({
+      key: '2',
+      title: 'Cookies',
+      status: 'modified',
+      changes: [
+        { op: 'equal', text: '2. ' },
+        { op: 'delete', text: 'Data\nWe collect your name, email and address' },
+        { op: 'insert', text: 'Cookies\nSmall files stored by browsers' },
+        { op: 'equal', text: '.\n\n' },
+      ],
+    });
+  });
+
+  it('pairs identical sections in order, the k-th old with the k-th new', () => {
+    const note: Sec = ['1', 'Note', 'Same.'];
+    expect(
+      summary(doc(note, as(note, '2')), doc(note, ['2', 'Other', 'New text here.'], as(note, '3'))).sections,
+    ).toEqual([
+      ['1', 'unchanged', null, 'Note'],
+      ['2', 'added', null, 'Other'],
+      ['3', 'unchanged', '2', 'Note'],
+    ]);
+  });
+
+  it('finds a section that was both moved and edited', () => {
+    const moved = as(B, '5', 'Data', 'We collect your name, email and phone.');
+    expect(summary(doc(A, B, C, D, E), doc(A, as(C, '2'), as(D, '3'), as(E, '4'), moved)).sections).toEqual([
+      ['1', 'unchanged', null, 'Scope'],
+      ['2', 'unchanged', '3', 'Rights'],
+      ['3', 'unchanged', '4', 'Contact'],
+      ['4', 'unchanged', '5', 'Changes'],
+      ['5', 'modified', '2', 'Data'],
+    ]);
+  });
+
+  it('always pairs the preambles; a preamble on one side only is added or removed', () => {
+    expect(
+      summary(`Intro old words here.\n\n${doc(A)}`, `Completely different opening.\n\n${doc(A)}`).sections,
+    ).toEqual([
+      ['preamble', 'modified', null, 'Completely different opening.'],
+      ['1', 'unchanged', null, 'Scope'],
+    ]);
+    expect(summary(doc(A), `Preface.\n\n${doc(A)}`).sections).toEqual([
+      ['preamble', 'added', null, 'Preface.'],
+      ['1', 'unchanged', null, 'Scope'],
+    ]);
+    expect(summary(`Preface.\n\n${doc(A)}`, doc(A)).sections).toEqual([
+      ['preamble', 'removed', null, 'Preface.'],
+      ['1', 'unchanged', null, 'Scope'],
+    ]);
+  });
+
+  it('reports an old section nothing pairs with as removed, where it was', () => {
+    expect(summary(doc(A, B, C), doc(A, as(C, '2'))).sections).toEqual([
+      ['1', 'unchanged', null, 'Scope'],
+      ['2', 'removed', null, 'Data'],
+      ['2', 'unchanged', '3', 'Rights'],
+    ]);
+  });
+});
