@@ -15,6 +15,7 @@ export const mutationTests = [
   'test/unit/diff-tokens.test.ts',
   'test/unit/diff.engine.test.ts',
   'test/unit/diff.policy.test.ts',
+  'test/unit/diff-policy-cases.test.ts',
   'test/unit/diff.sections.test.ts',
   'test/unit/diff.unified.test.ts',
   'test/unit/document.test.ts',
