@@ -83,6 +83,11 @@ describe('diffSequences', () => {
       const { matchA, fallbacks } = run(a, b, 600);
       expect(fallbacks).toBe(0);
       expect(matchesOf(a, b, matchA), `seed ${seed}`).toBe(lcsLength(a, b));
+      // The anchors cut the work into small windows: Myers alone, on the whole window, would need far
+      // more than this bound (and report the window replaced); anchored, no window comes near it.
+      const anchored = diffSequences(a, b, 600, new WorkBudget(1e9), 400);
+      expect(anchored.fallbacks, `seed ${seed}`).toBe(0);
+      expect(Array.from(anchored.matchA)).toEqual(Array.from(matchA));
     }
   });
 
