@@ -161,6 +161,13 @@ export const shapes = (): Shape[] => [
     old: fill((i) => `${'> '.repeat(i % 7)}${'  '.repeat(i % 5)}- ${pad(i)}\n`, 'markdown'),
     new: fill((i) => `${'> '.repeat(i % 6)}${'  '.repeat(i % 4)}1. ${pad(i + 1)}\n`, 'markdown'),
   },
+  // Unclosed link brackets (each one makes the inline parser look for a label), as many as accepted.
+  {
+    name: 'mdBrackets',
+    format: 'markdown',
+    old: fill((i) => (i % 10 ? `${pad(i)}\n\n` : `${'['.repeat(25)} ${pad(i)}\n\n`), 'markdown'),
+    new: fill((i) => (i % 10 ? `${pad(i + 1)}\n\n` : `${'['.repeat(25)} ${pad(i + 1)}\n\n`), 'markdown'),
+  },
   // Link reference definitions, then references to them.
   {
     name: 'mdReferences',
