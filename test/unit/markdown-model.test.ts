@@ -3,7 +3,7 @@
  * every field written out: the reader text a diff compares, the blocks a redline renders, and the
  * sections with their keys, titles, line ranges and source offsets.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../../functions/domain/document/markdown';
 
 const source = [
@@ -48,7 +48,12 @@ const source = [
 const at = (line: string) => source.indexOf(`${line}\n`);
 
 describe('parseMarkdown', () => {
-  const model = parseMarkdown(source);
+  // Parsed in each test, not once for the file: what a test checks must run inside it (mutation testing
+  // attributes coverage per test).
+  let model: ReturnType<typeof parseMarkdown>;
+  beforeEach(() => {
+    model = parseMarkdown(source);
+  });
 
   it('reads the text as a reader sees it, one line per block', () => {
     expect(model.reader.split('\n')).toEqual([
