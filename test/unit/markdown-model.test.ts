@@ -264,3 +264,49 @@ describe('parseMarkdown edges', () => {
     expect(parseMarkdown('No references.\n').references).toBeNull();
   });
 });
+
+describe('parseMarkdown, more of what a reader sees', () => {
+  const reader = (source: string) => parseMarkdown(source).reader;
+  const keys = (source: string) => parseMarkdown(source).sections.map((s) => s.key);
+
+  it('reads escapes, code spans, images, soft and hard breaks as rendered', () => {
+    expect(reader('A \\*star\\* and `code` and ![the alt](i.png)\nsoft break\\\nhard break\n')).toBe(
+      'A *star* and code and the alt soft break\nhard break\n',
+    );
+    // A paragraph with no words (an empty link) is no block at all.
+    expect(reader('A\n\n[](https://x.test)\n\nB\n')).toBe('A\nB\n');
+  });
+
+  it('keeps code as written: its indentation, its lines, its inner blank lines', () => {
+    expect(reader('```\n  indented code\nline two\n```\n')).toBe('  indented code\nline two\n');
+    expect(reader('Text.\n\n    four-space code\n')).toBe('Text.\nfour-space code\n');
+    const model = parseMarkdown('# H\n\n```\n\nx\n\n```\n');
+    expect(model.reader).toBe('H\n\nx\n\n');
+    expect(model.sections).toEqual([
+      expect.objectContaining({ key: 'h', fromLine: 0, toLine: 4, contentFrom: 2, contentTo: 3 }),
+    ]);
+    expect(model.blocks.map((b) => [b.kind, b.line, b.lines])).toEqual([
+      ['heading', 0, 1],
+      ['code', 1, 3],
+    ]);
+  });
+
+  it('reads a heading as one line and its numbering loosely (no title shape asked)', () => {
+    expect(reader('Line one\nline two\n========\n')).toBe('Line one line two\n');
+    expect(keys('Line one\nline two\n========\n')).toEqual(['line-one-line-two']);
+    expect(keys('## 1. we collect data;\n\nText.\n')).toEqual(['1']);
+  });
+
+  it('numbers ordered items from their start, zero included', () => {
+    expect(reader('0. Zero\n1. One\n')).toBe('0. Zero\n1. One\n');
+  });
+
+  it('takes a bold line of up to 150 characters as a heading, and a comma inside one', () => {
+    expect(keys(`Intro\n\n**${'x'.repeat(150)}**\n\nText.\n`)).toEqual(['preamble', 'x'.repeat(150)]);
+    expect(keys(`Intro\n\n**${'x'.repeat(151)}**\n\nText.\n`)).toEqual(['preamble']);
+    expect(keys('Intro\n\n**Terms, and Conditions**\n\nText.\n')).toEqual([
+      'preamble',
+      'terms-and-conditions',
+    ]);
+  });
+});
