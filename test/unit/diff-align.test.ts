@@ -112,6 +112,63 @@ describe('alignSections', () => {
     ]);
   });
 
+  it('pairs two edited sections that swapped places, one in order and the other as a move', () => {
+    const X: Sec = ['2', 'Data', 'We collect your name, email address and phone number when you sign up.'];
+    const Y: Sec = ['3', 'Sharing', 'We share data with payment processors and hosting providers only.'];
+    const Z: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
+    const x2 = (t: string): Sec => [
+      '3',
+      t,
+      'We collect your name, email address and phone number when you register.',
+    ];
+    expect(
+      summary(
+        doc(A, X, Y, Z),
+        doc(
+          A,
+          ['2', 'Sharing', 'We share data with payment processors, hosting providers and auditors only.'],
+          x2('Data'),
+          Z,
+        ),
+      ).sections,
+    ).toEqual([
+      ['1', 'unchanged', null, 'Scope'],
+      ['2', 'modified', '3', 'Sharing'],
+      ['3', 'modified', '2', 'Data'],
+      ['4', 'unchanged', null, 'Contact'],
+    ]);
+    // Retitled too: paired by their words alone.
+    expect(
+      summary(
+        doc(A, X, Y, Z),
+        doc(
+          A,
+          [
+            '2',
+            'Disclosure',
+            'We share data with payment processors and hosting providers only, and auditors.',
+          ],
+          x2('Collection'),
+          Z,
+        ),
+      ).sections,
+    ).toEqual([
+      ['1', 'unchanged', null, 'Scope'],
+      ['2', 'modified', '3', 'Disclosure'],
+      ['3', 'modified', '2', 'Collection'],
+      ['4', 'unchanged', null, 'Contact'],
+    ]);
+  });
+
+  it('pairs three identical sections with two: the third is removed', () => {
+    const note: Sec = ['1', 'Note', 'Same.'];
+    expect(summary(doc(note, as(note, '2'), as(note, '3')), doc(note, as(note, '2'))).sections).toEqual([
+      ['1', 'unchanged', null, 'Note'],
+      ['2', 'unchanged', null, 'Note'],
+      ['3', 'removed', null, 'Note'],
+    ]);
+  });
+
   it('always pairs the preambles; a preamble on one side only is added or removed', () => {
     expect(
       summary(`Intro old words here.\n\n${doc(A)}`, `Completely different opening.\n\n${doc(A)}`).sections,
