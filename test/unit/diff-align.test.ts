@@ -4,7 +4,12 @@
  * repeats, a section moved and edited, preambles, and what is left unpaired.
  */
 import { describe, expect, it } from 'vitest';
+import { alignSections } from '../../functions/domain/diff/align';
+import { WorkBudget } from '../../functions/domain/diff/budget';
 import { diffPolicyTexts } from '../../functions/domain/diff/index';
+import { internLines } from '../../functions/domain/diff/lines';
+import { sectionInfos } from '../../functions/domain/diff/sections';
+import { parseDocument } from '../../functions/domain/document/index';
 
 type Sec = [number: string, title: string, body: string];
 const doc = (...secs: Sec[]) => secs.map(([n, t, b]) => `${n}. ${t}\n${b}\n`).join('\n');
@@ -191,6 +196,91 @@ describe('alignSections', () => {
       ['1', 'unchanged', null, 'Scope'],
       ['2', 'removed', null, 'Data'],
       ['2', 'unchanged', '3', 'Rights'],
+    ]);
+  });
+});
+
+describe('alignSections itself (before changed runs are diffed as one stretch)', () => {
+  const align = (oldText: string, newText: string, budget = 1e9) => {
+    const a = parseDocument(oldText, 'text');
+    const b = parseDocument(newText, 'text');
+    const lines = internLines(a.reader, b.reader, a.readerStarts, b.readerStarts);
+    return alignSections(sectionInfos(a), sectionInfos(b), lines, new WorkBudget(budget)).map((e) => [
+      e.status,
+      e.old ?? null,
+      e.new ?? null,
+    ]);
+  };
+  const replaced = [
+    ['unchanged', 0, 0],
+    ['removed', 1, null],
+    ['added', null, 1],
+    ['unchanged', 2, 2],
+  ];
+  const paired = [
+    ['unchanged', 0, 0],
+    ['modified', 1, 1],
+    ['unchanged', 2, 2],
+  ];
+
+  it('leaves a section with another title and other words unpaired, the removed one where it was', () => {
+    expect(align(doc(A, B, C), doc(A, ['2', 'Cookies', 'Small files stored by browsers.'], C))).toEqual(
+      replaced,
+    );
+    // A third of the words in common (and words are compared as written: `We` is not `we`).
+    expect(
+      align(doc(A, B, C), doc(A, ['2', 'Collection', 'We gather your name and your phone.'], C)),
+    ).toEqual(replaced);
+  });
+
+  it('pairs by common lines from half of them on, else by words, else by a same title', () => {
+    expect(align(doc(A, B, C), doc(A, as(B, '2', 'Information'), C))).toEqual(paired);
+    // One of two lines in common (2·1 / (2 + 2) = 0.5), a third of the words.
+    const two = (t: string, second: string): Sec => ['2', t, `a b c d e f\n${second}`];
+    expect(align(doc(A, two('Data', 'g h i j k l'), C), doc(A, two('Other', 'm n o p q r'), C))).toEqual(
+      paired,
+    );
+    // One of three: 0.33.
+    const three = (t: string, rest: string): Sec => ['2', t, `a b c d e f\n${rest}`];
+    expect(
+      align(
+        doc(A, three('Data', 'g h i j k l\ns t u v w x'), C),
+        doc(A, three('Other', 'm n o p q r\ny z aa bb cc dd'), C),
+      ),
+    ).toEqual(replaced);
+    expect(align(doc(A, B, C), doc(A, as(B, '2', 'Data', 'Nothing in common here now.'), C))).toEqual(paired);
+  });
+
+  it('pairs by title alone once the work budget is spent', () => {
+    expect(align(doc(A, B, C), doc(A, as(B, '2', 'Information'), C), 0)).toEqual(replaced);
+    expect(align(doc(A, B, C), doc(A, as(B, '2', 'Data', 'Nothing in common here now.'), C), 0)).toEqual(
+      paired,
+    );
+  });
+
+  it('reports two edited sections that swapped places: one paired in order, the other as a move', () => {
+    const X: Sec = ['2', 'Data', 'We collect your name, email address and phone number when you sign up.'];
+    const Y: Sec = ['3', 'Sharing', 'We share data with payment processors and hosting providers only.'];
+    const Z: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
+    expect(
+      align(
+        doc(A, X, Y, Z),
+        doc(
+          A,
+          [
+            '2',
+            'Disclosure',
+            'We share data with payment processors and hosting providers only, and auditors.',
+          ],
+          ['3', 'Collection', 'We collect your name, email address and phone number when you register.'],
+          Z,
+        ),
+      ),
+    ).toEqual([
+      ['unchanged', 0, 0],
+      ['modified', 2, 1],
+      ['modified', 1, 2],
+      ['unchanged', 3, 3],
     ]);
   });
 });
