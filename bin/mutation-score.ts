@@ -24,6 +24,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 
 export type Status =
   | 'Killed'
@@ -170,11 +171,23 @@ export function foldReport(ledger: Ledger, report: Report, measured: string, roo
   return next;
 }
 
-export type FileState = 'measured' | 'stale' | 'unmeasured';
+export type FileState = 'measured' | 'stale' | 'unmeasured' | 'type-only';
+
+/**
+ * Whether a TypeScript source compiles to any JavaScript (a file of types and interfaces alone gives
+ * Stryker nothing to mutate, and no entry in its report).
+ */
+export function hasRuntimeCode(source: string): boolean {
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: true },
+  }).outputText;
+  return js.replace(/export \{\};?/g, '').trim() !== '';
+}
 
 /**
  * Each file of the scope with its state: measured (its entry's source is the current one), stale (the
- * file changed since its run) or unmeasured (never run). `read` gives a file's current text.
+ * file changed since its run), unmeasured (never run) or type-only (no code to mutate). `read` gives a
+ * file's current text.
  */
 export function scopeStates(
   ledger: Ledger,
@@ -183,8 +196,15 @@ export function scopeStates(
 ): { path: string; state: FileState }[] {
   return files.map((path) => {
     const entry = ledger[path];
+    const source = read(path);
     const state: FileState =
-      entry === undefined ? 'unmeasured' : entry.source === sourceHash(read(path)) ? 'measured' : 'stale';
+      entry !== undefined
+        ? entry.source === sourceHash(source)
+          ? 'measured'
+          : 'stale'
+        : hasRuntimeCode(source)
+          ? 'unmeasured'
+          : 'type-only';
     return { path, state };
   });
 }
@@ -238,15 +258,17 @@ function main() {
   const measured = states
     .filter((s) => s.state === 'measured')
     .map((s) => ({ path: s.path, ...ledger[s.path]! }));
-  const missing = states.filter((s) => s.state !== 'measured');
+  const missing = states.filter((s) => s.state === 'stale' || s.state === 'unmeasured');
+  const typeOnly = states.filter((s) => s.state === 'type-only').length;
   const all = sumCounts(measured.map((f) => f.counts));
   const score = mutationScore(all);
   const covered = coveredScore(all);
+  const withCode = states.length - typeOnly;
   const scopeNote =
-    missing.length === 0
-      ? `every one of the ${states.length} files of the scope measured`
-      : `${measured.length} of the ${states.length} files of the scope measured; ${missing.length} not ` +
-        `(listed in docs/MUTATION.md)`;
+    (missing.length === 0
+      ? `every one of the ${withCode} files of the scope that hold code measured`
+      : `${measured.length} of the ${withCode} files of the scope that hold code measured; ${missing.length} not ` +
+        `(listed in docs/MUTATION.md)`) + ` (${typeOnly} more hold only types)`;
 
   const records: BenchRecord[] = [
     { name: 'quality.mutationScore', value: score, unit: '%' },
@@ -255,7 +277,7 @@ function main() {
     { name: 'quality.mutantsSurvived', value: all.survived, unit: 'mutants' },
     { name: 'quality.mutantsNoCoverage', value: all.noCoverage, unit: 'mutants' },
     { name: 'quality.mutationFilesMeasured', value: measured.length, unit: 'files' },
-    { name: 'quality.mutationFilesInScope', value: states.length, unit: 'files' },
+    { name: 'quality.mutationFilesInScope', value: withCode, unit: 'files' },
   ];
   const existing: BenchRecord[] = existsSync('bench-results.json')
     ? JSON.parse(readFileSync('bench-results.json', 'utf8'))

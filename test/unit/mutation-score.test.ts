@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   entryOf,
   foldReport,
+  hasRuntimeCode,
   type Ledger,
   type Mutant,
   mutationScore,
@@ -88,6 +89,24 @@ describe('the mutation ledger', () => {
     expect(scopeStates(ledger, ['a.ts', 'b.ts', 'c.ts'], (p) => current[p]!)).toEqual([
       { path: 'a.ts', state: 'measured' },
       { path: 'b.ts', state: 'stale' },
+      { path: 'c.ts', state: 'unmeasured' },
+    ]);
+  });
+});
+
+describe('files with nothing to mutate', () => {
+  it('tells a file of types alone from one with code', () => {
+    expect(
+      hasRuntimeCode(
+        "import type { A } from './a';\nexport interface B { a: A }\nexport type C = B | null;\n",
+      ),
+    ).toBe(false);
+    expect(hasRuntimeCode('export const D = 1;\n')).toBe(true);
+    expect(hasRuntimeCode('export enum E { X }\n')).toBe(true);
+    const ledger: Ledger = {};
+    const texts: Record<string, string> = { 't.ts': 'export type T = 1;\n', 'c.ts': 'export const c = 1;\n' };
+    expect(scopeStates(ledger, ['t.ts', 'c.ts'], (p) => texts[p]!)).toEqual([
+      { path: 't.ts', state: 'type-only' },
       { path: 'c.ts', state: 'unmeasured' },
     ]);
   });
