@@ -88,6 +88,8 @@ describe.runIf(hasChromium)('staff console in a real browser', () => {
     expect(await page.inputValue('#text-vi')).toContain(
       'Chính sách bảo mật của Công ty TNHH Sao Mai Digital',
     );
+    // The history loads after the form: wait for its row before counting (a loaded machine is slower).
+    await page.locator('#history tr').first().waitFor();
     expect(await page.locator('#history tr').count()).toBe(1);
     expect(await page.textContent('#zone')).toMatch(/^Asia\/(Ho_Chi_Minh|Saigon) \(GMT\+07:00\)$/);
     // Nothing is pre-chosen: the person says what kind of change it is and whether to email.
