@@ -28,6 +28,25 @@ const C: Sec = ['3', 'Rights', 'You may ask us to erase your data.'];
 const D: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
 const E: Sec = ['5', 'Changes', 'We tell you about every change by email.'];
 
+/** Two edited sections that swap places between Scope and Contact; the new pair `swapped(...)` retitles them. */
+const X: Sec = ['2', 'Data', 'We collect your name, email address and phone number when you sign up.'];
+const Y: Sec = ['3', 'Sharing', 'We share data with payment processors and hosting providers only.'];
+const Z: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
+const beforeSwap = doc(A, X, Y, Z);
+const swapped = (sharing: string, data: string, sharingBody: string) =>
+  doc(
+    A,
+    ['2', sharing, sharingBody],
+    ['3', data, 'We collect your name, email address and phone number when you register.'],
+    Z,
+  );
+const retitledSwap = () =>
+  swapped(
+    'Disclosure',
+    'Collection',
+    'We share data with payment processors and hosting providers only, and auditors.',
+  );
+
 describe('alignSections', () => {
   it('pairs renumbered sections by content: only the new one is a change', () => {
     expect(
@@ -118,22 +137,13 @@ describe('alignSections', () => {
   });
 
   it('pairs two edited sections that swapped places, one in order and the other as a move', () => {
-    const X: Sec = ['2', 'Data', 'We collect your name, email address and phone number when you sign up.'];
-    const Y: Sec = ['3', 'Sharing', 'We share data with payment processors and hosting providers only.'];
-    const Z: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
-    const x2 = (t: string): Sec => [
-      '3',
-      t,
-      'We collect your name, email address and phone number when you register.',
-    ];
     expect(
       summary(
-        doc(A, X, Y, Z),
-        doc(
-          A,
-          ['2', 'Sharing', 'We share data with payment processors, hosting providers and auditors only.'],
-          x2('Data'),
-          Z,
+        beforeSwap,
+        swapped(
+          'Sharing',
+          'Data',
+          'We share data with payment processors, hosting providers and auditors only.',
         ),
       ).sections,
     ).toEqual([
@@ -143,21 +153,7 @@ describe('alignSections', () => {
       ['4', 'unchanged', null, 'Contact'],
     ]);
     // Retitled too: paired by their words alone.
-    expect(
-      summary(
-        doc(A, X, Y, Z),
-        doc(
-          A,
-          [
-            '2',
-            'Disclosure',
-            'We share data with payment processors and hosting providers only, and auditors.',
-          ],
-          x2('Collection'),
-          Z,
-        ),
-      ).sections,
-    ).toEqual([
+    expect(summary(beforeSwap, retitledSwap()).sections).toEqual([
       ['1', 'unchanged', null, 'Scope'],
       ['2', 'modified', '3', 'Disclosure'],
       ['3', 'modified', '2', 'Collection'],
@@ -259,24 +255,7 @@ describe('alignSections itself (before changed runs are diffed as one stretch)',
   });
 
   it('reports two edited sections that swapped places: one paired in order, the other as a move', () => {
-    const X: Sec = ['2', 'Data', 'We collect your name, email address and phone number when you sign up.'];
-    const Y: Sec = ['3', 'Sharing', 'We share data with payment processors and hosting providers only.'];
-    const Z: Sec = ['4', 'Contact', 'Write to privacy@example.com any time.'];
-    expect(
-      align(
-        doc(A, X, Y, Z),
-        doc(
-          A,
-          [
-            '2',
-            'Disclosure',
-            'We share data with payment processors and hosting providers only, and auditors.',
-          ],
-          ['3', 'Collection', 'We collect your name, email address and phone number when you register.'],
-          Z,
-        ),
-      ),
-    ).toEqual([
+    expect(align(beforeSwap, retitledSwap())).toEqual([
       ['unchanged', 0, 0],
       ['modified', 2, 1],
       ['modified', 1, 2],
