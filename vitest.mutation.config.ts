@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 export const mutationTests = [
   'test/unit/csv-injection.test.ts',
   'test/unit/diff-align.test.ts',
+  'test/unit/diff-align-internals.test.ts',
   'test/unit/diff-bound.test.ts',
   'test/unit/diff-lines.test.ts',
   'test/unit/diff-sequence.test.ts',

@@ -287,7 +287,7 @@ function sameSignature(x: SectionInfo, xIds: Int32Array, y: SectionInfo, yIds: I
  *    word hashes for larger sections.
  * A same non-empty title makes a pair eligible whatever its similarity and adds 1 to its weight.
  */
-class SimilarityCache {
+export class SimilarityCache {
   private readonly oldPrints: Array<WordFingerprint | undefined>;
   private readonly newPrints: Array<WordFingerprint | undefined>;
   private oldLines: { ids: Int32Array; offsets: Int32Array } | undefined;
@@ -450,9 +450,11 @@ function matchWindow(olds: number[], news: number[], similarity: SimilarityCache
 
 /**
  * The heaviest chain of pairs (olds[x], news[y]) with positive weight, increasing in both x and y
- * (weighted LIS with a Fenwick tree, O(E log E)). Large windows only compare pairs in a diagonal band.
+ * (weighted LIS with a Fenwick tree, O(E log E)). Large windows only compare pairs in a diagonal band:
+ * `x` is compared with the `band` columns either side of its diagonal position, band = ⌊40,000 / 2p⌋ (≥ 2).
+ * Exported, like `SimilarityCache`, to be tested on its own.
  */
-function heaviestChain(
+export function heaviestChain(
   olds: number[],
   news: number[],
   weight: (i: number, j: number) => number,
