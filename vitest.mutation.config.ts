@@ -11,6 +11,7 @@ export const mutationTests = [
   'test/unit/diff-align.test.ts',
   'test/unit/diff-align-internals.test.ts',
   'test/unit/diff-bound.test.ts',
+  'test/unit/diff-groups.test.ts',
   'test/unit/diff-lines.test.ts',
   'test/unit/diff-sequence.test.ts',
   'test/unit/diff-tokens.test.ts',
