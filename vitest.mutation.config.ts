@@ -21,6 +21,7 @@ export const mutationTests = [
   'test/unit/diff.sections.test.ts',
   'test/unit/diff.unified.test.ts',
   'test/unit/diff-words.test.ts',
+  'test/unit/diff-words-regions.test.ts',
   'test/unit/document.test.ts',
   'test/unit/domain.test.ts',
   'test/unit/domain-ids-notification.test.ts',
