@@ -554,8 +554,17 @@ export class Limiter {
   }
 }
 
-/** Checks that a claim outlives a recipient's worst case: every retry at its longest back-off. */
+/**
+ * Checks that every attempt count allows at least one attempt (0 send attempts would claim and release
+ * forever; 0 ledger writes would lose accepted sends without a trace), and that a claim outlives a
+ * recipient's worst case: every retry at its longest back-off.
+ */
 export function validateWorkerConfig(config: WorkerConfig): WorkerConfig {
+  for (const key of ['sendAttempts', 'markAttempts', 'concurrency'] as const) {
+    const value = config[key];
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${key} must be a whole number of at least 1, not ${value}`);
+  }
   const worstCase = config.sendAttempts * config.retryMaxMs;
   if (worstCase >= config.leaseMs * 0.75)
     throw new Error(
