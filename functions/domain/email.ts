@@ -40,8 +40,10 @@ export interface NoticeInput {
   frameLocale?: string;
   /** IANA time zone the times are shown in (the reader's, else ORG_TIME_ZONE); default `UTC`. */
   timeZone?: string;
-  /** The staff summary in that locale, if one was written. */
+  /** The staff summary, if one was written. */
   summary: string | null;
+  /** The locale the summary is written in (default: `locale`). */
+  summaryLocale?: string;
   /** Titles of the changed sections (diff engine), in document order. */
   changedSections: string[];
   /** Changed sections beyond `changedSections` that are only counted (see `listedChanges`). */
@@ -54,6 +56,10 @@ export interface NoticeInput {
 
 /** What one locale's emails share; `personalize` turns it into one recipient's email. */
 export interface Notice {
+  /**
+   * The email's language tag (its `<html lang>`): the frame's locale, or the template's language when
+   * the frame's language has no template (a `fr` reader gets the English wording, tagged `en`).
+   */
   locale: string;
   /** The template language actually used (`en` for locales without a template). */
   language: string;
@@ -226,7 +232,7 @@ export function canonicalTimeZone(name: string): string | null {
 type Block =
   | { kind: 'p'; text: string; strong?: boolean; lang?: string; muted?: boolean }
   | { kind: 'h2'; text: string }
-  | { kind: 'list'; items: string[]; more?: string }
+  | { kind: 'list'; items: string[]; more?: string; lang?: string }
   | { kind: 'button'; label: string; href: string; primary: boolean }
   | { kind: 'lines'; lines: { label?: string; text: string; href?: string }[] };
 
@@ -268,7 +274,7 @@ function blockHtml(b: Block): string {
       return `<h2 style="margin:24px 0 8px;font-size:17px;line-height:1.3">${escapeHtml(b.text)}</h2>`;
     case 'list':
       return (
-        `<ul style="margin:0 0 16px;padding:0 0 0 20px;font-size:16px;line-height:1.5">\n${b.items.map((t) => `<li style="margin:0 0 4px">${escapeHtml(t)}</li>`).join('\n')}\n</ul>` +
+        `<ul${b.lang ? ` lang="${escapeHtml(b.lang)}"` : ''} style="margin:0 0 16px;padding:0 0 0 20px;font-size:16px;line-height:1.5">\n${b.items.map((t) => `<li style="margin:0 0 4px">${escapeHtml(t)}</li>`).join('\n')}\n</ul>` +
         (b.more
           ? `\n<p style="margin:-8px 0 16px;font-size:16px;line-height:1.5">${escapeHtml(b.more)}</p>`
           : '')
@@ -329,6 +335,11 @@ export function composeNotice(input: NoticeInput): Notice {
   const date = formatEffectiveDate(input.effectiveAt, frame, input.timeZone ?? 'UTC');
   const contentLanguage = input.locale.split('-')[0]!.toLowerCase();
   const availableIn = contentLanguage !== language ? w.availableIn(languageName(input.locale, frame)) : null;
+  // The wording is in `language`; what the policy's authors wrote (summary, section titles) is in the
+  // content's locale, tagged as such when the two differ, so screen readers pronounce each part right.
+  const emailLang = frame.split('-')[0]!.toLowerCase() === language ? frame : language;
+  const langOf = (locale: string) =>
+    locale.split('-')[0]!.toLowerCase() !== language ? { lang: locale } : {};
   const links = noticeLinks(input.publicBaseUrl, input.policyId, input.version, input.firstChangeAnchor);
   const subject = headerSafe(w.subject({ material, org, title, version: input.version }));
   const intro = w.intro({ title, version: input.version, date });
@@ -343,17 +354,23 @@ export function composeNotice(input: NoticeInput): Notice {
   const website = websiteRaw && isWebUrl(websiteRaw) ? websiteRaw : null;
 
   const blocks: Block[] = [{ kind: 'p', text: intro }];
-  if (availableIn) blocks.push({ kind: 'p', text: availableIn, lang: frame });
+  if (availableIn) blocks.push({ kind: 'p', text: availableIn });
   if (input.version === 1) blocks.push({ kind: 'p', text: w.firstVersion });
   blocks.push({ kind: 'p', text: kind, strong: material });
   if (summary) {
     blocks.push({ kind: 'h2', text: w.summaryHeading });
-    for (const paragraph of summary.split(/\n{2,}/)) blocks.push({ kind: 'p', text: paragraph });
+    for (const paragraph of summary.split(/\n{2,}/))
+      blocks.push({ kind: 'p', text: paragraph, ...langOf(input.summaryLocale ?? input.locale) });
   }
   if (listed.length > 0) {
     blocks.push(
       { kind: 'h2', text: w.sectionsHeading },
-      { kind: 'list', items: listed, ...(more > 0 ? { more: w.moreSections(more) } : {}) },
+      {
+        kind: 'list',
+        items: listed,
+        ...langOf(input.locale),
+        ...(more > 0 ? { more: w.moreSections(more) } : {}),
+      },
     );
   }
   if (links.redline) blocks.push({ kind: 'button', label: w.redline, href: links.redline, primary: true });
@@ -372,7 +389,7 @@ export function composeNotice(input: NoticeInput): Notice {
   blocks.push({ kind: 'p', text: w.footer, muted: true });
 
   return {
-    locale: frame,
+    locale: emailLang,
     language,
     subject,
     org,

@@ -59,6 +59,10 @@ export class NoticeCache {
       const changed =
         revision.version > 1 ? await this.changedSections(revision, locale) : NO_CHANGED_SECTIONS;
       this.composed++;
+      // The reader's locale's summary, else the content locale's, else the default locale's.
+      const summaryLocale = [frameLocale, locale, revision.defaultLocale].find(
+        (l) => revision.summary[l] !== undefined,
+      );
       return composeNotice({
         policyId: revision.policyId,
         title: revisionTitle(revision, locale),
@@ -69,11 +73,8 @@ export class NoticeCache {
         effectiveAt: revision.effectiveAt,
         locale,
         frameLocale,
-        summary:
-          revision.summary[frameLocale] ??
-          revision.summary[locale] ??
-          revision.summary[revision.defaultLocale] ??
-          null,
+        summary: summaryLocale === undefined ? null : revision.summary[summaryLocale]!,
+        summaryLocale,
         changedSections: changed.titles,
         moreSections: changed.more,
         publicBaseUrl: this.config.publicBaseUrl,

@@ -94,7 +94,38 @@ describe('composeNotice + personalize', () => {
     expect(email.subject).toMatch(/^Important:/);
     expect(email.text).toContain('Nous conservons les journaux 30 jours.');
     expect(email.text).toContain('25 décembre 2026');
-    expect(email.html).toContain('<html lang="fr">');
+    // The wording is English, so is the email's language; the French summary and titles say theirs.
+    expect(email.html).toContain('<html lang="en">');
+    expect(email.html).toContain(
+      '<p lang="fr" style="margin:0 0 16px;font-size:16px;line-height:1.5">Nous conservons',
+    );
+    expect(email.html).toContain('<ul lang="fr" ');
+  });
+
+  it('tags the parts written in the content’s language when the reader’s wording is another one', () => {
+    const vi = personalize(composeNotice({ ...base, frameLocale: 'vi-VN' }), null).html;
+    expect(vi).toContain('<html lang="vi-VN">');
+    expect(vi).toContain(
+      '<p lang="en" style="margin:0 0 16px;font-size:16px;line-height:1.5">We now keep logs',
+    );
+    expect(vi).toContain('<ul lang="en" ');
+    // The line naming the content's language is in the wording's language: no tag of its own.
+    expect(vi).toMatch(/<p style="[^"]*">Chính sách này hiện chỉ có bằng tiếng anh\./i);
+    // A summary written in the reader's language is in the wording's language too.
+    const viSummary = personalize(
+      composeNotice({
+        ...base,
+        frameLocale: 'vi-VN',
+        summary: 'Chúng tôi lưu nhật ký 30 ngày.',
+        summaryLocale: 'vi',
+      }),
+      null,
+    ).html;
+    expect(viSummary).toContain('<p style="margin:0 0 16px;font-size:16px;line-height:1.5">Chúng tôi lưu');
+    expect(viSummary).toContain('<ul lang="en" ');
+    const en = personalize(composeNotice(base), null).html;
+    expect(en).toContain('<html lang="en">');
+    expect(en).not.toMatch(/<(p|ul) lang=/);
   });
 
   it('picks the template by language for regional locales', () => {

@@ -80,6 +80,10 @@ describe('NoticeCache', () => {
     // A locale the previous version lacked: every section of it is new.
     const fr = await cache.notice(v2, 'fr', 'en');
     expect(fr.textBody).toContain('Données');
+    // English wording and summary; the French section titles say their language.
+    expect(fr.locale).toBe('en');
+    expect(fr.htmlBody).toContain('<ul lang="fr" ');
+    expect(fr.htmlBody).toMatch(/<p style="[^"]*">We now keep your language\.<\/p>/);
     expect(cache.composed).toBe(2);
     // The revision and what it changed were read once each and reused; no text is read, nothing diffed.
     expect(policies.getRevision.mock.calls.map((c) => c[1])).toEqual([2]);
@@ -97,6 +101,8 @@ describe('NoticeCache', () => {
     const v2 = await cache.revision('privacy', 2);
     const vi2 = await cache.notice(v2, 'vi');
     expect(vi2.textBody).toContain('We now keep your language.');
+    // The English summary in a Vietnamese email is tagged as English.
+    expect(vi2.htmlBody).toMatch(/<p lang="en" style="[^"]*">We now keep your language\.<\/p>/);
   });
 
   it('fails for a missing revision or a failed read of its changes, and tries again on the next call', async () => {
