@@ -35,6 +35,7 @@ export const mutationTests = [
   'test/unit/markdown-limits.test.ts',
   'test/unit/markdown-model.test.ts',
   'test/unit/markdown-render.test.ts',
+  'test/unit/markdown-structure.test.ts',
   'test/unit/notify-adapters.test.ts',
   'test/unit/notify-domain.test.ts',
   'test/unit/notify-quota.test.ts',
