@@ -1,9 +1,38 @@
 /**
- * Small rules of functions/domain/text.ts written out by hand: the whitespace table at every edge of
- * its ranges, canonical JSON's key order at every depth, and trailing-slash trimming.
+ * Small rules of functions/domain/text.ts written out by hand: the normal form on texts one step from
+ * it, the whitespace table at every edge of its ranges, canonical JSON's key order at every depth, and
+ * trailing-slash trimming.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isWhitespace, withoutTrailingSlashes } from '../../functions/domain/text';
+import {
+  canonicalJson,
+  isWhitespace,
+  normalizeText,
+  withoutTrailingSlashes,
+} from '../../functions/domain/text';
+
+describe('normalizeText', () => {
+  it('gives a text in normal form back as it is, and mends each way a text can miss it', () => {
+    for (const normal of ['\n', 'a\n', 'a\n\n\nb\n', ' a\n', '\n\na\n', 'Chính sách\n']) {
+      expect(normalizeText(normal)).toBe(normal);
+    }
+    const mended: Array<[string, string]> = [
+      ['', '\n'],
+      ['a', 'a\n'],
+      ['a\n\n', 'a\n'],
+      ['\n\n', '\n'],
+      ['a\n\n\n', 'a\n'],
+      ['a \n', 'a\n'],
+      ['a\u3000\nb\n', 'a\nb\n'],
+      ['a\nb\t\n', 'a\nb\n'],
+      ['a\r\nb\n', 'a\nb\n'],
+      ['a\rb\n', 'a\nb\n'],
+      ['e\u0301\n', '\u00e9\n'],
+    ];
+    for (const [raw, normal] of mended)
+      expect({ raw, out: normalizeText(raw) }).toEqual({ raw, out: normal });
+  });
+});
 
 describe('isWhitespace', () => {
   it('is true for exactly the listed characters and false right next to each range', () => {
@@ -27,6 +56,12 @@ describe('canonicalJson', () => {
     );
     expect(canonicalJson({ ab: 1, a: 2, b: 3 })).toBe('{"a":2,"ab":1,"b":3}');
     expect(canonicalJson([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]');
+    // Many keys in an order far from sorted.
+    const keys = ['m', 'c', 'x', 'a', 'q', 'f', 'z', 'b', 'k', 'e', 'y', 'd', 'p', 'g'];
+    const sorted = [...keys].sort();
+    expect(canonicalJson(Object.fromEntries(keys.map((k) => [k, k])))).toBe(
+      `{${sorted.map((k) => `"${k}":"${k}"`).join(',')}}`,
+    );
   });
 });
 
