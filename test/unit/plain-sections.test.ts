@@ -141,4 +141,20 @@ describe('plainSections', () => {
     // A run goes on only while it is in sequence: 1, 2 is a list, 4 after it a heading.
     expect(keys('Intro\n1. Alpha\n2. Beta\n4. Delta\n\nText.\n')).toEqual(['preamble', '4']);
   });
+
+  it('reads the items of a loose list (blank lines between them) as items while they cannot be the next heading', () => {
+    // Under the heading 2., a list restarts at 1; its 2. is not the next heading (that is 3.).
+    const loose = '1. Scope\nText.\n\n2. Data\nWe keep:\n\n1. Name\n\n2. Email\n\n3. Rights\nText.\n';
+    expect(keys(loose)).toEqual(['1', '2', '3']);
+    expect(sectionsOf(loose).map((s) => [s.fromLine, s.toLine])).toEqual([
+      [0, 3],
+      [3, 10],
+      [10, 12],
+    ]);
+    // Under the heading 1., the 2. after the list 1. is the next heading.
+    expect(keys('1. Scope\nWe keep:\n\n1. Name\n\n2. Data\nText.\n')).toEqual(['1', '2']);
+    // Out of sequence, or another family: not the list's next item.
+    expect(keys('1. Scope\n\n2. Data\n\n1. Name\n\n3. Rights\nText.\n')).toEqual(['1', '2', '3']);
+    expect(keys('1. Scope\n\n2. Data\n\n1. Name\n\n2) Email\nText.\n')).toEqual(['1', '2', '2#2']);
+  });
 });

@@ -36,9 +36,10 @@ const isBlankLine = (text: string, from: number, to: number) => {
  *   and is followed by more text.
  *
  * Lists are not headings: within a list-like family (`1.`, `1)`, `A.`, `(a)` …), items numbered in
- * sequence on adjacent lines, and a numbering that restarts at 1 after that family
- * already numbered a heading, are list items — each family is judged on its own, so one kind of heading
- * never changes how the others are read.
+ * sequence on adjacent lines, a numbering that restarts at 1 after that family already numbered a
+ * heading, and the items that follow such a list in sequence, even after a blank line, while their
+ * number is not the family's next heading number, are list items — each family is judged on its own,
+ * so one kind of heading never changes how the others are read.
  */
 export function plainSections(text: string, starts: Int32Array): DocSection[] {
   const lineCount = starts.length - 1;
@@ -99,7 +100,13 @@ export function plainSections(text: string, starts: Int32Array): DocSection[] {
       const family = m.family.name;
       const n = ordinal(m.key);
       const prev = candidates[x - 1];
-      const continues = listFamily === family && n === listNext && prev !== undefined && sameRun(prev, c);
+      // The next item of the list in progress: on the next line, or after a blank line (a loose list)
+      // when its number is not the family's next heading number (`2.` after the list `1.` under the
+      // heading `2.` is an item; after the heading `1.` it is the next heading).
+      const next = listFamily === family && n === listNext;
+      const continues =
+        next &&
+        ((prev !== undefined && sameRun(prev, c)) || n !== (lastOrdinal.get(family) ?? 0) + 1);
       const restarts = n === 1 && (lastOrdinal.get(family) ?? 0) >= 1;
       if (continues || restarts || sameRun(c, candidates[x + 1])) {
         listFamily = family;
