@@ -112,6 +112,51 @@ describe('boundUnified', () => {
     expect(boundUnified(full, bytes(full))).toEqual({ text: full, truncated: false });
   });
 
+  it('rewrites the last hunk header kept to the lines kept, on a small patch cut at each line', () => {
+    const patch = [
+      '--- a',
+      '+++ b',
+      '@@ -1,3 +1,3 @@',
+      ' a',
+      '-b',
+      '+B',
+      ' c',
+      '@@ -10,2 +10,3 @@',
+      ' x',
+      '+y',
+      ' z',
+      '@@ -20,1 +21,3 @@',
+      '-p',
+      '+q',
+      '+r',
+      '+s',
+      '',
+    ].join('\n');
+    const headers = (max: number) => {
+      const { text, truncated } = boundUnified(patch, max);
+      expect(truncated).toBe(max < patch.length);
+      // Everything before the last hunk header is the patch's own beginning.
+      expect(patch.startsWith(text.slice(0, text.lastIndexOf('@@ ')))).toBe(true);
+      return text.split('\n').filter((l) => l.startsWith('@@'));
+    };
+    expect(boundUnified(patch, 0)).toEqual({ text: '', truncated: true });
+    expect(boundUnified(patch, 27)).toEqual({ text: '', truncated: true });
+    // The file header alone: the first hunk's header kept no line.
+    expect(boundUnified(patch, 28)).toEqual({ text: '--- a\n+++ b\n', truncated: true });
+    expect(headers(31)).toEqual(['@@ -1,1 +1,1 @@']);
+    expect(headers(34)).toEqual(['@@ -1,2 +1,1 @@']);
+    expect(headers(37)).toEqual(['@@ -1,2 +1,2 @@']);
+    expect(headers(61)).toEqual(['@@ -1,3 +1,3 @@', '@@ -10,1 +10,1 @@']);
+    expect(headers(64)).toEqual(['@@ -1,3 +1,3 @@', '@@ -10,1 +10,2 @@']);
+    // Only the deletion of the last hunk kept: its empty new range names the line before it.
+    expect(boundUnified(patch, 88)).toEqual({
+      text: `${patch.slice(0, patch.indexOf('@@ -20'))}@@ -20,1 +20,0 @@\n-p\n`,
+      truncated: true,
+    });
+    expect(headers(91)).toEqual(['@@ -1,3 +1,3 @@', '@@ -10,2 +10,3 @@', '@@ -20,1 +21,1 @@']);
+    expect(boundUnified(patch, patch.length)).toEqual({ text: patch, truncated: false });
+  });
+
   it('cuts a larger one between lines, every hunk header counting the lines it keeps', () => {
     const max = Math.floor(bytes(full) / 3);
     const { text, truncated } = boundUnified(full, max);

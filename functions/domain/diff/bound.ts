@@ -191,6 +191,8 @@ export function boundUnified(
 ): { text: string; truncated: boolean } {
   if (unified.length * 3 <= maxBytes || Buffer.byteLength(unified, 'utf8') <= maxBytes)
     return { text: unified, truncated: false };
+  // (`lastIndexOf` below would count a negative offset from the end.)
+  if (maxBytes < 1) return { text: '', truncated: true };
   const bytes = Buffer.from(unified, 'utf8');
   let head = bytes.toString('utf8', 0, bytes.lastIndexOf(0x0a, maxBytes - 1) + 1);
   const at = head.lastIndexOf('\n@@ ') + 1;
