@@ -124,6 +124,23 @@ describe('changed sections diffed as one stretch', () => {
     ]);
   });
 
+  it('reports a section removed after an edit at the end of the one before as removed, whole', () => {
+    expect(diff('1. A\nalpha one\n\n2. B\nbeta\n', '1. A\nalpha one two\n').sections).toEqual([
+      {
+        key: '1',
+        title: 'A',
+        status: 'modified',
+        changes: [
+          { op: 'equal', text: '1. A\nalpha one' },
+          { op: 'insert', text: ' two' },
+          { op: 'equal', text: '\n' },
+          { op: 'delete', text: '\n' },
+        ],
+      },
+      { key: '2', title: 'B', status: 'removed', changes: [{ op: 'delete', text: '2. B\nbeta\n' }] },
+    ]);
+  });
+
   it('places removed sections where they were: after the last section, first, or between two', () => {
     expect(diff('1. A\nalpha one\nend\n\n2. B\nbeta\n', '1. A\nalpha two\nend\n').sections).toEqual([
       {

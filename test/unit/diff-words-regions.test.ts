@@ -163,3 +163,23 @@ describe('small changed regions', () => {
     ]);
   });
 });
+
+describe('changes at line ends', () => {
+  it('slides a deleted or inserted run that ends mid-line to end on the line break', () => {
+    // Not `alpha one[\n\nbeta][ two]\n`: the insertion stays, the deleted lines are struck whole.
+    expect(diffText('alpha one\n\nbeta\n', 'alpha one two\n')).toEqual([
+      eq('alpha one'),
+      ins(' two'),
+      eq('\n'),
+      del('\nbeta\n'),
+    ]);
+    expect(diffText('alpha one two\n', 'alpha one\n\nbeta\n')).toEqual([
+      eq('alpha one'),
+      del(' two'),
+      eq('\n'),
+      ins('\nbeta\n'),
+    ]);
+    // A change inside a line stays where it is.
+    expect(diffText('a b c\nd\n', 'a b\nd\n')).toEqual([eq('a b'), del(' c'), eq('\nd\n')]);
+  });
+});

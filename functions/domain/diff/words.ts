@@ -32,7 +32,8 @@ const CLEANUP_PASSES = 16;
  * share few words, that is too large, or whose token diff hits a bound, is reported as replaced (delete +
  * insert, minus a common prefix/suffix that ends on a word boundary) — correct, just coarser. A final
  * semantic clean-up folds short equal pieces that sit between larger changes into the change (so a
- * rewritten sentence reads as one replacement, not a salad of matching spaces and common words).
+ * rewritten sentence reads as one replacement, not a salad of matching spaces and common words), and a
+ * deleted or inserted run that the text allows to end on a line break is slid there (`slideToLineEnds`).
  *
  * Guarantee: equal+delete texts concatenate to `oldText`, equal+insert texts to `newText`; adjacent ops
  * of the same kind are merged, and within a change the delete comes before the insert.
@@ -94,7 +95,48 @@ export function diffTextLines(
       ops.push({ op: 'delete', text: lineSlice(oldText, oldStarts, run.a, run.count) });
     else ops.push({ op: 'insert', text: lineSlice(newText, newStarts, run.b, run.count) });
   }
-  return cleanupSemantic(ops);
+  return slideToLineEnds(cleanupSemantic(ops));
+}
+
+/** How far a change is slid to end on a line break (see `slideToLineEnds`). */
+const MAX_SLIDE = 256;
+
+/**
+ * A deleted (or inserted) run that does not end on a line break, followed by unchanged text that starts
+ * with the run's own first characters up to a line break, is the same change one line on: `one[\n\n2. B\nbeta]\n`
+ * is `one\n[\n2. B\nbeta\n]`. Slid there, whole lines are struck (a removed section stays whole lines,
+ * not a tail glued to the line before). A deletion slides past the insertion it is paired with, which
+ * stays where it was. Both texts are unchanged.
+ */
+function slideToLineEnds(ops: DiffOp[]): DiffOp[] {
+  let out: DiffOp[] | null = null;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k]!;
+    if (op.op === 'equal' || op.text.endsWith('\n')) continue;
+    const paired = op.op === 'delete' && ops[k + 1]?.op === 'insert';
+    const after = ops[paired ? k + 2 : k + 1];
+    if (after?.op !== 'equal') continue;
+    const run = op.text;
+    const next = after.text;
+    let s = 0;
+    const most = Math.min(run.length, next.length, MAX_SLIDE);
+    while (s < most && run.charCodeAt(s) === next.charCodeAt(s) && next.charCodeAt(s) !== 10) s++;
+    if (s >= most || next.charCodeAt(s) !== 10 || run.charCodeAt(s) !== 10) continue;
+    s++;
+    // ops[k] becomes: (its insertion,) the shared prefix kept, the run slid, the rest of the equal text.
+    out ??= ops.slice(0, k);
+    const kept = next.slice(0, s);
+    const prev = out[out.length - 1];
+    if (paired) out.push(ops[k + 1]!, { op: 'equal', text: kept });
+    else if (prev?.op === 'equal') out[out.length - 1] = { op: 'equal', text: prev.text + kept };
+    else out.push({ op: 'equal', text: kept });
+    out.push({ op: op.op, text: run.slice(s) + kept });
+    if (next.length > s) out.push({ op: 'equal', text: next.slice(s) });
+    const rest = ops.slice(paired ? k + 3 : k + 2);
+    for (const r of rest) out.push(r);
+    return slideToLineEnds(out);
+  }
+  return out ?? ops;
 }
 
 /**
