@@ -109,34 +109,44 @@ const MAX_SLIDE = 256;
  * stays where it was. Both texts are unchanged.
  */
 function slideToLineEnds(ops: DiffOp[]): DiffOp[] {
+  // One pass; ops that do not move are copied as they are. (Merged again at the end when one moved: a
+  // slid run can meet the next change once the equal text between them is used up.)
   let out: DiffOp[] | null = null;
   for (let k = 0; k < ops.length; k++) {
     const op = ops[k]!;
-    if (op.op === 'equal' || op.text.endsWith('\n')) continue;
     const paired = op.op === 'delete' && ops[k + 1]?.op === 'insert';
     const after = ops[paired ? k + 2 : k + 1];
-    if (after?.op !== 'equal') continue;
-    const run = op.text;
-    const next = after.text;
-    let s = 0;
-    const most = Math.min(run.length, next.length, MAX_SLIDE);
-    while (s < most && run.charCodeAt(s) === next.charCodeAt(s) && next.charCodeAt(s) !== 10) s++;
-    if (s >= most || next.charCodeAt(s) !== 10 || run.charCodeAt(s) !== 10) continue;
-    s++;
-    // ops[k] becomes: (its insertion,) the shared prefix kept, the run slid, the rest of the equal text.
+    const s = op.op === 'equal' || after?.op !== 'equal' ? 0 : slideBy(op.text, after.text);
+    if (s === 0) {
+      out?.push(op);
+      continue;
+    }
     out ??= ops.slice(0, k);
-    const kept = next.slice(0, s);
+    const kept = after!.text.slice(0, s);
     const prev = out[out.length - 1];
     if (paired) out.push(ops[k + 1]!, { op: 'equal', text: kept });
     else if (prev?.op === 'equal') out[out.length - 1] = { op: 'equal', text: prev.text + kept };
     else out.push({ op: 'equal', text: kept });
-    out.push({ op: op.op, text: run.slice(s) + kept });
-    if (next.length > s) out.push({ op: 'equal', text: next.slice(s) });
-    const rest = ops.slice(paired ? k + 3 : k + 2);
-    for (const r of rest) out.push(r);
-    return slideToLineEnds(out);
+    out.push({ op: op.op, text: op.text.slice(s) + kept });
+    if (after!.text.length > s) out.push({ op: 'equal', text: after!.text.slice(s) });
+    k += paired ? 2 : 1;
   }
-  return out ?? ops;
+  return out === null ? ops : mergeOps(out);
+}
+
+/**
+ * How far a run not ending on a line break slides into the equal text after it to end on one: the
+ * length of their common beginning up to and including its first line break (at most MAX_SLIDE), or 0.
+ */
+function slideBy(run: string, next: string): number {
+  if (run.endsWith('\n')) return 0;
+  const most = Math.min(run.length, next.length, MAX_SLIDE);
+  let s = 0;
+  while (s < most && run.charCodeAt(s) === next.charCodeAt(s)) {
+    if (next.charCodeAt(s) === 10) return s + 1;
+    s++;
+  }
+  return 0;
 }
 
 /**
