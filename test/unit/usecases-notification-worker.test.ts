@@ -3,20 +3,13 @@
  * without a token, idempotent tallies): who is sent to, who is settled without a send and why, what the
  * batch counts, and how rejections, retries, live claims and an unrecorded send are handled.
  */
+
 import { describe, expect, it, vi } from 'vitest';
 import { MailSendError, type SendMessage } from '../../functions/domain/notification';
 import { prepareRevision } from '../../functions/domain/prepare-revision';
 import { addressHash } from '../../functions/domain/suppression';
 import { createLogger } from '../../functions/http/log';
-import type {
-  Customer,
-  FinalRecipientState,
-  LedgerEntry,
-  NotificationStore,
-  OutgoingEmail,
-  PageTally,
-  RecipientOutcome,
-} from '../../functions/ports';
+import type { Customer, NotificationStore, OutgoingEmail } from '../../functions/ports';
 import { NoticeCache } from '../../functions/usecases/notification-content';
 import {
   DEFAULT_WORKER_CONFIG,
@@ -24,91 +17,9 @@ import {
   processSendBatch,
   type WorkerDeps,
 } from '../../functions/usecases/notification-worker';
+import { MemoryLedger } from '../support/memory-ledger';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
-
-/** The ledger and tallies of one campaign, with NotificationStore's conditions. */
-class MemoryLedger {
-  readonly entries = new Map<string, LedgerEntry>();
-  readonly tallies = new Map<number, PageTally>();
-  failFinishSent = 0;
-
-  async getBatchState(_p: string, _v: number, page: number, userIds: string[]) {
-    const entries = new Map<string, LedgerEntry>();
-    for (const id of userIds) {
-      const e = this.entries.get(id);
-      if (e) entries.set(id, { ...e });
-    }
-    return { tally: this.tallies.get(page) ?? null, entries };
-  }
-  async getEntry(_p: string, _v: number, userId: string) {
-    return this.entries.get(userId) ?? null;
-  }
-  async claim(_p: string, _v: number, userId: string, a: { token: string; now: number; leaseUntil: number }) {
-    const e = this.entries.get(userId);
-    const free = !e || e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < a.now);
-    if (!free) return false;
-    this.entries.set(userId, {
-      userId,
-      state: 'claimed',
-      attempts: (e?.attempts ?? 0) + 1,
-      claimToken: a.token,
-      leaseUntil: a.leaseUntil,
-    });
-    return true;
-  }
-  async release(_p: string, _v: number, userId: string, token: string) {
-    const e = this.entries.get(userId);
-    if (e?.state === 'claimed' && e.claimToken === token)
-      this.entries.set(userId, { ...e, state: 'pending' });
-  }
-  async finish(_p: string, _v: number, userId: string, o: RecipientOutcome) {
-    if (o.state === 'sent' && this.failFinishSent > 0) {
-      this.failFinishSent--;
-      throw new Error('ledger unavailable');
-    }
-    const e = this.entries.get(userId);
-    const ok =
-      'token' in o && o.token !== undefined
-        ? e?.state === 'claimed' && e.claimToken === o.token
-        : !e || e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < (o.now ?? 0));
-    if (!ok) return false;
-    this.entries.set(userId, {
-      userId,
-      state: o.state,
-      attempts: e?.attempts ?? 0,
-      finalizedBy: o.batchId,
-      finalizedAt: o.at,
-      ...(o.messageId ? { messageId: o.messageId } : {}),
-      ...(o.reason ? { reason: o.reason } : {}),
-    });
-    return true;
-  }
-  async applyBatchTally(
-    _p: string,
-    _v: number,
-    a: { page: number; batchId: string; batchesInPage: number; counts: Record<FinalRecipientState, number> },
-  ) {
-    const t = this.tallies.get(a.page) ?? {
-      page: a.page,
-      batches: a.batchesInPage,
-      countedBatches: [],
-      sent: 0,
-      failed: 0,
-      suppressed: 0,
-    };
-    if (t.countedBatches.includes(a.batchId)) return { applied: false, tally: t };
-    const next = {
-      ...t,
-      countedBatches: [...t.countedBatches, a.batchId],
-      sent: t.sent + a.counts.sent,
-      failed: t.failed + a.counts.failed,
-      suppressed: t.suppressed + a.counts.suppressed,
-    };
-    this.tallies.set(a.page, next);
-    return { applied: true, tally: next };
-  }
-}
 
 const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
   userId,
