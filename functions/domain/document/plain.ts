@@ -105,8 +105,7 @@ export function plainSections(text: string, starts: Int32Array): DocSection[] {
       // heading `2.` is an item; after the heading `1.` it is the next heading).
       const next = listFamily === family && n === listNext;
       const continues =
-        next &&
-        ((prev !== undefined && sameRun(prev, c)) || n !== (lastOrdinal.get(family) ?? 0) + 1);
+        next && ((prev !== undefined && sameRun(prev, c)) || n !== (lastOrdinal.get(family) ?? 0) + 1);
       const restarts = n === 1 && (lastOrdinal.get(family) ?? 0) >= 1;
       if (continues || restarts || sameRun(c, candidates[x + 1])) {
         listFamily = family;
