@@ -8,6 +8,7 @@
  *   matching and the pass for sections both moved and edited.
  */
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../bin/bench/diff';
 import {
   alignSections,
   heaviestChain,
@@ -92,18 +93,6 @@ const cache = (oldSpecs: Spec[], newSpecs: Spec[], budget = 1e9) => {
   return new SimilarityCache(oldSecs, newSecs, lineIds, new WorkBudget(budget));
 };
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('heaviestChain', () => {
   /** Calls heaviestChain on a weight matrix, with ids 10+x (old) and 50+y (new) to check the mapping back. */
   const chainOf = (m: number[][], q = m[0]?.length ?? 0) => {
@@ -125,7 +114,7 @@ describe('heaviestChain', () => {
   };
 
   it('finds a chain as heavy as the best one, increasing in both lists, of positive pairs only', () => {
-    const next = random(7);
+    const next = prng(7);
     const values = [0, 0, 0, -1, 0.25, 0.5, 1, 1.5, 2, 3];
     for (let run = 0; run < 400; run++) {
       const p = Math.floor(next() * 8);
