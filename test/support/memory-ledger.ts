@@ -1,9 +1,31 @@
 /**
  * A campaign's ledger and tallies in memory, with NotificationStore's conditions (claim, finish with or
  * without a token, idempotent tallies) and hooks to stage races and write failures: the send worker's
- * unit tests run on it.
+ * unit tests run on it, with their customers.
  */
-import type { FinalRecipientState, LedgerEntry, PageTally, RecipientOutcome } from '../../functions/ports';
+import type {
+  Customer,
+  FinalRecipientState,
+  LedgerEntry,
+  PageTally,
+  RecipientOutcome,
+} from '../../functions/ports';
+
+/** The worker tests' clock reading. */
+export const NOW = new Date('2026-03-01T10:00:00.000Z');
+
+/** An active customer registered at NOW, with `over` on top. */
+export const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
+  userId,
+  email: `${userId}@example.com`,
+  locale: null,
+  name: null,
+  timeZone: null,
+  status: 'active',
+  registeredAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+  ...over,
+});
 
 export class MemoryLedger {
   readonly entries = new Map<string, LedgerEntry>();

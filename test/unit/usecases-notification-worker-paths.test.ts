@@ -21,24 +21,11 @@ import {
   type WorkerConfig,
   type WorkerDeps,
 } from '../../functions/usecases/notification-worker';
-import { MemoryLedger } from '../support/memory-ledger';
+import { customer, MemoryLedger, NOW } from '../support/memory-ledger';
 
-const NOW = new Date('2026-03-01T10:00:00.000Z');
 const T0 = NOW.getTime();
 const FAR = Number.POSITIVE_INFINITY;
 const FROM = 'Example Co. <privacy@example.com>';
-
-const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
-  userId,
-  email: `${userId}@example.com`,
-  locale: null,
-  name: null,
-  timeZone: null,
-  status: 'active',
-  registeredAt: NOW.toISOString(),
-  updatedAt: NOW.toISOString(),
-  ...over,
-});
 
 interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -17,21 +17,7 @@ import {
   processSendBatch,
   type WorkerDeps,
 } from '../../functions/usecases/notification-worker';
-import { MemoryLedger } from '../support/memory-ledger';
-
-const NOW = new Date('2026-03-01T10:00:00.000Z');
-
-const customer = (userId: string, over: Partial<Customer> = {}): Customer => ({
-  userId,
-  email: `${userId}@example.com`,
-  locale: null,
-  name: null,
-  timeZone: null,
-  status: 'active',
-  registeredAt: NOW.toISOString(),
-  updatedAt: NOW.toISOString(),
-  ...over,
-});
+import { customer, MemoryLedger, NOW } from '../support/memory-ledger';
 
 function setup(customers: Customer[], opts: { suppressedEmails?: string[] } = {}) {
   const prepared = prepareRevision({
